@@ -1,0 +1,76 @@
+package io.spool.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+
+/**
+ * Encodes the records of one request into one journal excerpt, before any lock is taken: the append
+ * itself is then a single copy. Excerpt layout: a sequence of {@code int32 length, record bytes}, to
+ * the end of the excerpt; a reader can skip a record it cannot decode.
+ *
+ * <p>One excerpt per request, not per event: Chronicle's per-excerpt cost (header, index, lock) is
+ * paid once for the whole batch, and a request's events land together or not at all. The figures
+ * behind that choice are in BENCHMARKS.md ({@code JournalAppendBenchmark}).
+ *
+ * <p>Reusable after {@link #reset()}; owns a growing on-heap buffer. Not thread safe: one per thread.
+ */
+public final class BatchEncoder {
+    private final Bytes<?> buffer;
+    private int count;
+
+    public BatchEncoder() {
+        this(16 * 1024);
+    }
+
+    public BatchEncoder(int initialCapacity) {
+        this.buffer = Bytes.allocateElasticOnHeap(initialCapacity);
+    }
+
+    /** Forgets every record added so far. */
+    public BatchEncoder reset() {
+        buffer.clear();
+        count = 0;
+        return this;
+    }
+
+    /** Adds one event record. */
+    public BatchEncoder add(EventRecord record) {
+        long lengthAt = begin();
+        RecordCodec.encode(record, buffer);
+        end(lengthAt);
+        return this;
+    }
+
+    /** Adds one dead letter (for the dead-letter queue only). */
+    public BatchEncoder add(DeadLetterRecord deadLetter) {
+        long lengthAt = begin();
+        deadLetter.encode(buffer);
+        end(lengthAt);
+        return this;
+    }
+
+    private long begin() {
+        long at = buffer.writePosition();
+        buffer.writeInt(0);
+        return at;
+    }
+
+    private void end(long lengthAt) {
+        buffer.writeInt(lengthAt, (int) (buffer.writePosition() - lengthAt - 4));
+        count++;
+    }
+
+    /** How many records were added since the last reset. */
+    public int count() {
+        return count;
+    }
+
+    /** The encoded size in bytes. */
+    public long size() {
+        return buffer.writePosition();
+    }
+
+    /** The encoded excerpt, readable from its read position; valid until the next change. */
+    public Bytes<?> bytes() {
+        return buffer;
+    }
+}
