@@ -1,0 +1,261 @@
+package io.spool.writer;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.spool.journal.Journal;
+import io.spool.writer.internal.WriterConfig;
+import io.spool.writer.internal.WriterLoop;
+import io.spool.writer.internal.WriterMetrics;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Pattern;
+
+/**
+ * Rolls the journal into Hive-partitioned Parquet files ({@code <output>/events/dt=…/hour=…/}),
+ * exactly once: a crash at any point leaves every journal record in exactly one committed file.
+ *
+ * <pre>{@code
+ * StorageWriter writer = StorageWriter.builder()
+ *         .journalDir(Path.of("data/journal"))
+ *         .output("data/lake")
+ *         .build();
+ * writer.start();   // tails the journal on a background thread
+ * ...
+ * writer.drain();   // blocks until everything the journal holds now is committed
+ * writer.close();   // commits what it has and stops
+ * }</pre>
+ *
+ * <p>All reading and writing happens on one background thread that the writer owns; the methods here
+ * only hand it requests and are safe to call from any thread. Only one writer per writer id may run
+ * on a journal at a time (a lock file in {@code <journal>/writer/<id>/} enforces it).
+ */
+public final class StorageWriter implements Closeable {
+    private final WriterConfig config;
+    private final WriterMetrics metrics = new WriterMetrics();
+    private final WriterLoop loop;
+
+    private StorageWriter(WriterConfig config) {
+        this.config = config;
+        this.loop = new WriterLoop(config, metrics);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts tailing the journal on the writer's thread, committing on the roll interval, row count or
+     * byte size, whichever comes first.
+     *
+     * @throws IllegalStateException when the journal or output cannot be opened or another writer with
+     *     this id holds the journal
+     */
+    public StorageWriter start() {
+        try {
+            loop.start(true);
+        } catch (CompletionException e) {
+            throw failure(e);
+        }
+        return this;
+    }
+
+    /**
+     * Writes and commits everything the journal holds at the time of the call, then returns. Works
+     * whether or not {@link #start()} was called; without it, the writer reads no further than that.
+     */
+    public WriterStats drain() {
+        try {
+            if (!loop.isStarted()) {
+                loop.start(false);
+            }
+            return loop.requestDrain().join();
+        } catch (CompletionException e) {
+            throw failure(e);
+        }
+    }
+
+    private static RuntimeException failure(CompletionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException r) {
+            return r;
+        }
+        return new IllegalStateException(String.valueOf(cause), cause);
+    }
+
+    /** Progress so far; cheap, from any thread. */
+    public WriterStats stats() {
+        return loop.stats();
+    }
+
+    /** The writer's Prometheus metrics (lag, rows and files committed, commit duration). */
+    public PrometheusRegistry metricsRegistry() {
+        return metrics.registry();
+    }
+
+    /** Writes the metrics in the Prometheus text format. */
+    public void writeMetrics(OutputStream out) throws IOException {
+        metrics.writeText(out);
+    }
+
+    public String writerId() {
+        return config.writerId();
+    }
+
+    /** Commits what the writer has read and stops its thread. Idempotent. */
+    @Override
+    public void close() {
+        loop.requestClose().join();
+    }
+
+    /** Settings of a writer. Validated in {@link #build()}. */
+    public static final class Builder {
+        private static final Pattern WRITER_ID = Pattern.compile("[A-Za-z0-9_]{1,64}");
+
+        private Path journalDir;
+        private Journal journal;
+        private String output;
+        private String writerId;
+        private Duration rollInterval = Duration.ofSeconds(60);
+        private long rollRows = 5_000_000;
+        private long rollBytes = 512L * 1024 * 1024;
+        private Compression compression = Compression.ZSTD;
+        private Duration dedupWindow = Duration.ofHours(24);
+        private Duration retention = Duration.ofDays(7);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The journal folder (the collector's {@code --journal-dir}); opened by the writer. */
+        public Builder journalDir(Path dir) {
+            this.journalDir = Objects.requireNonNull(dir, "journalDir");
+            return this;
+        }
+
+        /**
+         * An already open journal to read, for running collector and writer in one JVM. The writer
+         * does not close it.
+         */
+        public Builder journal(Journal journal) {
+            this.journal = Objects.requireNonNull(journal, "journal");
+            return this;
+        }
+
+        /** The output folder, or a Hadoop FileSystem URI (hdfs://, s3a://) when Hadoop's jars are on the class path. */
+        public Builder output(String location) {
+            this.output = Objects.requireNonNull(location, "output");
+            return this;
+        }
+
+        public Builder output(Path folder) {
+            return output(folder.toAbsolutePath().toString());
+        }
+
+        /**
+         * Names this writer in file names and its checkpoint; unique among the writers sharing an
+         * output. Letters, digits and underscores. Defaults to the host name.
+         */
+        public Builder writerId(String id) {
+            this.writerId = Objects.requireNonNull(id, "writerId");
+            return this;
+        }
+
+        /** Commit at least this often while there is something to commit. Default 60 s. */
+        public Builder rollInterval(Duration interval) {
+            this.rollInterval = Objects.requireNonNull(interval, "rollInterval");
+            return this;
+        }
+
+        /** Commit once this many rows are pending. Default 5,000,000. */
+        public Builder rollRows(long rows) {
+            this.rollRows = rows;
+            return this;
+        }
+
+        /** Commit once this many journal bytes are pending. Default 512 MB. */
+        public Builder rollBytes(long bytes) {
+            this.rollBytes = bytes;
+            return this;
+        }
+
+        public Builder compression(Compression compression) {
+            this.compression = Objects.requireNonNull(compression, "compression");
+            return this;
+        }
+
+        /** Drop events whose message_id was written within this much receivedAt time before. Zero turns it off. Default 24 h. */
+        public Builder dedupWindow(Duration window) {
+            this.dedupWindow = Objects.requireNonNull(window, "dedupWindow");
+            return this;
+        }
+
+        /** Delete journal hours fully committed and older than this. Zero keeps them forever. Default 7 days. */
+        public Builder retention(Duration retention) {
+            this.retention = Objects.requireNonNull(retention, "retention");
+            return this;
+        }
+
+        /** The clock for roll intervals, retention and stamping undecodable records (tests set it). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public StorageWriter build() {
+            if (journalDir == null && journal == null) {
+                throw new IllegalArgumentException("a journal folder (journalDir) or an open journal is required");
+            }
+            if (journalDir != null && journal != null && !journalDir.toAbsolutePath().normalize()
+                    .equals(journal.dir().toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException("journalDir " + journalDir + " is not the open journal's folder "
+                        + journal.dir());
+            }
+            if (output == null || output.isBlank()) {
+                throw new IllegalArgumentException("an output folder or URI is required");
+            }
+            String id = writerId != null ? writerId : defaultWriterId();
+            if (!WRITER_ID.matcher(id).matches()) {
+                throw new IllegalArgumentException("writer id \"" + id + "\" must be 1 to 64 letters, digits or"
+                        + " underscores");
+            }
+            if (rollInterval.isNegative() || rollInterval.isZero()) {
+                throw new IllegalArgumentException("roll interval must be positive, was " + rollInterval);
+            }
+            if (rollRows < 1) {
+                throw new IllegalArgumentException("roll rows must be at least 1, was " + rollRows);
+            }
+            if (rollBytes < 1) {
+                throw new IllegalArgumentException("roll bytes must be at least 1, was " + rollBytes);
+            }
+            if (dedupWindow.isNegative()) {
+                throw new IllegalArgumentException("dedup window must not be negative, was " + dedupWindow);
+            }
+            if (retention.isNegative()) {
+                throw new IllegalArgumentException("retention must not be negative, was " + retention);
+            }
+            return new StorageWriter(new WriterConfig(journalDir, journal, output, id, rollInterval, rollRows,
+                    rollBytes, compression.codec(), dedupWindow, retention, clock));
+        }
+
+        /** The host name with everything but letters, digits and underscores replaced by underscores. */
+        static String defaultWriterId() {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (IOException | RuntimeException e) {
+                host = System.getenv().getOrDefault("HOSTNAME", "writer");
+            }
+            String id = host.replaceAll("[^A-Za-z0-9_]", "_");
+            if (id.isEmpty()) {
+                return "writer";
+            }
+            return id.length() > 64 ? id.substring(0, 64) : id;
+        }
+    }
+}

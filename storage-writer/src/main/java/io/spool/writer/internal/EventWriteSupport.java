@@ -1,0 +1,140 @@
+package io.spool.writer.internal;
+
+import io.spool.journal.EventRecord;
+import io.spool.journal.EventType;
+import io.spool.journal.RecordField;
+import io.spool.journal.RecordView;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
+
+/**
+ * Writes journal records as Parquet rows straight from a {@link RecordView}: each string and JSON
+ * column is the record's own UTF-8 slice, handed to Parquet without decoding or copying it first.
+ */
+public final class EventWriteSupport extends WriteSupport<RecordView> {
+    private static final LogicalTypeAnnotation STRING = LogicalTypeAnnotation.stringType();
+    private static final LogicalTypeAnnotation JSON = LogicalTypeAnnotation.jsonType();
+    private static final LogicalTypeAnnotation TIMESTAMP = LogicalTypeAnnotation.timestampType(true, TimeUnit.MILLIS);
+
+    public static final MessageType SCHEMA = Types.buildMessage()
+            .optional(PrimitiveTypeName.BINARY).as(STRING).named("message_id")            // 0
+            .required(PrimitiveTypeName.BINARY).as(STRING).named("type")                  // 1
+            .optional(PrimitiveTypeName.BINARY).as(STRING).named("event")                 // 2
+            .optional(PrimitiveTypeName.BINARY).as(STRING).named("name")                  // 3
+            .optional(PrimitiveTypeName.BINARY).as(STRING).named("user_id")               // 4
+            .optional(PrimitiveTypeName.BINARY).as(STRING).named("anonymous_id")          // 5
+            .optional(PrimitiveTypeName.BINARY).as(STRING).named("group_id")              // 6
+            .optional(PrimitiveTypeName.BINARY).as(STRING).named("previous_id")           // 7
+            .required(PrimitiveTypeName.INT64).as(TIMESTAMP).named("timestamp")           // 8
+            .optional(PrimitiveTypeName.INT64).as(TIMESTAMP).named("original_timestamp")  // 9
+            .optional(PrimitiveTypeName.INT64).as(TIMESTAMP).named("sent_at")             // 10
+            .required(PrimitiveTypeName.INT64).as(TIMESTAMP).named("received_at")         // 11
+            .optional(PrimitiveTypeName.BINARY).as(STRING).named("write_key")             // 12
+            .optional(PrimitiveTypeName.BINARY).as(STRING).named("ip")                    // 13
+            .optional(PrimitiveTypeName.BINARY).as(JSON).named("properties")              // 14
+            .optional(PrimitiveTypeName.BINARY).as(JSON).named("traits")                  // 15
+            .optional(PrimitiveTypeName.BINARY).as(JSON).named("context")                 // 16
+            .optional(PrimitiveTypeName.BINARY).as(JSON).named("integrations")            // 17
+            .optional(PrimitiveTypeName.BINARY).as(STRING).named("context_library_name")  // 18
+            .optional(PrimitiveTypeName.BINARY).as(STRING).named("context_library_version") // 19
+            .optional(PrimitiveTypeName.BINARY).as(STRING).named("context_user_agent")    // 20
+            .named("spool_event");
+
+    /** Columns whose values are (nearly) unique per row: a dictionary only costs time there. */
+    public static final String[] HIGH_CARDINALITY_COLUMNS = {
+        "message_id", "timestamp", "original_timestamp", "sent_at", "received_at", "properties", "context",
+    };
+
+    private static final String[] NAMES = new String[SCHEMA.getFieldCount()];
+    private static final Binary[] TYPE_NAMES = new Binary[8];
+
+    static {
+        for (int i = 0; i < NAMES.length; i++) {
+            NAMES[i] = SCHEMA.getFieldName(i);
+        }
+        for (EventType t : EventType.values()) {
+            TYPE_NAMES[t.code()] = Binary.fromConstantByteArray(t.wireName().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private RecordConsumer out;
+
+    @Override
+    public WriteContext init(org.apache.hadoop.conf.Configuration configuration) {
+        return new WriteContext(SCHEMA, Map.of());
+    }
+
+    @Override
+    public WriteContext init(ParquetConfiguration configuration) {
+        return new WriteContext(SCHEMA, Map.of());
+    }
+
+    @Override
+    public String getName() {
+        return "spool";
+    }
+
+    @Override
+    public void prepareForWrite(RecordConsumer recordConsumer) {
+        this.out = recordConsumer;
+    }
+
+    @Override
+    public void write(RecordView r) {
+        RecordConsumer o = out;
+        o.startMessage();
+        slice(r, RecordField.MESSAGE_ID, 0);
+        o.startField(NAMES[1], 1);
+        o.addBinary(TYPE_NAMES[r.type().code()]);
+        o.endField(NAMES[1], 1);
+        slice(r, RecordField.EVENT, 2);
+        slice(r, RecordField.NAME, 3);
+        slice(r, RecordField.USER_ID, 4);
+        slice(r, RecordField.ANONYMOUS_ID, 5);
+        slice(r, RecordField.GROUP_ID, 6);
+        slice(r, RecordField.PREVIOUS_ID, 7);
+        time(r.timestamp(), 8);
+        time(r.originalTimestamp(), 9);
+        time(r.sentAt(), 10);
+        time(r.receivedAt(), 11);
+        slice(r, RecordField.WRITE_KEY, 12);
+        slice(r, RecordField.IP, 13);
+        slice(r, RecordField.PROPERTIES, 14);
+        slice(r, RecordField.TRAITS, 15);
+        slice(r, RecordField.CONTEXT, 16);
+        slice(r, RecordField.INTEGRATIONS, 17);
+        slice(r, RecordField.LIBRARY_NAME, 18);
+        slice(r, RecordField.LIBRARY_VERSION, 19);
+        slice(r, RecordField.USER_AGENT, 20);
+        o.endMessage();
+    }
+
+    private void slice(RecordView r, RecordField field, int column) {
+        int len = r.length(field);
+        if (len < 0) {
+            return;
+        }
+        out.startField(NAMES[column], column);
+        // "Reused": the journal buffer is overwritten by the next excerpt, so Parquet copies what it keeps.
+        out.addBinary(Binary.fromReusedByteArray(r.array(), r.offset(field), len));
+        out.endField(NAMES[column], column);
+    }
+
+    private void time(long millis, int column) {
+        if (millis == EventRecord.NO_TIME) {
+            return;
+        }
+        out.startField(NAMES[column], column);
+        out.addLong(millis);
+        out.endField(NAMES[column], column);
+    }
+}

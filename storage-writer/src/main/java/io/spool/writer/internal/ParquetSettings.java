@@ -1,0 +1,64 @@
+package io.spool.writer.internal;
+
+import java.io.IOException;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+
+/**
+ * How the writer's Parquet files are laid out. Row groups of 128 MB (what Spark and Trino split on),
+ * 1 MB pages, dictionaries on the low-cardinality columns only: for unique values (ids, times, JSON
+ * objects) parquet-java would build a dictionary for every page only to throw it away.
+ */
+public final class ParquetSettings {
+    static final int ROW_GROUP_BYTES = 128 * 1024 * 1024;
+    static final int PAGE_BYTES = 1024 * 1024;
+
+    private ParquetSettings() {
+    }
+
+    static <T> ParquetWriter<T> open(OutputFile file, WriteSupport<T> support, CompressionCodecName codec,
+            String[] plainColumns) throws IOException {
+        Builder<T> builder = new Builder<>(file, support)
+                .withConf(new PlainParquetConfiguration())
+                .withCodecFactory(new ParquetCodecs())
+                .withCompressionCodec(codec)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .withRowGroupSize((long) ROW_GROUP_BYTES)
+                .withPageSize(PAGE_BYTES)
+                .withDictionaryPageSize(PAGE_BYTES)
+                .withDictionaryEncoding(true)
+                .withValidation(false);
+        for (String column : plainColumns) {
+            builder.withDictionaryEncoding(column, false);
+        }
+        return builder.build();
+    }
+
+    private static final class Builder<T> extends ParquetWriter.Builder<T, Builder<T>> {
+        private final WriteSupport<T> support;
+
+        Builder(OutputFile file, WriteSupport<T> support) {
+            super(file);
+            this.support = support;
+        }
+
+        @Override
+        protected Builder<T> self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<T> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
+            return support;
+        }
+
+        @Override
+        protected WriteSupport<T> getWriteSupport(org.apache.parquet.conf.ParquetConfiguration conf) {
+            return support;
+        }
+    }
+}

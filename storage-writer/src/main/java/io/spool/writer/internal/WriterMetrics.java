@@ -1,0 +1,45 @@
+package io.spool.writer.internal;
+
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** The writer's Prometheus metrics, in a registry of its own (several writers may share a JVM). */
+public final class WriterMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    final Counter rows = Counter.builder().name("spool_writer_rows_committed_total")
+            .help("Event rows in committed Parquet files").register(registry);
+    final Counter rejected = Counter.builder().name("spool_writer_rejected_rows_committed_total")
+            .help("Rows committed under rejected/ (dead letters and undecodable records)").register(registry);
+    final Counter duplicates = Counter.builder().name("spool_writer_duplicates_dropped_total")
+            .help("Events dropped because their message_id was already written within the dedup window")
+            .register(registry);
+    final Counter files = Counter.builder().name("spool_writer_files_committed_total")
+            .help("Parquet files committed").register(registry);
+    final Counter commits = Counter.builder().name("spool_writer_commits_total")
+            .help("Commits (checkpoint replacements)").register(registry);
+    final Counter failures = Counter.builder().name("spool_writer_commit_failures_total")
+            .help("Commits that failed and were retried from the last checkpoint").register(registry);
+    final Histogram commitSeconds = Histogram.builder().name("spool_writer_commit_duration_seconds")
+            .help("Time to close, sync and publish a commit's files and checkpoint").register(registry);
+    final Gauge lagExcerpts = Gauge.builder().name("spool_writer_lag_excerpts")
+            .help("Journal excerpts (requests) not yet committed; a lower bound across an hour boundary")
+            .register(registry);
+    final Gauge lagSeconds = Gauge.builder().name("spool_writer_lag_seconds")
+            .help("Age of the newest committed event while the journal holds newer ones; 0 when caught up")
+            .register(registry);
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** Writes every metric in the Prometheus text format. */
+    public void writeText(OutputStream out) throws IOException {
+        PrometheusTextFormatWriter.create().write(out, registry.scrape(), EscapingScheme.DEFAULT);
+    }
+}

@@ -1,0 +1,175 @@
+package io.spool.writer.internal;
+
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * A writer's own state beside the journal it reads ({@code <journal>/writer/<writer-id>/}): the
+ * checkpoint and the deduplication window's ids, one segment file per commit. Kept with the journal,
+ * not with the output, because the output may be an object store without atomic renames, and because
+ * the checkpoint speaks of this journal's indexes. A lock file keeps a second writer with the same id
+ * away from the same journal.
+ */
+public final class WriterState implements Closeable {
+    private static final String CHECKPOINT = "checkpoint";
+    private static final String SEGMENT_SUFFIX = ".ids";
+
+    private final Path dir;
+    private final Path dedupDir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    public WriterState(Path dir) throws IOException {
+        this.dir = dir;
+        this.dedupDir = dir.resolve("dedup");
+        Files.createDirectories(dedupDir);
+        this.lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock l;
+        try {
+            l = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            lockChannel.close();
+            throw new IllegalStateException("another storage writer with the same writer id is running on " + dir);
+        }
+        this.lock = l;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Checkpoint readCheckpoint() throws IOException {
+        Path file = dir.resolve(CHECKPOINT);
+        if (!Files.exists(file)) {
+            return Checkpoint.NONE;
+        }
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+        }
+        try {
+            return new Checkpoint(Long.parseLong(p.getProperty("events", "-1")),
+                    Long.parseLong(p.getProperty("deadLetters", "-1")));
+        } catch (NumberFormatException e) {
+            throw new IOException("the checkpoint " + file + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces the checkpoint atomically: written to a temporary file, fsynced, renamed over the old one. */
+    public void writeCheckpoint(Checkpoint checkpoint) throws IOException {
+        String text = "events=" + checkpoint.events() + "\ndeadLetters=" + checkpoint.deadLetters() + "\n";
+        Path tmp = dir.resolve(CHECKPOINT + ".tmp");
+        writeDurably(tmp, text.getBytes(StandardCharsets.UTF_8));
+        Files.move(tmp, dir.resolve(CHECKPOINT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        LocalOutputStore.syncDirectory(dir);
+    }
+
+    private static void writeDurably(Path file, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            channel.write(java.nio.ByteBuffer.wrap(bytes));
+            channel.force(true);
+        }
+    }
+
+    /** A dedup segment: the ids a commit wrote, named by the events index range it covers. */
+    public record Segment(Path file, long first, long last) {
+    }
+
+    /** Writes a commit's ids to a temporary file; {@link #publishSegment} gives it its name. */
+    public Path writeSegmentTemp(DedupIndex.Pending ids) throws IOException {
+        Path tmp = dedupDir.resolve("pending" + SEGMENT_SUFFIX + ".tmp");
+        try (OutputStream file = Files.newOutputStream(tmp);
+                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(file, 1 << 16))) {
+            out.writeInt(ids.size());
+            for (int i = 0; i < ids.size(); i++) {
+                out.writeLong(ids.hi(i));
+                out.writeLong(ids.lo(i));
+                out.writeLong(ids.time(i));
+            }
+        }
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        return tmp;
+    }
+
+    public void publishSegment(Path tmp, long first, long last) throws IOException {
+        Files.move(tmp, dedupDir.resolve(first + "-" + last + SEGMENT_SUFFIX), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Every published segment; also deletes temporaries (only called before the writer runs). */
+    public List<Segment> segments() throws IOException {
+        List<Segment> segments = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dedupDir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".tmp")) {
+                    Files.deleteIfExists(f);
+                    continue;
+                }
+                if (!name.endsWith(SEGMENT_SUFFIX)) {
+                    continue;
+                }
+                String[] range = name.substring(0, name.length() - SEGMENT_SUFFIX.length()).split("-");
+                if (range.length == 2) {
+                    try {
+                        segments.add(new Segment(f, Long.parseLong(range[0]), Long.parseLong(range[1])));
+                    } catch (NumberFormatException ignored) {
+                        // not ours
+                    }
+                }
+            }
+        }
+        segments.sort((a, b) -> Long.compare(a.first(), b.first()));
+        return segments;
+    }
+
+    /** Reads a segment's ids into {@code index}; returns the newest time in it. */
+    public static long readSegment(Segment segment, DedupIndex index) throws IOException {
+        long newest = Long.MIN_VALUE;
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(segment.file()), 1 << 16))) {
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                long hi = in.readLong();
+                long lo = in.readLong();
+                long time = in.readLong();
+                if (index != null) {
+                    index.restore(hi, lo, time);
+                }
+                newest = Math.max(newest, time);
+            }
+        }
+        return newest;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+        } finally {
+            lockChannel.close();
+        }
+    }
+}

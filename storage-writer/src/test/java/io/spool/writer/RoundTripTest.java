@@ -1,0 +1,123 @@
+package io.spool.writer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.spool.journal.EventRecord;
+import io.spool.journal.EventType;
+import io.spool.journal.Journal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RoundTripTest {
+    @TempDir
+    Path dir;
+
+    private static final long RECEIVED = Instant.parse("2026-03-14T15:09:26.535Z").toEpochMilli();
+
+    @Test
+    void everyFieldComesOutOfParquetAsItWentIntoTheJournal() throws Exception {
+        Path journalDir = dir.resolve("journal");
+        Path lake = dir.resolve("lake");
+        EventRecord full = new EventRecord().type(EventType.TRACK)
+                .messageId("m-1").userId("u-1").anonymousId("a-1").event("Order Completed 🛒")
+                .receivedAt(RECEIVED).timestamp(RECEIVED - 2500).originalTimestamp(RECEIVED - 3000).sentAt(RECEIVED - 500)
+                .writeKey("wk").ip("203.0.113.7")
+                .libraryName("analytics-java").libraryVersion("3.5.4").userAgent("Mozilla/5.0 (X11; Linux)");
+        full.properties().set("{\"revenue\":42.5,\"currency\":\"EUR\",\"items\":[{\"sku\":\"a\"}],\"note\":\"héllo\"}");
+        full.traits().set("{\"plan\":\"pro\"}");
+        full.context().set("{\"library\":{\"name\":\"analytics-java\",\"version\":\"3.5.4\"},\"locale\":\"fr-FR\"}");
+        full.integrations().set("{\"All\":true}");
+        EventRecord page = new EventRecord().type(EventType.PAGE).messageId("m-2").anonymousId("a-2").name("Home")
+                .receivedAt(RECEIVED + 1).timestamp(RECEIVED + 1);
+        EventRecord group = new EventRecord().type(EventType.GROUP).messageId("m-3").userId("u-3").groupId("g-3")
+                .receivedAt(RECEIVED + 2).timestamp(RECEIVED + 2);
+        EventRecord alias = new EventRecord().type(EventType.ALIAS).messageId("m-4").userId("u-4").previousId("p-4")
+                .receivedAt(RECEIVED + 3).timestamp(RECEIVED + 3);
+        try (Journal journal = Journal.open(journalDir)) {
+            TestJournal.append(journal, full, page);
+            TestJournal.append(journal, group, alias);
+        }
+
+        try (StorageWriter writer = StorageWriter.builder().journalDir(journalDir).output(lake).writerId("w1").build()) {
+            WriterStats stats = writer.drain();
+            assertThat(stats.rowsCommitted()).isEqualTo(4);
+            assertThat(stats.filesCommitted()).isEqualTo(1);
+        }
+
+        try (Stream<Path> files = Files.walk(lake.resolve("events"))) {
+            assertThat(files.filter(Files::isRegularFile).map(p -> lake.relativize(p).toString()))
+                    .singleElement().asString()
+                    .matches("events/dt=2026-03-14/hour=15/part-w1-\\d+-\\d+\\.parquet");
+        }
+
+        List<Map<String, Object>> rows = TestJournal.query("SELECT message_id, type, event, name, user_id,"
+                + " anonymous_id, group_id, previous_id, epoch_ms(timestamp) AS ts, epoch_ms(original_timestamp) AS ots,"
+                + " epoch_ms(sent_at) AS sent, epoch_ms(received_at) AS recv, write_key, ip, properties::VARCHAR AS props,"
+                + " traits::VARCHAR AS traits, context::VARCHAR AS ctx, integrations::VARCHAR AS integ,"
+                + " context_library_name, context_library_version, context_user_agent, dt::VARCHAR AS dt, hour"
+                + " FROM " + TestJournal.events(lake) + " ORDER BY message_id");
+        assertThat(rows).hasSize(4);
+        Map<String, Object> r = rows.get(0);
+        assertThat(r).containsEntry("message_id", "m-1").containsEntry("type", "track")
+                .containsEntry("event", "Order Completed 🛒").containsEntry("user_id", "u-1")
+                .containsEntry("anonymous_id", "a-1").containsEntry("ts", RECEIVED - 2500)
+                .containsEntry("ots", RECEIVED - 3000).containsEntry("sent", RECEIVED - 500)
+                .containsEntry("recv", RECEIVED).containsEntry("write_key", "wk").containsEntry("ip", "203.0.113.7")
+                .containsEntry("props", full.properties().toString()).containsEntry("traits", "{\"plan\":\"pro\"}")
+                .containsEntry("ctx", full.context().toString()).containsEntry("integ", "{\"All\":true}")
+                .containsEntry("context_library_name", "analytics-java")
+                .containsEntry("context_library_version", "3.5.4")
+                .containsEntry("context_user_agent", "Mozilla/5.0 (X11; Linux)")
+                .containsEntry("dt", "2026-03-14");
+        assertThat(((Number) r.get("hour")).intValue()).isEqualTo(15);
+        assertThat(r.get("name")).isNull();
+        assertThat(r.get("group_id")).isNull();
+        assertThat(rows.get(1)).containsEntry("type", "page").containsEntry("name", "Home")
+                .containsEntry("anonymous_id", "a-2");
+        assertThat(rows.get(1).get("user_id")).isNull();
+        assertThat(rows.get(1).get("props")).isNull();
+        assertThat(rows.get(1).get("ots")).isNull();
+        assertThat(rows.get(2)).containsEntry("type", "group").containsEntry("group_id", "g-3");
+        assertThat(rows.get(3)).containsEntry("type", "alias").containsEntry("previous_id", "p-4");
+
+        // JSON columns are JSON, timestamps are timestamps
+        assertThat(TestJournal.query("SELECT json_extract(properties, '$.revenue')::DOUBLE AS revenue,"
+                + " properties->>'$.currency' AS currency, context->'$.library'->>'$.name' AS lib,"
+                + " typeof(properties) AS jt, typeof(received_at) AS tt, year(timestamp) AS y"
+                + " FROM " + TestJournal.events(lake) + " WHERE message_id = 'm-1'").get(0))
+                .containsEntry("revenue", 42.5).containsEntry("currency", "EUR").containsEntry("lib", "analytics-java")
+                .containsEntry("jt", "JSON").containsEntry("tt", "TIMESTAMP WITH TIME ZONE").containsEntry("y", 2026L);
+    }
+
+    @Test
+    void runsWithoutHadoopOnTheClassPath() {
+        assertThatThrownBy(() -> Class.forName("org.apache.hadoop.conf.Configuration"))
+                .isInstanceOf(ClassNotFoundException.class);
+    }
+
+    @Test
+    void aHadoopUriWithoutHadoopFailsWithAClearMessage() {
+        StorageWriter writer = StorageWriter.builder().journalDir(dir.resolve("j")).output("hdfs://namenode/lake")
+                .writerId("w1").build();
+        assertThatThrownBy(writer::drain).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs Hadoop's client jars");
+        writer.close();
+    }
+
+    @Test
+    void badSettingsFailAtBuildNamingTheValue() {
+        assertThatThrownBy(() -> StorageWriter.builder().journalDir(dir).output(dir).writerId("a-b").build())
+                .hasMessageContaining("\"a-b\"");
+        assertThatThrownBy(() -> StorageWriter.builder().journalDir(dir).output(dir).rollRows(0).build())
+                .hasMessageContaining("roll rows");
+        assertThatThrownBy(() -> StorageWriter.builder().output(dir).build())
+                .hasMessageContaining("journal");
+    }
+}

@@ -1,0 +1,89 @@
+package io.spool.writer;
+
+import io.spool.journal.BatchEncoder;
+import io.spool.journal.DeadLetterRecord;
+import io.spool.journal.EventRecord;
+import io.spool.journal.EventType;
+import io.spool.journal.Journal;
+import io.spool.journal.JournalAppender;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
+
+/** Appends events through the journal API and reads the lake back with DuckDB, as a user would. */
+final class TestJournal {
+    private TestJournal() {
+    }
+
+    static EventRecord track(String messageId, long receivedAt) {
+        return new EventRecord().type(EventType.TRACK).messageId(messageId).receivedAt(receivedAt)
+                .timestamp(receivedAt - 1000).userId("user-" + messageId).event("Order Completed")
+                .writeKey("key1").ip("127.0.0.1");
+    }
+
+    /** Appends the records as one excerpt (one request). */
+    static long append(Journal journal, EventRecord... records) {
+        BatchEncoder encoder = new BatchEncoder();
+        for (EventRecord r : records) {
+            encoder.add(r);
+        }
+        JournalAppender appender = journal.events().newAppender();
+        try {
+            return appender.append(encoder);
+        } finally {
+            appender.close();
+        }
+    }
+
+    static long appendDeadLetters(Journal journal, DeadLetterRecord... records) {
+        BatchEncoder encoder = new BatchEncoder();
+        for (DeadLetterRecord r : records) {
+            encoder.add(r);
+        }
+        JournalAppender appender = journal.deadLetters().newAppender();
+        try {
+            return appender.append(encoder);
+        } finally {
+            appender.close();
+        }
+    }
+
+    static Connection duckdb() throws SQLException {
+        return DriverManager.getConnection("jdbc:duckdb:");
+    }
+
+    static String events(Path lake) {
+        return "read_parquet('" + lake.resolve("events") + "/**/*.parquet', hive_partitioning = true)";
+    }
+
+    static String rejected(Path lake) {
+        return "read_parquet('" + lake.resolve("rejected") + "/**/*.parquet', hive_partitioning = true)";
+    }
+
+    /** Runs a query and returns its rows as column name → value maps. */
+    static List<Map<String, Object>> query(String sql) throws SQLException {
+        try (Connection c = duckdb(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= n; i++) {
+                    row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+
+    static long count(String sql) throws SQLException {
+        return ((Number) query(sql).get(0).values().iterator().next()).longValue();
+    }
+}
