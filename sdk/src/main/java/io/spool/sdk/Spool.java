@@ -1,0 +1,494 @@
+package io.spool.sdk;
+
+import io.spool.sdk.internal.BatchBody;
+import io.spool.sdk.internal.Counters;
+import io.spool.sdk.internal.EncoderPool;
+import io.spool.sdk.internal.EventBuffer;
+import io.spool.sdk.internal.EventEncoder;
+import io.spool.sdk.internal.RetryPolicy;
+import io.spool.sdk.internal.RetryTimer;
+import io.spool.sdk.internal.Sender;
+import io.spool.sdk.internal.Version;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+import java.util.zip.Deflater;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Spool client: build one per app (per write key) and share it; it is thread safe.
+ *
+ * <pre>{@code
+ * Spool spool = Spool.builder("WRITE_KEY").endpoint("http://localhost:8088").build();
+ * spool.track(Track.builder("Order Completed").userId("u1").property("total", 99.5).build());
+ * ...
+ * spool.close(); // delivers what is queued, within closeTimeout
+ * }</pre>
+ *
+ * <p><b>Blocking.</b> {@code track()} and the other event calls serialize the event on the calling thread
+ * and copy it into a bounded buffer; they never wait for the network. When the buffer is full the event is
+ * dropped, counted in {@link Stats#dropped()} and handed to {@link DeliveryListener#onDropped}.
+ *
+ * <p><b>Delivery.</b> One daemon thread ({@code spool-sender-N}) sends batches, one request at a time,
+ * and retries I/O errors, 5xx, 408 and 429. Delivery is at least once: a batch whose response was lost
+ * is sent again, so the collector may see an event twice — with the same {@code messageId}, which the
+ * pipeline uses to remove the duplicate.
+ *
+ * <p><b>Exit.</b> The sender is a daemon thread, so an app that forgets {@link #close()} still exits; by
+ * default a JVM shutdown hook then delivers what is queued (see {@link Builder#drainOnShutdown}).
+ */
+public final class Spool implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Spool.class);
+  private static final AtomicInteger SENDERS = new AtomicInteger();
+
+  private final EncoderPool encoders;
+  private final EventBuffer buffer;
+  private final Counters counters = new Counters();
+  private final DeliveryListener listener;
+  private final InvalidEventPolicy invalidEventPolicy;
+  private final Sender sender;
+  private final Thread senderThread;
+  private final OkHttpClient ownClient;
+  private final Duration closeTimeout;
+  private final Thread shutdownHook;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean droppingLogged = new AtomicBoolean();
+
+  private Spool(Builder b) {
+    this.listener = b.listener;
+    this.invalidEventPolicy = b.invalidEventPolicy;
+    this.closeTimeout = b.closeTimeout;
+    this.encoders = new EncoderPool(b.maxEventBytes, Version.VERSION);
+    int batchEventBytes = b.maxBatchBytes - BatchBody.OVERHEAD - b.batchSize; // room for the commas
+    this.buffer = new EventBuffer(b.maxQueuedEvents, b.maxQueuedBytes, b.batchSize,
+        Math.max(batchEventBytes, b.maxEventBytes), b.linger.toNanos());
+    Call.Factory calls = b.callFactory;
+    if (calls == null) {
+      ownClient = new OkHttpClient.Builder()
+          .connectTimeout(Duration.ofSeconds(10))
+          .writeTimeout(Duration.ofSeconds(10))
+          .readTimeout(Duration.ofSeconds(30))
+          .build();
+      calls = ownClient;
+    } else {
+      ownClient = null;
+    }
+    String authorization = "Basic " + Base64.getEncoder()
+        .encodeToString((b.writeKey + ":").getBytes(StandardCharsets.UTF_8));
+    RetryPolicy retry = new RetryPolicy(b.retryBackoffBase, b.retryBackoffMax, b.jitter);
+    RetryTimer timer = b.retryTimer != null ? b.retryTimer : new RetryTimer() {
+      @Override
+      public long nanoTime() {
+        return System.nanoTime();
+      }
+
+      @Override
+      public void pauseUntil(long untilNanos) throws InterruptedException {
+        buffer.pauseUntil(untilNanos);
+      }
+    };
+    this.sender = new Sender(buffer, new BatchBody(b.maxBatchBytes, Deflater.BEST_SPEED), calls,
+        b.batchUrl, authorization, retry, timer, b.deliveryTimeout.toNanos(), counters,
+        new CountingListener(listener));
+    this.senderThread = new Thread(sender, "spool-sender-" + SENDERS.incrementAndGet());
+    senderThread.setDaemon(true);
+    senderThread.start();
+    if (b.drainOnShutdown.isZero()) {
+      shutdownHook = null;
+    } else {
+      Duration drain = b.drainOnShutdown;
+      shutdownHook = new Thread(() -> close(drain), "spool-shutdown");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+  }
+
+  /** Starts a client for {@code writeKey}: the key the collector knows this app's events by. */
+  public static Builder builder(String writeKey) {
+    return new Builder(writeKey);
+  }
+
+  /** Queues a track event. Never blocks on I/O; see the class comment for what happens when full. */
+  public void track(Track track) {
+    enqueue(track);
+  }
+
+  public void identify(Identify identify) {
+    enqueue(identify);
+  }
+
+  public void page(Page page) {
+    enqueue(page);
+  }
+
+  public void screen(Screen screen) {
+    enqueue(screen);
+  }
+
+  public void group(Group group) {
+    enqueue(group);
+  }
+
+  public void alias(Alias alias) {
+    enqueue(alias);
+  }
+
+  /**
+   * Queues any event: serialized now, on this thread.
+   *
+   * @throws InvalidEventException under {@link InvalidEventPolicy#THROW}, when the event lacks its ids
+   *     or required fields, holds a value that is not JSON-able, or is over the per-event size limit
+   */
+  public void enqueue(Event event) {
+    Objects.requireNonNull(event, "event");
+    EventEncoder encoder = encoders.take();
+    EventBuffer.Offer offer;
+    try {
+      encoder.encode(event, System.currentTimeMillis());
+      offer = buffer.offer(encoder.array(), encoder.size(), System.nanoTime());
+    } catch (InvalidEventException e) {
+      encoders.give(encoder);
+      refuse(event, e);
+      return;
+    }
+    encoders.give(encoder);
+    if (offer != EventBuffer.Offer.ACCEPTED) {
+      drop(event, offer == EventBuffer.Offer.FULL ? DropReason.BUFFER_FULL : DropReason.CLOSED);
+    }
+  }
+
+  private void refuse(Event event, InvalidEventException e) {
+    counters.invalid.increment();
+    if (invalidEventPolicy == InvalidEventPolicy.THROW) {
+      throw e;
+    }
+    try {
+      listener.onInvalid(event, e);
+    } catch (RuntimeException listenerError) {
+      log.warn("spool: DeliveryListener.onInvalid threw {}", listenerError.toString());
+    }
+  }
+
+  private void drop(Event event, DropReason reason) {
+    counters.dropped.increment();
+    if (reason == DropReason.BUFFER_FULL && droppingLogged.compareAndSet(false, true)) {
+      log.warn("spool: buffer full ({} events queued): dropping events until the sender catches up",
+          buffer.queued());
+    }
+    try {
+      listener.onDropped(event, reason);
+    } catch (RuntimeException listenerError) {
+      log.warn("spool: DeliveryListener.onDropped threw {}", listenerError.toString());
+    }
+  }
+
+  /**
+   * Asks the sender to send everything queued now rather than after the linger time, and returns at
+   * once. Safe from any thread, listeners included.
+   */
+  public void flush() {
+    buffer.requestFlush();
+  }
+
+  /**
+   * Sends everything queued now and waits until each of those events is delivered or given up on, or
+   * the timeout passes. Returns whether they all settled in time (their outcome is in {@link #stats()}
+   * and the listener). Called from a listener (the sender thread), it cannot wait for itself: it asks
+   * for the flush and returns false.
+   */
+  public boolean flush(Duration timeout) {
+    long seq = buffer.requestFlush();
+    if (Thread.currentThread() == senderThread) {
+      return false;
+    }
+    try {
+      return buffer.awaitSettled(seq, timeout.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public Stats stats() {
+    return new Stats(buffer.queued(), counters.sent.get(), counters.retried.get(), counters.dropped.sum(),
+        counters.failed.get(), counters.invalid.sum(), counters.bytesSent.get());
+  }
+
+  /** Closes within the builder's {@link Builder#closeTimeout}; see {@link #close(Duration)}. */
+  @Override
+  public void close() {
+    close(closeTimeout);
+  }
+
+  /**
+   * Stops accepting events (later ones are dropped with {@link DropReason#CLOSED}), sends what is queued,
+   * retrying as usual until {@code timeout}, then gives up on the rest — reported to
+   * {@link DeliveryListener#onFailed} with reason {@link DeliveryFailure.Reason#CLOSED} and their
+   * message ids — and releases the HTTP client if the Spool made it. Returns whether everything queued
+   * was delivered. Later calls return at once.
+   */
+  public boolean close(Duration timeout) {
+    if (!closed.compareAndSet(false, true)) {
+      return false;
+    }
+    long failedBefore = counters.failed.get();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    buffer.close(deadline);
+    if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is exiting and the hook runs (or ran) close() itself
+      }
+    }
+    if (Thread.currentThread() == senderThread) {
+      return false; // close() from a listener: the sender drains and stops once the listener returns
+    }
+    boolean stopped = false;
+    try {
+      stopped = sender.awaitDone(Math.max(0, deadline - System.nanoTime()));
+      if (!stopped) {
+        sender.cancelInFlight(); // the deadline passed inside a request: end it and give its batch up
+        stopped = sender.awaitDone(TimeUnit.SECONDS.toNanos(2));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (ownClient != null) {
+      ownClient.dispatcher().executorService().shutdown();
+      ownClient.connectionPool().evictAll();
+    }
+    long notDelivered = counters.failed.get() - failedBefore + buffer.queued();
+    if (notDelivered > 0 || !stopped) {
+      log.warn("spool: closed with {} events not delivered{}", notDelivered,
+          stopped ? "" : " (the sender is still busy)");
+    }
+    return stopped && notDelivered == 0;
+  }
+
+  /** Lets the sender re-arm the "dropping" log line once a batch is delivered again. */
+  private final class CountingListener implements DeliveryListener {
+    private final DeliveryListener delegate;
+
+    CountingListener(DeliveryListener delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void onDelivered(int events) {
+      droppingLogged.set(false);
+      delegate.onDelivered(events);
+    }
+
+    @Override
+    public void onFailed(DeliveryFailure failure) {
+      delegate.onFailed(failure);
+    }
+  }
+
+  /**
+   * The client's settings, each checked in {@link #build()}. Defaults suit a web backend: batches of 100
+   * events or ~480 KB, sent within a second.
+   */
+  public static final class Builder {
+    private final String writeKey;
+    private HttpUrl batchUrl;
+    private Call.Factory callFactory;
+    private int batchSize = 100;
+    private int maxBatchBytes = 480_000;
+    private int maxEventBytes = 32_000;
+    private Duration linger = Duration.ofSeconds(1);
+    private int maxQueuedEvents = 10_000;
+    private long maxQueuedBytes = 8L * 1024 * 1024;
+    private Duration deliveryTimeout = Duration.ofMinutes(2);
+    private Duration retryBackoffBase = Duration.ofMillis(100);
+    private Duration retryBackoffMax = Duration.ofSeconds(10);
+    private Duration closeTimeout = Duration.ofSeconds(5);
+    private Duration drainOnShutdown = Duration.ofSeconds(5);
+    private DeliveryListener listener = new DeliveryListener() {};
+    private InvalidEventPolicy invalidEventPolicy = InvalidEventPolicy.THROW;
+    private RetryTimer retryTimer;
+    private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
+
+    private Builder(String writeKey) {
+      this.writeKey = writeKey;
+    }
+
+    /**
+     * The collector's base URL, e.g. {@code http://localhost:8088}; events go to {@code {endpoint}/v1/batch}.
+     * Required.
+     */
+    public Builder endpoint(String endpoint) {
+      Objects.requireNonNull(endpoint, "endpoint");
+      HttpUrl base = HttpUrl.parse(endpoint);
+      if (base == null) {
+        throw new IllegalArgumentException("endpoint is not an http or https URL: " + endpoint);
+      }
+      String path = base.encodedPath();
+      String prefix = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+      this.batchUrl = base.newBuilder().encodedPath(prefix + "/v1/batch").build();
+      return this;
+    }
+
+    public Builder endpoint(URI endpoint) {
+      return endpoint(Objects.requireNonNull(endpoint, "endpoint").toString());
+    }
+
+    /**
+     * The HTTP client to send with: pass the app's {@code OkHttpClient} (an OkHttpClient is a
+     * Call.Factory) to share its connection pool, proxy, TLS and timeouts. By default the Spool makes its
+     * own client and shuts it down on close; one handed in is left open.
+     */
+    public Builder callFactory(Call.Factory callFactory) {
+      this.callFactory = Objects.requireNonNull(callFactory, "callFactory");
+      return this;
+    }
+
+    /** Most events in one request (default 100; 1 to 10,000). */
+    public Builder batchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /**
+     * Most bytes in one request body before gzip (default 480,000; at most 500,000, the collector's default
+     * limit on an inflated request).
+     */
+    public Builder maxBatchBytes(int maxBatchBytes) {
+      this.maxBatchBytes = maxBatchBytes;
+      return this;
+    }
+
+    /** Most bytes of one serialized event (default 32,000; the collector refuses events over 32 KB). */
+    public Builder maxEventBytes(int maxEventBytes) {
+      this.maxEventBytes = maxEventBytes;
+      return this;
+    }
+
+    /**
+     * How long the first event of a batch may wait for others before the batch is sent anyway (default
+     * 1 s). Longer makes bigger batches and fewer requests; zero sends as soon as the sender is free.
+     */
+    public Builder linger(Duration linger) {
+      this.linger = Objects.requireNonNull(linger, "linger");
+      return this;
+    }
+
+    /** Most events waiting in the buffer (default 10,000); past it new events are dropped. */
+    public Builder maxQueuedEvents(int maxQueuedEvents) {
+      this.maxQueuedEvents = maxQueuedEvents;
+      return this;
+    }
+
+    /** Most bytes of serialized events waiting in the buffer (default 8 MiB); past it new events are dropped. */
+    public Builder maxQueuedBytes(long maxQueuedBytes) {
+      this.maxQueuedBytes = maxQueuedBytes;
+      return this;
+    }
+
+    /**
+     * How long one batch is retried before it is given up on and reported (default 2 minutes). While a
+     * batch is retried the rest wait, so this also bounds how long an outage can hold the queue.
+     */
+    public Builder deliveryTimeout(Duration deliveryTimeout) {
+      this.deliveryTimeout = Objects.requireNonNull(deliveryTimeout, "deliveryTimeout");
+      return this;
+    }
+
+    /**
+     * The backoff between retries: retry n waits a random time between 0 and {@code base * 2^(n-1)},
+     * capped at {@code max} (defaults 100 ms and 10 s), or longer if the collector's {@code Retry-After}
+     * asks for it.
+     */
+    public Builder retryBackoff(Duration base, Duration max) {
+      this.retryBackoffBase = Objects.requireNonNull(base, "base");
+      this.retryBackoffMax = Objects.requireNonNull(max, "max");
+      return this;
+    }
+
+    /** How long {@link Spool#close()} may take to deliver what is queued (default 5 s). */
+    public Builder closeTimeout(Duration closeTimeout) {
+      this.closeTimeout = Objects.requireNonNull(closeTimeout, "closeTimeout");
+      return this;
+    }
+
+    /**
+     * How long a JVM shutdown hook may spend delivering what is queued when the app exits without
+     * calling close() (default 5 s). {@code Duration.ZERO} registers no hook.
+     */
+    public Builder drainOnShutdown(Duration timeout) {
+      this.drainOnShutdown = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** Hears deliveries, failures, drops and (under {@link InvalidEventPolicy#REPORT}) invalid events. */
+    public Builder listener(DeliveryListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Whether an invalid event throws from the call (default) or goes to the listener. */
+    public Builder invalidEvents(InvalidEventPolicy policy) {
+      this.invalidEventPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** For tests: a clock and pause for retries, so a retry schedule is checked without waiting. */
+    Builder retryTimer(RetryTimer retryTimer) {
+      this.retryTimer = retryTimer;
+      return this;
+    }
+
+    /** For tests: the jitter factor in [0, 1) applied to each backoff. */
+    Builder jitter(DoubleSupplier jitter) {
+      this.jitter = jitter;
+      return this;
+    }
+
+    /** Checks every setting (naming the bad one) and starts the client's sender thread. */
+    public Spool build() {
+      if (writeKey == null || writeKey.isBlank()) {
+        throw new IllegalArgumentException("writeKey is required (the key the collector knows this app by)");
+      }
+      if (batchUrl == null) {
+        throw new IllegalStateException("endpoint is required, e.g. .endpoint(\"http://localhost:8088\")");
+      }
+      check(batchSize >= 1 && batchSize <= 10_000, "batchSize must be 1 to 10000: " + batchSize);
+      check(maxEventBytes >= 256 && maxEventBytes <= 32_768,
+          "maxEventBytes must be 256 to 32768: " + maxEventBytes);
+      check(maxBatchBytes <= 500_000, "maxBatchBytes must be at most 500000 (the collector's limit): "
+          + maxBatchBytes);
+      check(maxBatchBytes >= maxEventBytes + BatchBody.OVERHEAD + 1, "maxBatchBytes (" + maxBatchBytes
+          + ") must hold one event of maxEventBytes (" + maxEventBytes + ") plus "
+          + (BatchBody.OVERHEAD + 1) + " bytes of batch framing");
+      check(!linger.isNegative(), "linger must not be negative: " + linger);
+      check(maxQueuedEvents >= 1, "maxQueuedEvents must be at least 1: " + maxQueuedEvents);
+      check(maxQueuedBytes >= maxEventBytes && maxQueuedBytes <= 1L << 30, "maxQueuedBytes must be "
+          + "between maxEventBytes (" + maxEventBytes + ") and 1 GiB: " + maxQueuedBytes);
+      check(!deliveryTimeout.isNegative() && !deliveryTimeout.isZero(),
+          "deliveryTimeout must be positive: " + deliveryTimeout);
+      check(!retryBackoffBase.isNegative() && !retryBackoffBase.isZero()
+          && retryBackoffMax.compareTo(retryBackoffBase) >= 0,
+          "retryBackoff needs 0 < base <= max: " + retryBackoffBase + ", " + retryBackoffMax);
+      check(!closeTimeout.isNegative(), "closeTimeout must not be negative: " + closeTimeout);
+      check(!drainOnShutdown.isNegative(), "drainOnShutdown must not be negative: " + drainOnShutdown);
+      return new Spool(this);
+    }
+
+    private static void check(boolean ok, String message) {
+      if (!ok) {
+        throw new IllegalArgumentException(message);
+      }
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package io.spool.sdk.internal;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * One request body, built in place from events already serialized: {@code {"batch":[e1,e2,…],"sentAt":"…"}},
+ * then gzipped. Its arrays and the {@link Deflater} are reused for every batch; only the sender thread
+ * touches it.
+ */
+public final class BatchBody {
+  private static final byte[] OPEN = "{\"batch\":[".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SENT_AT = "],\"sentAt\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CLOSE = "\"}".getBytes(StandardCharsets.US_ASCII);
+  /** Everything around the events: the opening, the sentAt field and the closing. */
+  public static final int OVERHEAD = OPEN.length + SENT_AT.length + IsoTime.LENGTH + CLOSE.length;
+  private static final int GZIP_HEADER_TRAILER = 18;
+
+  private final int maxBytes;
+  private final Deflater deflater;
+  private final CRC32 crc = new CRC32();
+  private final char[] time = new char[IsoTime.LENGTH];
+  private byte[] json = new byte[16 * 1024];
+  private int size;
+  private int events;
+  private byte[] gzip = new byte[4 * 1024];
+  private int gzipSize;
+
+  /**
+   * @param maxBytes the most a body may hold before gzip (the collector's limit is on inflated bytes)
+   */
+  public BatchBody(int maxBytes, int gzipLevel) {
+    this.maxBytes = maxBytes;
+    this.deflater = new Deflater(gzipLevel, true);
+  }
+
+  public void begin() {
+    size = 0;
+    events = 0;
+    append(OPEN, 0, OPEN.length);
+  }
+
+  /** Whether an event of {@code length} bytes still fits (an empty batch takes any event the client accepts). */
+  public boolean fits(int length) {
+    return size + 1 + length + OVERHEAD - OPEN.length <= maxBytes;
+  }
+
+  /** Adds an event whose bytes are {@code src[from, from+first)} then {@code src[0, second)} (a ring's wrap). */
+  void addEvent(byte[] src, int from, int first, int second) {
+    if (events > 0) {
+      append(',');
+    }
+    append(src, from, first);
+    append(src, 0, second);
+    events++;
+  }
+
+  /** Closes the JSON and gzips it. */
+  public void finish(long sentAtMillis) {
+    append(SENT_AT, 0, SENT_AT.length);
+    IsoTime.format(sentAtMillis, time);
+    for (char c : time) {
+      append((byte) c);
+    }
+    append(CLOSE, 0, CLOSE.length);
+    gzip();
+  }
+
+  public int events() {
+    return events;
+  }
+
+  public byte[] json() {
+    return json;
+  }
+
+  public int jsonSize() {
+    return size;
+  }
+
+  public byte[] gzipped() {
+    return gzip;
+  }
+
+  public int gzippedSize() {
+    return gzipSize;
+  }
+
+  /**
+   * The message ids of the batch's events, read back from the JSON: only needed when a batch fails, so
+   * the sender keeps no per-event list on the way that succeeds.
+   */
+  public List<String> messageIds() {
+    List<String> ids = new ArrayList<>(events);
+    try (JsonParser p = EventEncoder.JSON.createParser(json, 0, size)) {
+      int depth = 0;
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+          depth++;
+        } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+          depth--;
+        } else if (t == JsonToken.FIELD_NAME && depth == 3 && "messageId".equals(p.currentName())) {
+          p.nextToken();
+          ids.add(p.getText());
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("a batch the client built is not JSON", e);
+    }
+    return ids;
+  }
+
+  private void gzip() {
+    crc.reset();
+    crc.update(json, 0, size);
+    deflater.reset();
+    deflater.setInput(json, 0, size);
+    deflater.finish();
+    gzipSize = 0;
+    ensureGzip(10);
+    byte[] g = gzip;
+    g[0] = 0x1f;
+    g[1] = (byte) 0x8b;
+    g[2] = 8; // deflate
+    g[3] = 0; // no flags
+    g[4] = g[5] = g[6] = g[7] = 0; // no mtime
+    g[8] = 0;
+    g[9] = (byte) 0xff; // unknown OS
+    gzipSize = 10;
+    while (!deflater.finished()) {
+      if (gzipSize == gzip.length) {
+        ensureGzip(gzip.length);
+      }
+      gzipSize += deflater.deflate(gzip, gzipSize, gzip.length - gzipSize);
+    }
+    ensureGzip(8);
+    writeIntLe((int) crc.getValue());
+    writeIntLe(size);
+  }
+
+  private void writeIntLe(int v) {
+    gzip[gzipSize++] = (byte) v;
+    gzip[gzipSize++] = (byte) (v >>> 8);
+    gzip[gzipSize++] = (byte) (v >>> 16);
+    gzip[gzipSize++] = (byte) (v >>> 24);
+  }
+
+  private void ensureGzip(int more) {
+    if (gzipSize + more > gzip.length) {
+      gzip = Arrays.copyOf(gzip, Math.max(gzip.length * 2, gzipSize + more + GZIP_HEADER_TRAILER));
+    }
+  }
+
+  private void append(byte b) {
+    if (size == json.length) {
+      json = Arrays.copyOf(json, json.length * 2);
+    }
+    json[size++] = b;
+  }
+
+  private void append(char c) {
+    append((byte) c);
+  }
+
+  private void append(byte[] src, int off, int len) {
+    if (size + len > json.length) {
+      json = Arrays.copyOf(json, Math.max(json.length * 2, size + len));
+    }
+    System.arraycopy(src, off, json, size, len);
+    size += len;
+  }
+
+  /** Frees the deflater's native memory; the body is unusable afterwards. */
+  public void release() {
+    deflater.end();
+  }
+}

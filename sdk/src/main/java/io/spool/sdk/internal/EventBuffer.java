@@ -1,0 +1,320 @@
+package io.spool.sdk.internal;
+
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The bounded queue between the app's threads and the sender: encoded events in one ring of bytes, each
+ * as {@code [int length][long enqueuedNanos][event bytes]}. It is bounded in events and in event bytes;
+ * the ring grows by doubling up to what those bounds need, so an idle client holds a few KB.
+ *
+ * <p>Callers hold the lock only to copy their bytes in. The sender holds it to copy a batch out, and
+ * waits on {@link #wakeup} until {@link #batchReady} — the one place that says when a batch is due.
+ */
+public final class EventBuffer {
+  private static final int HEADER = Integer.BYTES + Long.BYTES;
+
+  /** What {@link #offer} did with an event. */
+  public enum Offer { ACCEPTED, FULL, CLOSED }
+
+  private final ReentrantLock lock = new ReentrantLock();
+  /** The sender waits here for a batch to become ready, or for a retry pause to end. */
+  private final Condition wakeup = lock.newCondition();
+  /** {@link #awaitSettled} waits here for the sender to finish with events. */
+  private final Condition settledChanged = lock.newCondition();
+
+  private final int maxEvents;
+  private final long maxBytes;
+  private final int batchSize;
+  private final int batchBytes;
+  private final long lingerNanos;
+  private final int maxCapacity;
+
+  private byte[] ring;
+  private int head;
+  private int used;
+  private int count;
+  private long bytes;
+
+  private long acceptedSeq;
+  private long drainedSeq;
+  private long settledSeq;
+  private long flushUntilSeq;
+  private boolean closing;
+  private long closeDeadline;
+
+  /**
+   * @param batchBytes a batch is due once this many event bytes are queued
+   */
+  public EventBuffer(int maxEvents, long maxBytes, int batchSize, int batchBytes, long lingerNanos) {
+    this.maxEvents = maxEvents;
+    this.maxBytes = maxBytes;
+    this.batchSize = batchSize;
+    this.batchBytes = batchBytes;
+    this.lingerNanos = lingerNanos;
+    this.maxCapacity = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + (long) HEADER * maxEvents);
+    this.ring = new byte[Math.min(maxCapacity, 64 * 1024)];
+  }
+
+  /**
+   * Copies one encoded event in, unless the buffer is full or closed. Never waits for the sender: the
+   * lock is only ever held for a copy.
+   */
+  public Offer offer(byte[] event, int length, long nowNanos) {
+    lock.lock();
+    try {
+      if (closing) {
+        return Offer.CLOSED;
+      }
+      if (count >= maxEvents || bytes + length > maxBytes) {
+        return Offer.FULL;
+      }
+      int need = HEADER + length;
+      if (ring.length - used < need) {
+        grow(used + need);
+      }
+      int tail = wrap(head + used);
+      tail = putInt(tail, length);
+      tail = putLong(tail, nowNanos);
+      put(tail, event, 0, length);
+      used += need;
+      count++;
+      bytes += length;
+      acceptedSeq++;
+      // Wake the sender when its wait may end sooner: the first event starts the linger clock, and a
+      // full batch is due now. Between those a signal would find nobody waiting.
+      if (count == 1 || count == batchSize || (bytes >= batchBytes && bytes - length < batchBytes)) {
+        wakeup.signal();
+      }
+      return Offer.ACCEPTED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The sender's wait: blocks until a batch is ready, then moves it into {@code batch} (up to the batch
+   * size and the batch's byte budget). Returns false when the buffer is closed and empty: the sender is
+   * done.
+   */
+  public boolean awaitBatch(BatchBody batch) throws InterruptedException {
+    lock.lock();
+    try {
+      while (true) {
+        long now = System.nanoTime();
+        if (count > 0 && batchReady(now)) {
+          drainInto(batch);
+          return true;
+        }
+        if (count == 0 && closing) {
+          return false;
+        }
+        if (count == 0) {
+          wakeup.await();
+        } else {
+          wakeup.awaitNanos(oldestEnqueuedNanos() + lingerNanos - now);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * When a batch is due: a full batch by count or bytes, the oldest event has waited its linger time, a
+   * {@code flush()} covers queued events, or the client is closing.
+   */
+  private boolean batchReady(long now) {
+    return count >= batchSize
+        || bytes >= batchBytes
+        || now - oldestEnqueuedNanos() >= lingerNanos
+        || drainedSeq < flushUntilSeq
+        || closing;
+  }
+
+  private void drainInto(BatchBody batch) {
+    batch.begin();
+    int taken = 0;
+    while (count > 0 && taken < batchSize) {
+      int length = getInt(head);
+      if (!batch.fits(length)) {
+        break; // every event fits an empty batch (checked when the client is built)
+      }
+      int from = wrap(head + HEADER);
+      int first = Math.min(length, ring.length - from);
+      batch.addEvent(ring, from, first, length - first);
+      head = wrap(head + HEADER + length);
+      used -= HEADER + length;
+      count--;
+      bytes -= length;
+      drainedSeq++;
+      taken++;
+    }
+    if (count == 0) {
+      head = 0; // keeps the next events contiguous
+    }
+  }
+
+  /** The sender is done with {@code events} events (delivered or given up on). */
+  public void settled(int events) {
+    lock.lock();
+    try {
+      settledSeq += events;
+      settledChanged.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Asks the sender to send what is queued now, without waiting for the linger time. */
+  public long requestFlush() {
+    lock.lock();
+    try {
+      flushUntilSeq = acceptedSeq;
+      if (count > 0) {
+        wakeup.signal();
+      }
+      return acceptedSeq;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until every event up to {@code seq} has been delivered or given up on. */
+  public boolean awaitSettled(long seq, long timeoutNanos) throws InterruptedException {
+    lock.lock();
+    try {
+      long left = timeoutNanos;
+      while (settledSeq < seq) {
+        if (left <= 0) {
+          return false;
+        }
+        left = settledChanged.awaitNanos(left);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops accepting events; everything queued becomes due, and retries end at {@code deadlineNanos}. */
+  public void close(long deadlineNanos) {
+    lock.lock();
+    try {
+      if (!closing || deadlineNanos - closeDeadline < 0) {
+        closeDeadline = deadlineNanos;
+      }
+      closing = true;
+      wakeup.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The sender's pause between retries: until {@code untilNanos}, or sooner when close's deadline comes first. */
+  public void pauseUntil(long untilNanos) throws InterruptedException {
+    lock.lock();
+    try {
+      while (true) {
+        long end = closing && closeDeadline - untilNanos < 0 ? closeDeadline : untilNanos;
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        wakeup.awaitNanos(left);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether close() was called and its deadline has passed: nothing more is worth trying. */
+  public boolean closeDeadlinePassed() {
+    lock.lock();
+    try {
+      return closing && System.nanoTime() - closeDeadline >= 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public int queued() {
+    lock.lock();
+    try {
+      return count;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public boolean isClosing() {
+    lock.lock();
+    try {
+      return closing;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private long oldestEnqueuedNanos() {
+    return getLong(wrap(head + Integer.BYTES));
+  }
+
+  /** Doubles the ring (up to its bound), copying the queued records to its start. */
+  private void grow(int needed) {
+    int capacity = ring.length;
+    while (capacity < needed) {
+      capacity = (int) Math.min(maxCapacity, capacity * 2L);
+    }
+    byte[] bigger = new byte[capacity];
+    int first = Math.min(used, ring.length - head);
+    System.arraycopy(ring, head, bigger, 0, first);
+    System.arraycopy(ring, 0, bigger, first, used - first);
+    ring = bigger;
+    head = 0;
+  }
+
+  private int wrap(int position) {
+    return position >= ring.length ? position - ring.length : position;
+  }
+
+  private void put(int at, byte[] src, int off, int len) {
+    int first = Math.min(len, ring.length - at);
+    System.arraycopy(src, off, ring, at, first);
+    System.arraycopy(src, off + first, ring, 0, len - first);
+  }
+
+  private int putInt(int at, int v) {
+    for (int i = 3; i >= 0; i--) {
+      ring[at] = (byte) (v >>> (i * 8));
+      at = wrap(at + 1);
+    }
+    return at;
+  }
+
+  private int putLong(int at, long v) {
+    for (int i = 7; i >= 0; i--) {
+      ring[at] = (byte) (v >>> (i * 8));
+      at = wrap(at + 1);
+    }
+    return at;
+  }
+
+  private int getInt(int at) {
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+      v = (v << 8) | (ring[at] & 0xff);
+      at = wrap(at + 1);
+    }
+    return v;
+  }
+
+  private long getLong(int at) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (ring[at] & 0xff);
+      at = wrap(at + 1);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,349 @@
+package io.spool.sdk.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import io.spool.sdk.Alias;
+import io.spool.sdk.Event;
+import io.spool.sdk.Group;
+import io.spool.sdk.Identify;
+import io.spool.sdk.InvalidEventException;
+import io.spool.sdk.Page;
+import io.spool.sdk.Screen;
+import io.spool.sdk.Track;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.util.Date;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Serializes one event at a time into a reused buffer, as the JSON object that goes into a batch:
+ * {@code {"type":…,"messageId":…,"timestamp":…,…,"context":{…,"library":{…}}}}.
+ *
+ * <p>Not thread safe: an encoder is used by one caller at a time ({@link EncoderPool}). After a failed
+ * encode the generator is rebuilt, since Jackson's state is then unknown.
+ */
+public final class EventEncoder {
+  static final JsonFactory JSON = new JsonFactory();
+  /** Deeper than this is most likely a map that contains itself. */
+  static final int MAX_DEPTH = 32;
+
+  private static final SerializableString TYPE = new SerializedString("type");
+  private static final SerializableString MESSAGE_ID = new SerializedString("messageId");
+  private static final SerializableString TIMESTAMP = new SerializedString("timestamp");
+  private static final SerializableString USER_ID = new SerializedString("userId");
+  private static final SerializableString ANONYMOUS_ID = new SerializedString("anonymousId");
+  private static final SerializableString EVENT = new SerializedString("event");
+  private static final SerializableString NAME = new SerializedString("name");
+  private static final SerializableString PROPERTIES = new SerializedString("properties");
+  private static final SerializableString TRAITS = new SerializedString("traits");
+  private static final SerializableString GROUP_ID = new SerializedString("groupId");
+  private static final SerializableString PREVIOUS_ID = new SerializedString("previousId");
+  private static final SerializableString CONTEXT = new SerializedString("context");
+  private static final SerializableString LIBRARY = new SerializedString("library");
+  private static final SerializableString INTEGRATIONS = new SerializedString("integrations");
+  private static final Instant MIN_INSTANT = Instant.ofEpochMilli(IsoTime.MIN);
+  private static final Instant MAX_INSTANT = Instant.ofEpochMilli(IsoTime.MAX);
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private final int maxEventBytes;
+  private final String libraryJson;
+  private final BoundedSink sink;
+  private final SplittableRandom random;
+  private final char[] chars = new char[36];
+  private JsonGenerator generator;
+
+  /**
+   * @param seed from a {@code SecureRandom}: message ids must differ across processes, not only
+   *     across this one's threads
+   */
+  public EventEncoder(int maxEventBytes, String libraryVersion, long seed) {
+    this.maxEventBytes = maxEventBytes;
+    this.libraryJson = "{\"name\":\"" + Version.LIBRARY_NAME + "\",\"version\":\"" + libraryVersion + "\"}";
+    this.sink = new BoundedSink(maxEventBytes);
+    this.random = new SplittableRandom(seed);
+    this.generator = newGenerator();
+  }
+
+  private JsonGenerator newGenerator() {
+    try {
+      JsonGenerator g = JSON.createGenerator(sink);
+      g.setRootValueSeparator(null);
+      return g;
+    } catch (IOException e) {
+      throw new IllegalStateException(e); // an in-memory sink does not fail to open
+    }
+  }
+
+  /** Returns the problem with an event's required fields, or null when it has what its type needs. */
+  public static String missingField(Event event) {
+    if (event instanceof Alias) {
+      if (isBlank(event.userId())) {
+        return "alias needs a userId (the id the user is known by now)";
+      }
+      if (isBlank(((Alias) event).previousId())) {
+        return "alias needs a previousId";
+      }
+      return null;
+    }
+    if (isBlank(event.userId()) && isBlank(event.anonymousId())) {
+      return event.type() + " needs a userId or an anonymousId";
+    }
+    if (event instanceof Track && isBlank(((Track) event).event())) {
+      return "track needs an event name";
+    }
+    if (event instanceof Group && isBlank(((Group) event).groupId())) {
+      return "group needs a groupId";
+    }
+    return null;
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  /** The encoded event, valid until the next {@link #encode}: {@code array()[0..size())}. */
+  public byte[] array() {
+    return sink.array();
+  }
+
+  public int size() {
+    return sink.size();
+  }
+
+  /**
+   * Serializes {@code event}, stamped {@code nowMillis} unless it has its own timestamp.
+   *
+   * @throws InvalidEventException missing ids, a value that is not JSON-able, or over the size limit
+   */
+  public void encode(Event event, long nowMillis) {
+    String missing = missingField(event);
+    if (missing != null) {
+      throw new InvalidEventException(missing);
+    }
+    sink.reset();
+    try {
+      write(event, nowMillis);
+      generator.flush();
+    } catch (BoundedSink.LimitExceeded e) {
+      generator = newGenerator();
+      throw new InvalidEventException(event.type() + " is larger than the limit of " + maxEventBytes
+          + " bytes per event");
+    } catch (InvalidEventException e) {
+      generator = newGenerator();
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      generator = newGenerator();
+      throw new InvalidEventException(event.type() + " could not be serialized: " + e.getMessage(), e);
+    }
+  }
+
+  private void write(Event event, long nowMillis) throws IOException {
+    JsonGenerator g = generator;
+    g.writeStartObject();
+    g.writeFieldName(TYPE);
+    g.writeString(event.type());
+    g.writeFieldName(MESSAGE_ID);
+    if (event.messageId() != null) {
+      g.writeString(event.messageId());
+    } else {
+      randomUuid(chars);
+      g.writeString(chars, 0, 36);
+    }
+    g.writeFieldName(TIMESTAMP);
+    writeInstant(event.timestamp(), nowMillis);
+    optionalString(USER_ID, event.userId());
+    optionalString(ANONYMOUS_ID, event.anonymousId());
+    if (event instanceof Track) {
+      Track track = (Track) event;
+      optionalString(EVENT, track.event());
+      optionalMap(PROPERTIES, track.properties());
+    } else if (event instanceof Identify) {
+      optionalMap(TRAITS, ((Identify) event).traits());
+    } else if (event instanceof Page) {
+      Page page = (Page) event;
+      optionalString(NAME, page.name());
+      optionalMap(PROPERTIES, page.properties());
+    } else if (event instanceof Screen) {
+      Screen screen = (Screen) event;
+      optionalString(NAME, screen.name());
+      optionalMap(PROPERTIES, screen.properties());
+    } else if (event instanceof Group) {
+      Group group = (Group) event;
+      optionalString(GROUP_ID, group.groupId());
+      optionalMap(TRAITS, group.traits());
+    } else if (event instanceof Alias) {
+      optionalString(PREVIOUS_ID, ((Alias) event).previousId());
+    }
+    g.writeFieldName(CONTEXT);
+    g.writeStartObject();
+    Map<String, ?> context = event.context();
+    if (context != null) {
+      for (Map.Entry<String, ?> e : context.entrySet()) {
+        if (!"library".equals(e.getKey())) {
+          writeField(e.getKey(), e.getValue(), 1);
+        }
+      }
+    }
+    g.writeFieldName(LIBRARY);
+    g.writeRawValue(libraryJson);
+    g.writeEndObject();
+    optionalMap(INTEGRATIONS, event.integrations());
+    g.writeEndObject();
+  }
+
+  private void optionalString(SerializableString name, String value) throws IOException {
+    if (value != null) {
+      generator.writeFieldName(name);
+      generator.writeString(value);
+    }
+  }
+
+  private void optionalMap(SerializableString name, Map<String, ?> map) throws IOException {
+    if (map != null) {
+      generator.writeFieldName(name);
+      writeMap(map, 1);
+    }
+  }
+
+  private void writeMap(Map<?, ?> map, int depth) throws IOException {
+    generator.writeStartObject();
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      Object key = e.getKey();
+      if (key == null) {
+        throw new InvalidEventException("a map in the event has a null key");
+      }
+      writeField(key.toString(), e.getValue(), depth);
+    }
+    generator.writeEndObject();
+  }
+
+  private void writeField(String key, Object value, int depth) throws IOException {
+    generator.writeFieldName(key);
+    writeValue(key, value, depth);
+  }
+
+  /** Writes a JSON-able value; {@code key} names it in the error when it is not JSON-able. */
+  private void writeValue(String key, Object value, int depth) throws IOException {
+    JsonGenerator g = generator;
+    if (depth > MAX_DEPTH) {
+      throw new InvalidEventException("'" + key + "' is nested more than " + MAX_DEPTH
+          + " levels deep (does a map or list contain itself?)");
+    }
+    if (value == null) {
+      g.writeNull();
+    } else if (value instanceof String) {
+      g.writeString((String) value);
+    } else if (value instanceof Boolean) {
+      g.writeBoolean((Boolean) value);
+    } else if (value instanceof Integer || value instanceof Long || value instanceof Short
+        || value instanceof Byte || value instanceof AtomicInteger || value instanceof AtomicLong) {
+      g.writeNumber(((Number) value).longValue());
+    } else if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        throw new InvalidEventException("'" + key + "' is " + d + ", which JSON cannot hold");
+      }
+      g.writeNumber(d);
+    } else if (value instanceof BigDecimal) {
+      g.writeNumber((BigDecimal) value);
+    } else if (value instanceof BigInteger) {
+      g.writeNumber((BigInteger) value);
+    } else if (value instanceof Map) {
+      writeMap((Map<?, ?>) value, depth + 1);
+    } else if (value instanceof Iterable) {
+      g.writeStartArray();
+      for (Object item : (Iterable<?>) value) {
+        writeValue(key, item, depth + 1);
+      }
+      g.writeEndArray();
+    } else if (value instanceof Object[]) {
+      g.writeStartArray();
+      for (Object item : (Object[]) value) {
+        writeValue(key, item, depth + 1);
+      }
+      g.writeEndArray();
+    } else if (value instanceof Instant) {
+      writeInstant((Instant) value, 0);
+    } else if (value instanceof Date) {
+      writeInstant(((Date) value).toInstant(), 0);
+    } else if (value instanceof OffsetDateTime) {
+      writeInstant(((OffsetDateTime) value).toInstant(), 0);
+    } else if (value instanceof ZonedDateTime) {
+      writeInstant(((ZonedDateTime) value).toInstant(), 0);
+    } else if (value instanceof LocalDate || value instanceof LocalDateTime || value instanceof LocalTime
+        || value instanceof CharSequence || value instanceof Character || value instanceof UUID) {
+      g.writeString(value.toString());
+    } else if (value instanceof Enum) {
+      g.writeString(((Enum<?>) value).name());
+    } else if (value instanceof int[]) {
+      int[] a = (int[]) value;
+      g.writeArray(a, 0, a.length);
+    } else if (value instanceof long[]) {
+      long[] a = (long[]) value;
+      g.writeArray(a, 0, a.length);
+    } else if (value instanceof double[]) {
+      g.writeStartArray();
+      for (double d : (double[]) value) {
+        writeValue(key, d, depth + 1);
+      }
+      g.writeEndArray();
+    } else if (value instanceof boolean[]) {
+      g.writeStartArray();
+      for (boolean b : (boolean[]) value) {
+        g.writeBoolean(b);
+      }
+      g.writeEndArray();
+    } else {
+      throw new InvalidEventException("'" + key + "' is a " + value.getClass().getName()
+          + ", which is not JSON-able: use strings, numbers, booleans, null, dates, lists, arrays or maps");
+    }
+  }
+
+  /** An instant as ISO-8601 UTC with millisecond precision; {@code instant == null} means {@code millis}. */
+  private void writeInstant(Instant instant, long millis) throws IOException {
+    if (instant != null) {
+      if (instant.isBefore(MIN_INSTANT) || instant.isAfter(MAX_INSTANT)) {
+        generator.writeString(instant.toString());
+        return;
+      }
+      millis = instant.toEpochMilli();
+    }
+    IsoTime.format(millis, chars);
+    generator.writeString(chars, 0, IsoTime.LENGTH);
+  }
+
+  /** A version 4 UUID from this encoder's random stream, as 36 chars, without allocating. */
+  private void randomUuid(char[] out) {
+    long msb = (random.nextLong() & 0xffff_ffff_ffff_0fffL) | 0x0000_0000_0000_4000L;
+    long lsb = (random.nextLong() & 0x3fff_ffff_ffff_ffffL) | 0x8000_0000_0000_0000L;
+    hex(msb >>> 32, 8, out, 0);
+    out[8] = '-';
+    hex(msb >>> 16, 4, out, 9);
+    out[13] = '-';
+    hex(msb, 4, out, 14);
+    out[18] = '-';
+    hex(lsb >>> 48, 4, out, 19);
+    out[23] = '-';
+    hex(lsb, 12, out, 24);
+  }
+
+  private static void hex(long value, int digits, char[] out, int at) {
+    for (int i = at + digits - 1; i >= at; i--) {
+      out[i] = HEX[(int) (value & 0xf)];
+      value >>>= 4;
+    }
+  }
+}

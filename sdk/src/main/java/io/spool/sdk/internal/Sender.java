@@ -1,0 +1,188 @@
+package io.spool.sdk.internal;
+
+import io.spool.sdk.DeliveryFailure;
+import io.spool.sdk.DeliveryListener;
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sender thread's loop: wait for a batch, gzip it, POST it, retry what is worth retrying, tell the
+ * listener, repeat until the buffer is closed and empty. It owns the batch body and every field here;
+ * nothing in it runs on an app thread.
+ */
+public final class Sender implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger("io.spool.sdk.Spool");
+
+  private final EventBuffer buffer;
+  private final BatchBody body;
+  private final Call.Factory calls;
+  private final HttpUrl url;
+  private final String authorization;
+  private final String userAgent;
+  private final RetryPolicy retry;
+  private final RetryTimer timer;
+  private final long deliveryTimeoutNanos;
+  private final Counters counters;
+  private final DeliveryListener listener;
+  private final CountDownLatch done = new CountDownLatch(1);
+  private volatile Call inFlight;
+
+  // what the last attempt got; only the sender thread reads and writes these
+  private long retryAfterNanos;
+  private String error;
+  private IOException cause;
+
+  public Sender(EventBuffer buffer, BatchBody body, Call.Factory calls, HttpUrl url, String authorization,
+      RetryPolicy retry, RetryTimer timer, long deliveryTimeoutNanos, Counters counters,
+      DeliveryListener listener) {
+    this.buffer = buffer;
+    this.body = body;
+    this.calls = calls;
+    this.url = url;
+    this.authorization = authorization;
+    this.userAgent = Version.LIBRARY_NAME + "/" + Version.VERSION;
+    this.retry = retry;
+    this.timer = timer;
+    this.deliveryTimeoutNanos = deliveryTimeoutNanos;
+    this.counters = counters;
+    this.listener = listener;
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (buffer.awaitBatch(body)) {
+        body.finish(System.currentTimeMillis());
+        try {
+          deliver();
+        } catch (RuntimeException | Error e) {
+          // A bug here must not strand the events behind this batch: count it and go on.
+          log.error("spool: sending a batch of {} events failed unexpectedly", body.events(), e);
+          giveUp(DeliveryFailure.Reason.RETRIES_EXHAUSTED, 0, String.valueOf(e), null);
+        }
+      }
+    } catch (InterruptedException e) {
+      log.warn("spool: sender interrupted; {} events left unsent", buffer.queued());
+      Thread.currentThread().interrupt();
+    } finally {
+      body.release();
+      done.countDown();
+    }
+  }
+
+  /** Sends the current batch until it is delivered or given up on. */
+  private void deliver() throws InterruptedException {
+    long giveUpAt = timer.nanoTime() + deliveryTimeoutNanos;
+    int status = 0;
+    for (int attempt = 0; ; attempt++) {
+      if (buffer.closeDeadlinePassed()) {
+        giveUp(DeliveryFailure.Reason.CLOSED, status, "close() deadline passed before the batch was delivered"
+            + (error == null ? "" : " (last error: " + error + ")"), cause);
+        return;
+      }
+      status = post();
+      if (status >= 200 && status < 300) {
+        int events = body.events();
+        counters.sent.addAndGet(events);
+        counters.bytesSent.addAndGet(body.gzippedSize());
+        buffer.settled(events);
+        try {
+          listener.onDelivered(events);
+        } catch (RuntimeException e) {
+          log.warn("spool: DeliveryListener.onDelivered threw {}", e.toString());
+        }
+        return;
+      }
+      if (!RetryPolicy.isRetriable(status)) {
+        giveUp(DeliveryFailure.Reason.REJECTED, status, error, null);
+        return;
+      }
+      long now = timer.nanoTime();
+      long delay = retry.delayNanos(attempt + 1, retryAfterNanos);
+      if (now >= giveUpAt || (retryAfterNanos > 0 && now + retryAfterNanos > giveUpAt)) {
+        giveUp(DeliveryFailure.Reason.RETRIES_EXHAUSTED, status, error, cause);
+        return;
+      }
+      counters.retried.incrementAndGet();
+      log.debug("spool: batch of {} events got {}; retry {} in {} ms", body.events(), error, attempt + 1,
+          TimeUnit.NANOSECONDS.toMillis(delay));
+      timer.pauseUntil(now + Math.min(delay, giveUpAt - now));
+    }
+  }
+
+  /** One HTTP attempt: the status, or 0 for an I/O error; sets {@link #error}, {@link #retryAfterNanos}. */
+  private int post() {
+    retryAfterNanos = -1;
+    error = null;
+    cause = null;
+    Request request = new Request.Builder()
+        .url(url)
+        .header("Authorization", authorization)
+        .header("Content-Encoding", "gzip")
+        .header("User-Agent", userAgent)
+        .post(new BytesBody(body.gzipped(), body.gzippedSize()))
+        .build();
+    Call call = calls.newCall(request);
+    inFlight = call;
+    try {
+      if (buffer.closeDeadlinePassed()) {
+        call.cancel();
+      }
+      try (Response response = call.execute()) {
+        int status = response.code();
+        ResponseBody responseBody = response.body();
+        String text = responseBody == null ? "" : responseBody.string();
+        if (status < 200 || status >= 300) {
+          retryAfterNanos = RetryPolicy.parseRetryAfter(response.header("Retry-After"), System.currentTimeMillis());
+          error = "HTTP " + status + (text.isEmpty() ? "" : " " + abbreviate(text));
+        }
+        return status;
+      }
+    } catch (IOException e) {
+      cause = e;
+      error = e.toString();
+      return 0;
+    } finally {
+      inFlight = null;
+    }
+  }
+
+  private void giveUp(DeliveryFailure.Reason reason, int status, String message, Throwable cause) {
+    int events = body.events();
+    DeliveryFailure failure = new DeliveryFailure(reason, body.messageIds(), status, message, cause);
+    counters.failed.addAndGet(events);
+    buffer.settled(events);
+    log.warn("spool: gave up on a batch of {} events ({}{}): {}", events, reason,
+        status == 0 ? "" : ", HTTP " + status, message);
+    try {
+      listener.onFailed(failure);
+    } catch (RuntimeException e) {
+      log.warn("spool: DeliveryListener.onFailed threw {}", e.toString());
+    }
+  }
+
+  /** Ends the request in flight, if any (close() at its deadline): the sender then gives the batch up. */
+  public void cancelInFlight() {
+    Call call = inFlight;
+    if (call != null) {
+      call.cancel();
+    }
+  }
+
+  public boolean awaitDone(long timeoutNanos) throws InterruptedException {
+    return done.await(timeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private static String abbreviate(String text) {
+    String oneLine = text.replaceAll("\\s+", " ").trim();
+    return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "…";
+  }
+}
