@@ -1,0 +1,272 @@
+package io.spool.collector;
+
+import io.spool.collector.internal.CollectorServer;
+import io.spool.collector.internal.Settings;
+import io.spool.journal.Journal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Spool's HTTP collector: speaks Segment's tracking API, stores every accepted event in the journal,
+ * and answers 200 only once they are stored. Embeddable (the quickstart runs it beside the writer and
+ * the app in one JVM); {@code CollectorMain} is the command line around it.
+ *
+ * <pre>{@code
+ * try (Collector collector = Collector.builder()
+ *         .port(0)                       // any free port
+ *         .journalDir(Path.of("data/journal"))
+ *         .writeKey("KEY")
+ *         .build()
+ *         .start()) {
+ *     int port = collector.port();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} is graceful: new requests get 503, requests in flight are answered (up to the
+ * shutdown timeout), then the journal is closed when the collector opened it.
+ */
+public final class Collector implements AutoCloseable {
+    private final CollectorServer server;
+
+    private Collector(CollectorServer server) {
+        this.server = server;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the port and starts serving; returns this collector. */
+    public Collector start() {
+        server.start();
+        return this;
+    }
+
+    /** The port the collector listens on; the real one when it was built with port 0. */
+    public int port() {
+        return server.port();
+    }
+
+    /** Stops accepting, answers requests in flight, closes the journal it opened. Idempotent. */
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** The collector's settings. Every setting has a default except the journal and the write keys. */
+    public static final class Builder {
+        /** Segment's per-event limit. */
+        public static final int DEFAULT_MAX_EVENT_BYTES = 32 * 1024;
+        /** Segment's per-request limit (inflated). */
+        public static final int DEFAULT_MAX_REQUEST_BYTES = 500 * 1024;
+
+        private String host = "0.0.0.0";
+        private int port = 8088;
+        private Path journalDir;
+        private Journal journal;
+        private boolean fsync;
+        private final Set<String> writeKeys = new LinkedHashSet<>();
+        private boolean allowAnonymous;
+        private boolean trustProxy;
+        private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+        private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+        private double rateLimit;
+        private long minFreeDiskBytes = 256L << 20;
+        private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int workerThreads = 8 * Math.max(1, Runtime.getRuntime().availableProcessors());
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The address to bind; {@code 0.0.0.0} (all interfaces) by default. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The port; 8088 by default, 0 for any free port (read it back with {@link Collector#port()}). */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** The journal folder; the collector opens the journal there and closes it on {@link #close()}. */
+        public Builder journalDir(Path dir) {
+            this.journalDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /** A journal the caller opened and keeps owning: the collector appends to it and never closes it. */
+        public Builder journal(Journal journal) {
+            this.journal = Objects.requireNonNull(journal, "journal");
+            return this;
+        }
+
+        /**
+         * Whether each append is forced to disk before the 200 (survives power loss, costs throughput).
+         * Off by default; applies when the collector opens the journal ({@link #journalDir}).
+         */
+        public Builder fsync(boolean fsync) {
+            this.fsync = fsync;
+            return this;
+        }
+
+        /** Adds a write key that may send events. */
+        public Builder writeKey(String key) {
+            writeKeys.add(Objects.requireNonNull(key, "key"));
+            return this;
+        }
+
+        /** Adds write keys that may send events. */
+        public Builder writeKeys(Collection<String> keys) {
+            for (String key : keys) {
+                writeKey(key);
+            }
+            return this;
+        }
+
+        /**
+         * Whether requests without a write key are accepted. Off by default: a collector with no key
+         * refuses to build unless this is on. With no keys configured at all, any key is accepted.
+         */
+        public Builder allowAnonymous(boolean allow) {
+            this.allowAnonymous = allow;
+            return this;
+        }
+
+        /** Whether the client IP is taken from {@code X-Forwarded-For} (only behind a proxy you run). */
+        public Builder trustProxy(boolean trust) {
+            this.trustProxy = trust;
+            return this;
+        }
+
+        /** The largest event, in bytes of JSON; larger ones are refused (dead-lettered). */
+        public Builder maxEventBytes(int bytes) {
+            this.maxEventBytes = bytes;
+            return this;
+        }
+
+        /** The largest request body after inflating; larger ones get 413. */
+        public Builder maxRequestBytes(int bytes) {
+            this.maxRequestBytes = bytes;
+            return this;
+        }
+
+        /** Events per second allowed per write key (429 with Retry-After past it); 0, the default, is no limit. */
+        public Builder rateLimit(double eventsPerSecond) {
+            this.rateLimit = eventsPerSecond;
+            return this;
+        }
+
+        /** Below this much free disk space under the journal, requests get 503; 256 MB by default. */
+        public Builder minFreeDiskBytes(long bytes) {
+            this.minFreeDiskBytes = bytes;
+            return this;
+        }
+
+        /** Undertow I/O threads; one per core by default. */
+        public Builder ioThreads(int threads) {
+            this.ioThreads = threads;
+            return this;
+        }
+
+        /** Threads that parse and append; eight per core by default. */
+        public Builder workerThreads(int threads) {
+            this.workerThreads = threads;
+            return this;
+        }
+
+        /** How long a client may take to send its headers or body, or stay idle; 30 s by default. */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** How long {@link Collector#close()} waits for requests in flight; 30 s by default. */
+        public Builder shutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** The clock that sets {@code receivedAt} (tests fix it). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Checks the settings and opens the journal (when given a folder). Does not bind the port:
+         * {@link Collector#start()} does.
+         *
+         * @throws IllegalArgumentException naming the first bad setting
+         * @throws IllegalStateException when no write key is configured and anonymous requests are not allowed
+         */
+        public Collector build() {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port " + port + " is not between 0 and 65535");
+            }
+            if ((journalDir == null) == (journal == null)) {
+                throw new IllegalArgumentException(journal == null
+                        ? "no journal: set journalDir(path) or journal(journal)"
+                        : "both journalDir and journal are set; set one");
+            }
+            for (String key : writeKeys) {
+                if (key.isEmpty() || key.indexOf(':') >= 0 || !key.strip().equals(key)) {
+                    throw new IllegalArgumentException("write key \"" + key
+                            + "\" is empty, has a colon or surrounding spaces (it is sent as a Basic auth user name)");
+                }
+            }
+            if (writeKeys.isEmpty() && !allowAnonymous) {
+                throw new IllegalStateException("no write key configured: give at least one write key,"
+                        + " or allow anonymous requests explicitly");
+            }
+            if (maxRequestBytes < 1) {
+                throw new IllegalArgumentException("maxRequestBytes " + maxRequestBytes + " is not positive");
+            }
+            if (maxEventBytes < 1 || maxEventBytes > maxRequestBytes) {
+                throw new IllegalArgumentException("maxEventBytes " + maxEventBytes
+                        + " is not between 1 and maxRequestBytes (" + maxRequestBytes + ")");
+            }
+            if (!(rateLimit >= 0) || Double.isInfinite(rateLimit)) {
+                throw new IllegalArgumentException("rateLimit " + rateLimit + " is not a finite number >= 0");
+            }
+            if (minFreeDiskBytes < 0) {
+                throw new IllegalArgumentException("minFreeDiskBytes " + minFreeDiskBytes + " is negative");
+            }
+            if (ioThreads < 1) {
+                throw new IllegalArgumentException("ioThreads " + ioThreads + " is not positive");
+            }
+            if (workerThreads < 1) {
+                throw new IllegalArgumentException("workerThreads " + workerThreads + " is not positive");
+            }
+            if (readTimeout.isNegative() || readTimeout.isZero()) {
+                throw new IllegalArgumentException("readTimeout " + readTimeout + " is not positive");
+            }
+            if (shutdownTimeout.isNegative()) {
+                throw new IllegalArgumentException("shutdownTimeout " + shutdownTimeout + " is negative");
+            }
+            Settings settings = new Settings(host, port, Set.copyOf(writeKeys), allowAnonymous, trustProxy,
+                    maxEventBytes, maxRequestBytes, rateLimit, minFreeDiskBytes, ioThreads, workerThreads,
+                    readTimeout, shutdownTimeout, clock);
+            boolean owns = journal == null;
+            Journal j = owns ? Journal.builder(journalDir).fsync(fsync).build() : journal;
+            try {
+                return new Collector(new CollectorServer(settings, j, owns));
+            } catch (RuntimeException e) {
+                if (owns) {
+                    j.close();
+                }
+                throw e;
+            }
+        }
+    }
+}

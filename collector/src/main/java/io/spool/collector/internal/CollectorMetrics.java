@@ -1,0 +1,101 @@
+package io.spool.collector.internal;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The collector's Prometheus metrics, in a registry of its own (several collectors can live in one
+ * JVM, as in tests and the quickstart). Thread safe.
+ */
+final class CollectorMetrics {
+    static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final Counter requests = Counter.builder()
+            .name("spool_collector_requests_total")
+            .help("HTTP requests answered, by status code")
+            .labelNames("status")
+            .withoutExemplars()
+            .register(registry);
+    private final CounterDataPoint[] byStatus = new CounterDataPoint[600];
+    private final Counter accepted = Counter.builder()
+            .name("spool_collector_events_accepted_total")
+            .help("Events appended to the journal")
+            .withoutExemplars()
+            .register(registry);
+    private final Counter rejected = Counter.builder()
+            .name("spool_collector_events_rejected_total")
+            .help("Events refused inside a valid request (kept in the dead-letter journal)")
+            .withoutExemplars()
+            .register(registry);
+    private final Counter received = Counter.builder()
+            .name("spool_collector_received_bytes_total")
+            .help("Request body bytes received, as sent (before inflating), by Content-Encoding")
+            .labelNames("encoding")
+            .withoutExemplars()
+            .register(registry);
+    private final CounterDataPoint receivedPlain = received.labelValues("identity");
+    private final CounterDataPoint receivedGzip = received.labelValues("gzip");
+    private final Counter body = Counter.builder()
+            .name("spool_collector_body_bytes_total")
+            .help("Request body bytes parsed (after inflating)")
+            .withoutExemplars()
+            .register(registry);
+    private final Histogram append = Histogram.builder()
+            .name("spool_collector_append_seconds")
+            .help("Time to append one request's records to the journal")
+            .classicOnly()
+            .classicUpperBounds(0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                    0.025, 0.05, 0.1, 0.25, 1)
+            .withoutExemplars()
+            .register(registry);
+
+    void request(int status) {
+        CounterDataPoint point = status >= 0 && status < byStatus.length ? byStatus[status] : null;
+        if (point == null) {
+            point = requests.labelValues(Integer.toString(status));
+            if (status >= 0 && status < byStatus.length) {
+                byStatus[status] = point; // a benign race: the registry hands out the same data point
+            }
+        }
+        point.inc();
+    }
+
+    void received(long bytes, boolean gzip) {
+        (gzip ? receivedGzip : receivedPlain).inc(bytes);
+    }
+
+    void body(long bytes) {
+        body.inc(bytes);
+    }
+
+    void events(int acceptedCount, int rejectedCount) {
+        if (acceptedCount > 0) {
+            accepted.inc(acceptedCount);
+        }
+        if (rejectedCount > 0) {
+            rejected.inc(rejectedCount);
+        }
+    }
+
+    void appendNanos(long nanos) {
+        append.observe(nanos / 1e9);
+    }
+
+    byte[] scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

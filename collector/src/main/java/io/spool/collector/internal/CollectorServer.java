@@ -1,0 +1,93 @@
+package io.spool.collector.internal;
+
+import io.spool.journal.Journal;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.Options;
+
+/**
+ * The running collector: Undertow, the ingest handler and the journal sink, and their shutdown in
+ * order (stop accepting, finish what is in flight, stop the server, close the journal).
+ * Behind {@code io.spool.collector.Collector}; not an API.
+ */
+public final class CollectorServer {
+    private static final Logger log = LoggerFactory.getLogger(CollectorServer.class);
+
+    private final Settings settings;
+    private final ShutdownState shutdown = new ShutdownState();
+    private final JournalSink sink;
+    private final Undertow undertow;
+    private int port = -1;
+    private boolean closed;
+
+    public CollectorServer(Settings settings, Journal journal, boolean ownsJournal) {
+        this.settings = settings;
+        CollectorMetrics metrics = new CollectorMetrics();
+        this.sink = new JournalSink(journal, ownsJournal, settings.minFreeDiskBytes(), metrics);
+        WriteKeys writeKeys = new WriteKeys(settings.writeKeys());
+        Ingest ingest = new Ingest(settings, writeKeys, sink, metrics);
+        IngestHandler handler = new IngestHandler(settings, writeKeys, ingest, sink, metrics, shutdown);
+        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, settings.readTimeout().toMillis());
+        this.undertow = Undertow.builder()
+                .addHttpListener(settings.port(), settings.host())
+                .setIoThreads(settings.ioThreads())
+                .setWorkerThreads(settings.workerThreads())
+                // A client that sends headers or a body slowly (or never) loses its connection after the
+                // read timeout instead of holding it forever.
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, timeoutMillis)
+                .setServerOption(UndertowOptions.IDLE_TIMEOUT, timeoutMillis)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, timeoutMillis)
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) settings.maxRequestBytes())
+                .setSocketOption(Options.READ_TIMEOUT, timeoutMillis)
+                .setHandler(handler)
+                .build();
+    }
+
+    /** Binds the port and starts serving. */
+    public synchronized void start() {
+        try {
+            undertow.start();
+        } catch (RuntimeException e) {
+            sink.close();
+            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+        port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        log.info("Spool collector listening on http://{}:{}, journal {}", settings.host(), port, sink.dir());
+    }
+
+    /** The port the server listens on (useful when it was started on port 0). */
+    public synchronized int port() {
+        if (port < 0) {
+            throw new IllegalStateException("the collector is not started");
+        }
+        return port;
+    }
+
+    /**
+     * Stops accepting (new requests get 503), waits up to the shutdown timeout for requests in flight
+     * to be answered, stops the server and closes the journal. Idempotent.
+     */
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!shutdown.closeAndAwaitIdle(settings.shutdownTimeout().toMillis())) {
+                log.warn("Requests still in flight after {}; closing anyway", settings.shutdownTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            undertow.stop();
+        } finally {
+            sink.close();
+        }
+        log.info("Spool collector stopped; journal closed");
+    }
+}

@@ -1,0 +1,111 @@
+package io.spool.collector.internal;
+
+import io.spool.collector.internal.BoundedGunzip.NotGzipException;
+import io.spool.collector.internal.BoundedGunzip.TooLargeException;
+import io.spool.collector.internal.RequestParser.BadRequestException;
+import io.spool.journal.EventType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The work done for one request once its body has arrived, apart from HTTP: inflate (bounded), check
+ * UTF-8, parse once, authenticate a body write key, rate-limit, validate and normalize, encode, append
+ * to the journal, and decide the answer. Thread safe; per-request state is in the {@link Workspace}.
+ */
+final class Ingest {
+    private static final Logger log = LoggerFactory.getLogger(Ingest.class);
+
+    private final Settings settings;
+    private final WriteKeys writeKeys;
+    private final RequestParser parser = new RequestParser();
+    private final EventFinisher finisher;
+    private final RateLimiter rateLimiter;
+    private final JournalSink sink;
+    private final CollectorMetrics metrics;
+
+    Ingest(Settings settings, WriteKeys writeKeys, JournalSink sink, CollectorMetrics metrics) {
+        this.settings = settings;
+        this.writeKeys = writeKeys;
+        this.sink = sink;
+        this.metrics = metrics;
+        this.finisher = new EventFinisher(parser, settings.maxEventBytes());
+        this.rateLimiter = settings.rateLimit() > 0 ? new RateLimiter(settings.rateLimit()) : null;
+    }
+
+    /**
+     * @param single the event type of a single-event path, or null for a batch path
+     * @param headerKey the write key from the Authorization header, already accepted, or null
+     */
+    Outcome process(Workspace ws, EventType single, byte[] wire, boolean gzip, String headerKey, String ip) {
+        byte[] body = wire;
+        int length = wire.length;
+        metrics.received(length, gzip);
+        if (gzip) {
+            try {
+                ws.gunzip.inflate(wire, settings.maxRequestBytes());
+            } catch (NotGzipException e) {
+                return Outcome.error(400, e.getMessage());
+            } catch (TooLargeException e) {
+                return Outcome.error(413, e.getMessage());
+            }
+            body = ws.gunzip.array();
+            length = ws.gunzip.length();
+        } else if (length > settings.maxRequestBytes()) {
+            return Outcome.error(413, "body is " + length + " bytes, over the limit of " + settings.maxRequestBytes() + " bytes");
+        }
+        metrics.body(length);
+        int invalid = Utf8.firstInvalid(body, 0, length);
+        if (invalid >= 0) {
+            return Outcome.error(400, "body is not valid UTF-8 (at byte " + invalid + ")");
+        }
+        ws.reset(body, length);
+        try {
+            if (single == null) {
+                parser.parseBatch(ws);
+            } else {
+                parser.parseSingle(ws, single);
+            }
+        } catch (BadRequestException e) {
+            return Outcome.error(400, e.getMessage());
+        }
+
+        String key = headerKey;
+        if (key == null) {
+            key = ws.bodyWriteKey;
+            if (key != null && !writeKeys.accepts(key)) {
+                return Outcome.error(401, "unknown write key");
+            }
+        }
+        if (key == null && !settings.allowAnonymous()) {
+            return Outcome.error(401, "missing write key: send it as the Basic auth user name (empty password)"
+                    + " or as \"writeKey\" in the body");
+        }
+        if (rateLimiter != null) {
+            long wait = rateLimiter.acquire(key, ws.eventCount(), System.nanoTime());
+            if (wait > 0) {
+                return Outcome.tooManyRequests("over the rate limit of " + (long) settings.rateLimit()
+                        + " events per second for this write key", wait);
+            }
+        }
+
+        finisher.finish(ws, settings.clock().millis(), ip, key);
+        String unwritable = sink.unwritableReason();
+        if (unwritable != null) {
+            return Outcome.error(503, "events not stored: " + unwritable);
+        }
+        try {
+            sink.append(ws);
+        } catch (RuntimeException e) {
+            log.warn("Appending to the journal failed, answering 503: {}", e.toString());
+            return Outcome.error(503, "events not stored: the journal cannot take writes");
+        }
+        metrics.events(ws.events.count(), ws.rejected);
+        if (ws.rejected == 0) {
+            return Outcome.OK;
+        }
+        if (single != null) {
+            return Outcome.error(400, ws.event(0).error);
+        }
+        return Outcome.okWithRejections(ws);
+    }
+}

@@ -1,0 +1,226 @@
+package io.spool.collector.internal;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of ingest. On the I/O thread it does only what needs no body (route, method, CORS,
+ * encoding, size, Basic auth, journal state) and starts a non-blocking read of the whole body; the
+ * body's processing ({@link Ingest}) and the answer run on a worker thread, because an append may wait
+ * for the disk.
+ */
+final class IngestHandler implements HttpHandler {
+    private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
+    private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
+    private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
+    private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
+    private static final HttpString MAX_AGE = new HttpString("Access-Control-Max-Age");
+    private static final HttpString FORWARDED_FOR = new HttpString("X-Forwarded-For");
+    private static final String JSON = "application/json";
+
+    private final Settings settings;
+    private final WriteKeys writeKeys;
+    private final Ingest ingest;
+    private final JournalSink sink;
+    private final CollectorMetrics metrics;
+    private final WorkspacePool workspaces = new WorkspacePool();
+    private final ShutdownState shutdown;
+
+    IngestHandler(Settings settings, WriteKeys writeKeys, Ingest ingest, JournalSink sink, CollectorMetrics metrics,
+            ShutdownState shutdown) {
+        this.settings = settings;
+        this.writeKeys = writeKeys;
+        this.ingest = ingest;
+        this.sink = sink;
+        this.metrics = metrics;
+        this.shutdown = shutdown;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        String path = Routes.normalize(exchange.getRequestPath());
+        switch (path) {
+            case Routes.HEALTH:
+                health(exchange);
+                return;
+            case Routes.METRICS:
+                metrics(exchange);
+                return;
+            default:
+                break;
+        }
+        Routes.Ingest route = Routes.ingest(path);
+        if (route == null) {
+            respond(exchange, Outcome.error(404, "no such path: " + RequestParser.quote(exchange.getRequestPath())));
+            return;
+        }
+        HeaderMap responseHeaders = exchange.getResponseHeaders();
+        responseHeaders.put(ALLOW_ORIGIN, "*");
+        if (exchange.getRequestMethod().equals(Methods.OPTIONS)) {
+            preflight(exchange);
+            return;
+        }
+        if (!exchange.getRequestMethod().equals(Methods.POST)) {
+            responseHeaders.put(Headers.ALLOW, "POST, OPTIONS");
+            respond(exchange, Outcome.error(405, exchange.getRequestMethod() + " is not allowed on " + path + "; use POST"));
+            return;
+        }
+        if (!shutdown.tryEnter()) {
+            respond(exchange, Outcome.error(503, "the collector is shutting down"));
+            return;
+        }
+        exchange.addExchangeCompleteListener((ex, next) -> {
+            shutdown.exit();
+            next.proceed();
+        });
+        HeaderMap requestHeaders = exchange.getRequestHeaders();
+        String encoding = requestHeaders.getFirst(Headers.CONTENT_ENCODING);
+        boolean gzip;
+        if (encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity")) {
+            gzip = false;
+        } else if (encoding.trim().equalsIgnoreCase("gzip") || encoding.trim().equalsIgnoreCase("x-gzip")) {
+            gzip = true;
+        } else {
+            respond(exchange, Outcome.error(415, "unsupported Content-Encoding " + RequestParser.quote(encoding)
+                    + "; send gzip or no encoding"));
+            return;
+        }
+        long contentLength = exchange.getRequestContentLength();
+        if (contentLength > settings.maxRequestBytes()) {
+            respond(exchange, Outcome.error(413, "body is " + contentLength + " bytes, over the limit of "
+                    + settings.maxRequestBytes() + " bytes"));
+            return;
+        }
+        String headerKey = null;
+        String authorization = requestHeaders.getFirst(Headers.AUTHORIZATION);
+        if (authorization != null) {
+            headerKey = WriteKeys.fromAuthorization(authorization);
+            if (headerKey == null) {
+                respond(exchange, Outcome.error(401, "the Authorization header is not Basic auth with the write key as user name"));
+                return;
+            }
+            if (!writeKeys.accepts(headerKey)) {
+                respond(exchange, Outcome.error(401, "unknown write key"));
+                return;
+            }
+        }
+        String unwritable = sink.unwritableReason();
+        if (unwritable != null) {
+            respond(exchange, Outcome.error(503, "events not stored: " + unwritable));
+            return;
+        }
+        String ip = clientIp(exchange);
+        String key = headerKey;
+        exchange.setMaxEntitySize(settings.maxRequestBytes());
+        exchange.getRequestReceiver().receiveFullBytes(
+                (ex, body) -> {
+                    if (ex.isInIoThread()) {
+                        ex.dispatch(() -> process(ex, route, body, gzip, key, ip));
+                    } else {
+                        process(ex, route, body, gzip, key, ip);
+                    }
+                },
+                (ex, error) -> {
+                    if (error instanceof RequestTooBigException) {
+                        respond(ex, Outcome.error(413, "body is over the limit of " + settings.maxRequestBytes() + " bytes"));
+                    } else {
+                        // The client went away or stalled past the read timeout: nobody to answer.
+                        log.debug("Reading a request body failed: {}", error.toString());
+                        ex.endExchange();
+                    }
+                });
+    }
+
+    private void process(HttpServerExchange exchange, Routes.Ingest route, byte[] body, boolean gzip, String key, String ip) {
+        Workspace ws = workspaces.take();
+        Outcome outcome;
+        try {
+            outcome = ingest.process(ws, route.single, body, gzip, key, ip);
+        } catch (RuntimeException | Error e) {
+            log.error("Processing a request failed; answering 500", e);
+            outcome = Outcome.error(500, "internal error; nothing was stored");
+        } finally {
+            workspaces.give(ws);
+        }
+        respond(exchange, outcome);
+    }
+
+    private String clientIp(HttpServerExchange exchange) {
+        if (settings.trustProxy()) {
+            String forwarded = exchange.getRequestHeaders().getFirst(FORWARDED_FOR);
+            if (forwarded != null && !forwarded.isBlank()) {
+                int comma = forwarded.indexOf(',');
+                return (comma >= 0 ? forwarded.substring(0, comma) : forwarded).trim();
+            }
+        }
+        return exchange.getSourceAddress().getAddress().getHostAddress();
+    }
+
+    private void preflight(HttpServerExchange exchange) {
+        HeaderMap h = exchange.getResponseHeaders();
+        h.put(ALLOW_METHODS, "POST, OPTIONS");
+        h.put(ALLOW_HEADERS, "Authorization, Content-Type, Content-Encoding");
+        h.put(MAX_AGE, "86400");
+        exchange.setStatusCode(204);
+        metrics.request(204);
+        exchange.endExchange();
+    }
+
+    private void health(HttpServerExchange exchange) {
+        if (!isGet(exchange)) {
+            return;
+        }
+        String reason = shutdown.closing() ? "the collector is shutting down" : sink.unwritableReason();
+        if (reason != null) {
+            respond(exchange, Outcome.error(503, reason));
+            return;
+        }
+        exchange.setStatusCode(200);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, JSON);
+        metrics.request(200);
+        exchange.getResponseSender().send("{\"status\":\"ok\",\"journal\":\"writable\"}");
+    }
+
+    private void metrics(HttpServerExchange exchange) {
+        if (!isGet(exchange)) {
+            return;
+        }
+        metrics.request(200);
+        exchange.setStatusCode(200);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, CollectorMetrics.CONTENT_TYPE);
+        exchange.getResponseSender().send(ByteBuffer.wrap(metrics.scrape()));
+    }
+
+    private boolean isGet(HttpServerExchange exchange) {
+        if (exchange.getRequestMethod().equals(Methods.GET) || exchange.getRequestMethod().equals(Methods.HEAD)) {
+            return true;
+        }
+        exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
+        respond(exchange, Outcome.error(405, exchange.getRequestMethod() + " is not allowed on "
+                + exchange.getRequestPath() + "; use GET"));
+        return false;
+    }
+
+    private void respond(HttpServerExchange exchange, Outcome outcome) {
+        metrics.request(outcome.status);
+        exchange.setStatusCode(outcome.status);
+        HeaderMap h = exchange.getResponseHeaders();
+        h.put(Headers.CONTENT_TYPE, JSON);
+        if (outcome.retryAfterSeconds > 0) {
+            h.put(Headers.RETRY_AFTER, Long.toString(outcome.retryAfterSeconds));
+        }
+        if (outcome.status == 503 && shutdown.closing()) {
+            h.put(Headers.CONNECTION, "close");
+        }
+        exchange.getResponseSender().send(ByteBuffer.wrap(outcome.body));
+    }
+
+}

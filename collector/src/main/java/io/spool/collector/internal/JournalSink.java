@@ -1,0 +1,104 @@
+package io.spool.collector.internal;
+
+import io.spool.journal.Journal;
+import io.spool.journal.JournalAppender;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where accepted events and dead letters go: one appender per journal queue, shared by all request
+ * threads (they are thread safe), and the check that the journal can take writes. A memory-mapped
+ * write to a full disk kills the JVM (SIGBUS), so the free space is checked before taking a body, at
+ * most once a second, and the collector answers 503 under the minimum instead.
+ */
+final class JournalSink implements AutoCloseable {
+    private static final long CHECK_EVERY_NANOS = 1_000_000_000L;
+
+    private final Journal journal;
+    private final boolean ownsJournal;
+    private final JournalAppender events;
+    private final JournalAppender deadLetters;
+    private final long minFreeBytes;
+    private final CollectorMetrics metrics;
+    private volatile long checkedAtNanos;
+    private volatile String unwritableReason;
+    private volatile boolean closed;
+
+    JournalSink(Journal journal, boolean ownsJournal, long minFreeBytes, CollectorMetrics metrics) {
+        this.journal = journal;
+        this.ownsJournal = ownsJournal;
+        this.minFreeBytes = minFreeBytes;
+        this.metrics = metrics;
+        this.events = journal.events().newAppender();
+        this.deadLetters = journal.deadLetters().newAppender();
+        this.checkedAtNanos = System.nanoTime();
+        this.unwritableReason = check();
+    }
+
+    Path dir() {
+        return journal.dir();
+    }
+
+    /** Null when the journal can take writes now, else why not (said to clients and to /health). */
+    String unwritableReason() {
+        if (closed) {
+            return "the journal is closed";
+        }
+        long now = System.nanoTime();
+        if (now - checkedAtNanos >= CHECK_EVERY_NANOS) {
+            checkedAtNanos = now;
+            unwritableReason = check();
+        }
+        return unwritableReason;
+    }
+
+    private String check() {
+        Path dir = journal.dir();
+        try {
+            long free = Files.getFileStore(dir).getUsableSpace();
+            if (free < minFreeBytes) {
+                return "the journal's disk has " + (free >> 20) + " MB free, under the minimum of "
+                        + (minFreeBytes >> 20) + " MB";
+            }
+            if (!Files.isWritable(dir.resolve("events"))) {
+                return "the journal folder " + dir.resolve("events") + " is not writable";
+            }
+            return null;
+        } catch (IOException e) {
+            return "the journal folder cannot be checked: " + e.getMessage();
+        }
+    }
+
+    /**
+     * Appends the workspace's dead letters, then its events. When this returns, both are in the
+     * journal; when it throws, the client must not get a 200.
+     */
+    void append(Workspace ws) {
+        if (closed) {
+            throw new IllegalStateException("the journal is closed");
+        }
+        if (ws.deadLetters.count() > 0) {
+            deadLetters.append(ws.deadLetters);
+        }
+        if (ws.events.count() > 0) {
+            long start = System.nanoTime();
+            events.append(ws.events);
+            metrics.appendNanos(System.nanoTime() - start);
+        }
+    }
+
+    /** Closes the appenders and, when the collector opened the journal, the journal. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            events.close();
+            deadLetters.close();
+        } finally {
+            if (ownsJournal) {
+                journal.close();
+            }
+        }
+    }
+}

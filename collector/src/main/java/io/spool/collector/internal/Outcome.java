@@ -1,0 +1,58 @@
+package io.spool.collector.internal;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.nio.charset.StandardCharsets;
+
+/** The answer to one request: a status, a JSON body and, for 429, how long to wait. Immutable. */
+final class Outcome {
+    private static final byte[] SUCCESS = "{\"success\":true}".getBytes(StandardCharsets.US_ASCII);
+    static final Outcome OK = new Outcome(200, SUCCESS, 0);
+
+    final int status;
+    final byte[] body;
+    final long retryAfterSeconds;
+
+    private Outcome(int status, byte[] body, long retryAfterSeconds) {
+        this.status = status;
+        this.body = body;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** {@code {"success":false,"error":"<message>"}} with the given status. */
+    static Outcome error(int status, String message) {
+        return new Outcome(status, errorBody(message), 0);
+    }
+
+    static Outcome tooManyRequests(String message, long retryAfterSeconds) {
+        return new Outcome(429, errorBody(message), retryAfterSeconds);
+    }
+
+    /** A 200 that lists the refused events of a batch: {@code "rejected":[{"index":…,"error":…}]}. */
+    static Outcome okWithRejections(Workspace ws) {
+        StringBuilder sb = ws.response;
+        sb.setLength(0);
+        sb.append("{\"success\":true,\"rejected\":[");
+        boolean first = true;
+        for (int i = 0, n = ws.eventCount(); i < n; i++) {
+            ParsedEvent e = ws.event(i);
+            if (e.error == null) {
+                continue;
+            }
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            sb.append("{\"index\":").append(e.index).append(",\"error\":\"");
+            JsonStringEncoder.getInstance().quoteAsString(e.error, sb);
+            sb.append("\"}");
+        }
+        sb.append("]}");
+        return new Outcome(200, sb.toString().getBytes(StandardCharsets.UTF_8), 0);
+    }
+
+    static byte[] errorBody(String message) {
+        StringBuilder sb = new StringBuilder(message.length() + 32).append("{\"success\":false,\"error\":\"");
+        JsonStringEncoder.getInstance().quoteAsString(message, sb);
+        return sb.append("\"}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,46 @@
+package io.spool.collector.internal;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A token bucket per write key, in events per second, holding at most one second's worth. A request
+ * is let through while its key's bucket is positive and may overdraw it (a batch is never split); the
+ * key then waits until the bucket refills. Thread safe: one small lock per key, never across keys.
+ */
+final class RateLimiter {
+    private final double eventsPerSecond;
+    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    RateLimiter(double eventsPerSecond) {
+        this.eventsPerSecond = eventsPerSecond;
+    }
+
+    /**
+     * Takes {@code events} tokens from the key's bucket.
+     *
+     * @return 0 when the request may go on, else how many whole seconds the client should wait
+     */
+    long acquire(String key, int events, long nowNanos) {
+        Bucket bucket = buckets.computeIfAbsent(key == null ? "" : key, k -> new Bucket(eventsPerSecond, nowNanos));
+        synchronized (bucket) {
+            double elapsed = (nowNanos - bucket.updatedNanos) / 1e9;
+            bucket.tokens = Math.min(eventsPerSecond, bucket.tokens + elapsed * eventsPerSecond);
+            bucket.updatedNanos = nowNanos;
+            if (bucket.tokens <= 0) {
+                return Math.max(1, (long) Math.ceil((1 - bucket.tokens) / eventsPerSecond));
+            }
+            bucket.tokens -= events;
+            return 0;
+        }
+    }
+
+    private static final class Bucket {
+        double tokens;
+        long updatedNanos;
+
+        Bucket(double tokens, long updatedNanos) {
+            this.tokens = tokens;
+            this.updatedNanos = updatedNanos;
+        }
+    }
+}

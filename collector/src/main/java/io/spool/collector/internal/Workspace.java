@@ -1,0 +1,93 @@
+package io.spool.collector.internal;
+
+import io.spool.journal.BatchEncoder;
+import io.spool.journal.DeadLetterRecord;
+import io.spool.journal.EventRecord;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Everything one request needs between its body arriving and its answer: parsed events, encoders,
+ * the gzip inflater and scratch buffers. Taken from a {@link WorkspacePool} for one request and given
+ * back afterwards, so the hot path allocates none of it per request. Owned by one thread at a time.
+ */
+final class Workspace {
+    /** Past this many events a workspace drops its holders when given back, so one huge request does not pin memory. */
+    private static final int RETAINED_EVENTS = 4096;
+
+    final BatchEncoder events = new BatchEncoder(64 * 1024);
+    final BatchEncoder deadLetters = new BatchEncoder(4 * 1024);
+    final DeadLetterRecord deadLetter = new DeadLetterRecord();
+    final BoundedGunzip gunzip = new BoundedGunzip();
+    final ObjectSlice batchContext = new ObjectSlice();
+    final ObjectSlice batchIntegrations = new ObjectSlice();
+    final ObjectSlice scratch = new ObjectSlice();
+    final GrowableBytes mergedContext = new GrowableBytes();
+    final GrowableBytes mergedIntegrations = new GrowableBytes();
+    final Set<String> keys = new HashSet<>();
+    final StringBuilder response = new StringBuilder(256);
+
+    /** The (inflated) body being parsed; JSON slices of the records point into it. */
+    byte[] body;
+    int bodyLength;
+    String bodyWriteKey;
+    long batchSentAt;
+    int rejected;
+
+    private ParsedEvent[] parsed = new ParsedEvent[128];
+    private int count;
+
+    Workspace() {
+        for (int i = 0; i < parsed.length; i++) {
+            parsed[i] = new ParsedEvent();
+        }
+    }
+
+    Workspace reset(byte[] body, int bodyLength) {
+        this.body = body;
+        this.bodyLength = bodyLength;
+        bodyWriteKey = null;
+        batchSentAt = EventRecord.NO_TIME;
+        rejected = 0;
+        count = 0;
+        batchContext.reset();
+        batchIntegrations.reset();
+        events.reset();
+        deadLetters.reset();
+        return this;
+    }
+
+    ParsedEvent addEvent() {
+        if (count == parsed.length) {
+            ParsedEvent[] bigger = java.util.Arrays.copyOf(parsed, count * 2);
+            for (int i = count; i < bigger.length; i++) {
+                bigger[i] = new ParsedEvent();
+            }
+            parsed = bigger;
+        }
+        ParsedEvent e = parsed[count];
+        e.reset(count);
+        count++;
+        return e;
+    }
+
+    int eventCount() {
+        return count;
+    }
+
+    ParsedEvent event(int i) {
+        return parsed[i];
+    }
+
+    /** Lets go of the request's body and of holders grown for an unusually large request. */
+    void release() {
+        body = null;
+        for (int i = 0; i < count; i++) {
+            parsed[i].record.clear();
+        }
+        if (parsed.length > RETAINED_EVENTS) {
+            parsed = java.util.Arrays.copyOf(parsed, RETAINED_EVENTS);
+        }
+        count = 0;
+    }
+}
