@@ -1,0 +1,85 @@
+package io.spool.writer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spool.journal.Journal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DedupAndPartitionTest {
+    @TempDir
+    Path dir;
+
+    private static final long T0 = Instant.parse("2026-05-01T10:00:00Z").toEpochMilli();
+
+    private StorageWriter writer(Path journalDir, Path lake) {
+        return StorageWriter.builder().journalDir(journalDir).output(lake).writerId("w1")
+                .dedupWindow(Duration.ofHours(24)).build();
+    }
+
+    @Test
+    void duplicateMessageIdsWithinTheWindowAreWrittenOnceAlsoAcrossARestart() throws Exception {
+        Path journalDir = dir.resolve("journal");
+        Path lake = dir.resolve("lake");
+        try (Journal journal = Journal.open(journalDir)) {
+            // a client retry inside one request, and one in a later request
+            TestJournal.append(journal, TestJournal.track("a", T0), TestJournal.track("b", T0 + 1),
+                    TestJournal.track("a", T0 + 2));
+            TestJournal.append(journal, TestJournal.track("b", T0 + 10), TestJournal.track("c", T0 + 11));
+        }
+        try (StorageWriter w = writer(journalDir, lake)) {
+            WriterStats stats = w.drain();
+            assertThat(stats.rowsCommitted()).isEqualTo(3);
+            assertThat(stats.duplicatesDropped()).isEqualTo(2);
+        }
+
+        // restart: the window's ids come back from the committed state
+        try (Journal journal = Journal.open(journalDir)) {
+            TestJournal.append(journal, TestJournal.track("a", T0 + 3_600_000), TestJournal.track("d", T0 + 3_600_001));
+            // outside the 24 h window: a new event with a reused id is written again
+            TestJournal.append(journal, TestJournal.track("c", T0 + Duration.ofHours(25).toMillis()));
+        }
+        try (StorageWriter w = writer(journalDir, lake)) {
+            WriterStats stats = w.drain();
+            assertThat(stats.rowsCommitted()).isEqualTo(2);
+            assertThat(stats.duplicatesDropped()).isEqualTo(1);
+        }
+
+        List<Map<String, Object>> rows = TestJournal.query("SELECT message_id, epoch_ms(received_at) AS r FROM "
+                + TestJournal.events(lake) + " ORDER BY message_id, r");
+        assertThat(rows).extracting(m -> m.get("message_id") + "@" + ((Number) m.get("r")).longValue())
+                .containsExactly("a@" + T0, "b@" + (T0 + 1), "c@" + (T0 + 11),
+                        "c@" + (T0 + Duration.ofHours(25).toMillis()), "d@" + (T0 + 3_600_001));
+    }
+
+    @Test
+    void eventsAcrossHourAndDayBoundariesLandInTheirPartitions() throws Exception {
+        Path journalDir = dir.resolve("journal");
+        Path lake = dir.resolve("lake");
+        long midnight = Instant.parse("2026-12-31T23:59:59.999Z").toEpochMilli();
+        try (Journal journal = Journal.open(journalDir)) {
+            TestJournal.append(journal, TestJournal.track("last-of-year", midnight),
+                    TestJournal.track("first-of-year", midnight + 1),
+                    TestJournal.track("end-of-hour", Instant.parse("2027-01-01T00:59:59.999Z").toEpochMilli()),
+                    TestJournal.track("next-hour", Instant.parse("2027-01-01T01:00:00Z").toEpochMilli()));
+        }
+        try (StorageWriter w = writer(journalDir, lake)) {
+            assertThat(w.drain().filesCommitted()).isEqualTo(3);
+        }
+        List<Map<String, Object>> rows = TestJournal.query("SELECT message_id, dt::VARCHAR || ' ' || hour AS p,"
+                + " regexp_extract(filename, 'dt=[^/]+/hour=[0-9]+') AS folder FROM read_parquet('"
+                + lake.resolve("events") + "/**/*.parquet', hive_partitioning = true, filename = true,"
+                + " hive_types = {'dt': DATE, 'hour': INTEGER}) ORDER BY received_at");
+        assertThat(rows).extracting(m -> m.get("message_id") + " " + m.get("p") + " " + m.get("folder"))
+                .containsExactly(
+                        "last-of-year 2026-12-31 23 dt=2026-12-31/hour=23",
+                        "first-of-year 2027-01-01 0 dt=2027-01-01/hour=00",
+                        "end-of-hour 2027-01-01 0 dt=2027-01-01/hour=00",
+                        "next-hour 2027-01-01 1 dt=2027-01-01/hour=01");
+    }
+}
