@@ -199,7 +199,7 @@ public final class WriterLoop implements Runnable {
             int events = readEvents();
             int dead = readDeadLetters();
             read = events + dead > 0;
-            exhausted = events < EXCERPTS_PER_POLL && dead < EXCERPTS_PER_POLL;
+            exhausted = events < EXCERPTS_PER_POLL && dead < EXCERPTS_PER_POLL && !full();
         }
         long now = config.clock().millis();
         boolean drainDue = !drains.isEmpty() && (exhausted || drainTargetReached());
@@ -236,9 +236,13 @@ public final class WriterLoop implements Runnable {
     }
 
     private boolean thresholdReached(long now) {
+        return full() || (hasPending() && now - pendingSince >= config.rollInterval().toMillis());
+    }
+
+    /** Whether the commit being written is as large as it may get. */
+    private boolean full() {
         return pendingRows >= config.rollRows()
                 || pendingBytes >= config.rollBytes()
-                || now - pendingSince >= config.rollInterval().toMillis()
                 || files.openFiles() > MAX_OPEN_FILES;
     }
 
@@ -246,7 +250,7 @@ public final class WriterLoop implements Runnable {
 
     private int readEvents() throws IOException {
         int n = 0;
-        while (n < EXCERPTS_PER_POLL && eventsTailer.readBatch(this::onEvents)) {
+        while (n < EXCERPTS_PER_POLL && !full() && eventsTailer.readBatch(this::onEvents)) {
             n++;
             if (ioFailure != null) {
                 IOException e = ioFailure;
@@ -259,7 +263,7 @@ public final class WriterLoop implements Runnable {
 
     private int readDeadLetters() throws IOException {
         int n = 0;
-        while (n < EXCERPTS_PER_POLL && deadLettersTailer.readBatch(this::onDeadLetters)) {
+        while (n < EXCERPTS_PER_POLL && !full() && deadLettersTailer.readBatch(this::onDeadLetters)) {
             n++;
             if (ioFailure != null) {
                 IOException e = ioFailure;
