@@ -93,12 +93,12 @@ public final class Sender implements Runnable {
         int events = body.events();
         counters.sent.addAndGet(events);
         counters.bytesSent.addAndGet(body.gzippedSize());
-        buffer.settled(events);
         try {
           listener.onDelivered(events);
         } catch (RuntimeException e) {
           log.warn("spool: DeliveryListener.onDelivered threw {}", e.toString());
         }
+        buffer.settled(events); // after the listener, so flush(timeout) returns with the outcome reported
         return;
       }
       if (!RetryPolicy.isRetriable(status)) {
@@ -159,7 +159,6 @@ public final class Sender implements Runnable {
     int events = body.events();
     DeliveryFailure failure = new DeliveryFailure(reason, body.messageIds(), status, message, cause);
     counters.failed.addAndGet(events);
-    buffer.settled(events);
     log.warn("spool: gave up on a batch of {} events ({}{}): {}", events, reason,
         status == 0 ? "" : ", HTTP " + status, message);
     try {
@@ -167,6 +166,7 @@ public final class Sender implements Runnable {
     } catch (RuntimeException e) {
       log.warn("spool: DeliveryListener.onFailed threw {}", e.toString());
     }
+    buffer.settled(events);
   }
 
   /** Ends the request in flight, if any (close() at its deadline): the sender then gives the batch up. */
