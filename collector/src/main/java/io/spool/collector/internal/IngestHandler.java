@@ -193,10 +193,11 @@ final class IngestHandler implements HttpHandler {
         if (!isGet(exchange)) {
             return;
         }
-        metrics.request(200);
+        byte[] text = metrics.scrape();
+        metrics.request(200); // after the scrape, so that a scrape does not count itself
         exchange.setStatusCode(200);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, CollectorMetrics.CONTENT_TYPE);
-        exchange.getResponseSender().send(ByteBuffer.wrap(metrics.scrape()));
+        exchange.getResponseSender().send(ByteBuffer.wrap(text));
     }
 
     private boolean isGet(HttpServerExchange exchange) {

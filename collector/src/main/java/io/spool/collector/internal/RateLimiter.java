@@ -4,8 +4,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A token bucket per write key, in events per second, holding at most one second's worth. A request
- * is let through while its key's bucket is positive and may overdraw it (a batch is never split); the
- * key then waits until the bucket refills. Thread safe: one small lock per key, never across keys.
+ * goes through when the bucket holds its events (a batch larger than a second's worth needs a full
+ * bucket and overdraws it: a batch is never split); otherwise the client is told how long to wait. Thread safe: one small lock per key, never across keys.
  */
 final class RateLimiter {
     private final double eventsPerSecond;
@@ -26,8 +26,9 @@ final class RateLimiter {
             double elapsed = (nowNanos - bucket.updatedNanos) / 1e9;
             bucket.tokens = Math.min(eventsPerSecond, bucket.tokens + elapsed * eventsPerSecond);
             bucket.updatedNanos = nowNanos;
-            if (bucket.tokens <= 0) {
-                return Math.max(1, (long) Math.ceil((1 - bucket.tokens) / eventsPerSecond));
+            double needed = Math.min(events, eventsPerSecond);
+            if (bucket.tokens < needed) {
+                return Math.max(1, (long) Math.ceil((needed - bucket.tokens) / eventsPerSecond));
             }
             bucket.tokens -= events;
             return 0;
