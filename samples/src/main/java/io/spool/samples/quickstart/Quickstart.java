@@ -1,0 +1,185 @@
+package io.spool.samples.quickstart;
+
+import io.spool.collector.Collector;
+import io.spool.journal.Journal;
+import io.spool.samples.shop.ShopService;
+import io.spool.sdk.DeliveryFailure;
+import io.spool.sdk.DeliveryListener;
+import io.spool.sdk.Spool;
+import io.spool.writer.StorageWriter;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole pipeline in one JVM: a collector, a storage writer and a simulated shop that tracks through
+ * the SDK; then a summary read back from the Parquet files. The standalone jars remain the production
+ * path; {@code --serve} keeps this one running for trying Spool with your own app.
+ */
+@Command(name = "spool-quickstart", mixinStandardHelpOptions = true, version = "Spool 0.1.0",
+        description = "Runs collector, storage writer and a simulated shop tracking through the SDK, then "
+                + "prints what landed in Parquet.")
+public final class Quickstart implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--events", defaultValue = "${env:SPOOL_QUICKSTART_EVENTS:-200000}",
+            description = "How many events the simulated shop tracks (default: ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--short", description = "A short run (2,000 events), as CI does.")
+    boolean shortRun;
+
+    @Option(names = "--data-dir", defaultValue = "${env:SPOOL_DATA_DIR:-data}",
+            description = "Where journal and lake go (default: ${DEFAULT-VALUE}). A run writes to a new "
+                    + "quickstart/run-<time> folder inside; --serve uses journal/ and lake/ directly.")
+    Path dataDir;
+
+    @Option(names = "--port", defaultValue = "${env:SPOOL_PORT}",
+            description = "Collector port (default: any free port for a run, 8088 with --serve).")
+    Integer port;
+
+    @Option(names = "--write-key", defaultValue = "${env:SPOOL_WRITE_KEY:-quickstart}",
+            description = "The write key the collector accepts and the shop sends (default: ${DEFAULT-VALUE}).")
+    String writeKey;
+
+    @Option(names = "--serve", description = "Keep collector and writer running (until Ctrl-C / SIGTERM) "
+            + "instead of simulating a shop.")
+    boolean serve;
+
+    private final PrintStream out;
+
+    Quickstart(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        Journal.disableChronicleAnalytics();
+        // Chronicle logs each file mapping at INFO; the quickstart's own lines are what a newcomer reads.
+        System.setProperty("org.slf4j.simpleLogger.log.net.openhft", "warn");
+        System.exit(run(System.out, args));
+    }
+
+    static int run(PrintStream out, String... args) {
+        return new CommandLine(new Quickstart(out)).execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (serve) {
+            return serve();
+        }
+        long target = shortRun ? 2_000 : events;
+        Path runDir = dataDir.resolve("quickstart")
+                .resolve("run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path journalDir = runDir.resolve("journal");
+        Path lake = runDir.resolve("lake");
+        Files.createDirectories(runDir);
+
+        try (Journal journal = Journal.open(journalDir);
+                Collector collector = Collector.builder().port(port == null ? 0 : port).journal(journal).writeKey(writeKey)
+                        .build().start();
+                StorageWriter writer = StorageWriter.builder().journal(journal).output(lake)
+                        .rollInterval(Duration.ofSeconds(1)).build().start()) {
+            String endpoint = "http://127.0.0.1:" + collector.port();
+            out.printf("Spool quickstart: collector %s (write key \"%s\"), journal %s, lake %s%n",
+                    endpoint, writeKey, journalDir, lake);
+
+            FailureCounter failures = new FailureCounter();
+            Spool spool = Spool.builder(writeKey).endpoint(endpoint).listener(failures).build();
+            ShopTraffic traffic = new ShopTraffic(new ShopService(spool), 42);
+
+            long started = System.nanoTime();
+            ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "quickstart-progress");
+                t.setDaemon(true);
+                return t;
+            });
+            AtomicLong lastTracked = new AtomicLong();
+            progress.scheduleAtFixedRate(() -> {
+                long now = traffic.tracked();
+                out.printf("tracked %,9d (%,7d/s) | delivered %,9d | committed %,9d%n", now,
+                        now - lastTracked.getAndSet(now), spool.stats().sent(), writer.stats().rowsCommitted());
+            }, 1, 1, TimeUnit.SECONDS);
+
+            traffic.run(target);
+            boolean delivered = spool.close(Duration.ofSeconds(30));
+            writer.drain();
+            progress.shutdownNow();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long sent = spool.stats().sent();
+            long committed = writer.stats().rowsCommitted();
+            out.printf("tracked %,9d           | delivered %,9d | committed %,9d%n", traffic.tracked(), sent, committed);
+            out.printf("%nDone in %.1f s: %,d events tracked, %,d delivered, %,d in Parquet (%,.0f events/s end to end).%n",
+                    seconds, traffic.tracked(), sent, committed, traffic.tracked() / seconds);
+            if (!delivered || failures.failed.get() > 0) {
+                out.printf("WARNING: %,d events could not be delivered (%s)%n", traffic.tracked() - sent, spool.stats());
+            }
+
+            LakeSummary summary = LakeSummary.read(lake);
+            print(summary, lake);
+            boolean matches = summary.byTypeAndName().equals(traffic.byTypeAndName())
+                    && summary.revenue().compareTo(traffic.revenue()) == 0;
+            out.println(matches
+                    ? "Check: the Parquet files hold exactly the events the shop tracked."
+                    : "Check FAILED: the Parquet files differ from what the shop tracked: " + traffic.byTypeAndName());
+            return matches ? 0 : 1;
+        }
+    }
+
+    private void print(LakeSummary summary, Path lake) {
+        out.printf("%nDataset: %s (%d Parquet files, Hive-partitioned by dt= and hour=)%n",
+                lake.toAbsolutePath().resolve("events"), summary.files());
+        out.println("Events by type and name:");
+        for (Map.Entry<String, Long> row : summary.byTypeAndName().entrySet()) {
+            String[] typeAndName = row.getKey().split("\t", -1);
+            out.printf("  %-9s %-18s %,10d%n", typeAndName[0], typeAndName[1], row.getValue());
+        }
+        out.printf("  %-9s %-18s %,10d%n", "total", "", summary.events());
+        out.printf("Revenue: EUR %s over %,d orders%n", summary.revenue().setScale(2, java.math.RoundingMode.UNNECESSARY)
+                .toPlainString(), summary.orders());
+        out.printf("Time range: %s .. %s%n", summary.firstTimestamp(), summary.lastTimestamp());
+        out.printf("%nQuery it yourself (DuckDB CLI, or any DuckDB client):%n%s%n%n",
+                LakeSummary.pasteableQuery(lake));
+    }
+
+    /** Keeps collector and writer running on data/journal and data/lake until SIGTERM. */
+    private int serve() throws Exception {
+        Path journalDir = dataDir.resolve("journal");
+        Path lake = dataDir.resolve("lake");
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (Journal journal = Journal.open(journalDir);
+                Collector collector = Collector.builder().port(port == null ? 8088 : port).journal(journal).writeKey(writeKey)
+                        .build().start();
+                StorageWriter writer = StorageWriter.builder().journal(journal).output(lake)
+                        .rollInterval(Duration.ofSeconds(10)).build().start()) {
+            out.printf("Spool is serving: collector http://localhost:%d (write key \"%s\"), journal %s, lake %s%n"
+                    + "Point an SDK or a Segment client at it; Ctrl-C stops (committing what it has).%n",
+                    collector.port(), writeKey, journalDir, lake);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopped.countDown();
+            }, "quickstart-stop"));
+            stopped.await();
+        }
+        return 0;
+    }
+
+    /** Counts what the SDK reports as failed, to warn at the end. Runs on the SDK's sender thread. */
+    private static final class FailureCounter implements DeliveryListener {
+        final AtomicLong failed = new AtomicLong();
+
+        @Override
+        public void onFailed(DeliveryFailure failure) {
+            failed.addAndGet(failure.messageIds().size());
+        }
+    }
+}
