@@ -11,7 +11,8 @@ import net.openhft.chronicle.bytes.Bytes;
  * paid once for the whole batch, and a request's events land together or not at all. The figures
  * behind that choice are in BENCHMARKS.md ({@code JournalAppendBenchmark}).
  *
- * <p>Reusable after {@link #reset()}; owns a growing on-heap buffer. Not thread safe: one per thread.
+ * <p>Reusable after {@link #reset()}; owns a growing on-heap buffer. Not thread safe: one thread at a
+ * time (it may be handed from one thread to another).
  */
 public final class BatchEncoder {
     private final Bytes<?> buffer;
@@ -23,6 +24,9 @@ public final class BatchEncoder {
 
     public BatchEncoder(int initialCapacity) {
         this.buffer = Bytes.allocateElasticOnHeap(initialCapacity);
+        // One owner at a time, but not always the same thread (a server hands a reusable encoder from
+        // one worker thread to the next): Chronicle's pin-to-first-thread check would throw.
+        buffer.singleThreadedCheckDisabled(true);
     }
 
     /** Forgets every record added so far. */

@@ -14,6 +14,9 @@ public final class JournalAppender implements Closeable {
 
     JournalAppender(ExcerptAppender appender) {
         this.appender = appender;
+        // Chronicle pins an appender to the first thread that uses it and throws on any other; this
+        // class's lock is what makes sharing it safe, so the pinning check is turned off.
+        appender.singleThreadedCheckDisabled(true);
     }
 
     /**
