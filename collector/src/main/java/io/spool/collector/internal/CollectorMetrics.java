@@ -2,12 +2,14 @@ package io.spool.collector.internal;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.IntSupplier;
 
 /**
  * The collector's Prometheus metrics, in a registry of its own (several collectors can live in one
@@ -56,6 +58,15 @@ final class CollectorMetrics {
                     0.025, 0.05, 0.1, 0.25, 1)
             .withoutExemplars()
             .register(registry);
+
+    /** Publishes the number of ingest requests in flight (read at each scrape). */
+    void inFlight(IntSupplier requests) {
+        GaugeWithCallback.builder()
+                .name("spool_collector_requests_in_flight")
+                .help("Ingest requests received and not yet answered")
+                .callback(callback -> callback.call(requests.getAsInt()))
+                .register(registry);
+    }
 
     void request(int status) {
         CounterDataPoint point = status >= 0 && status < byStatus.length ? byStatus[status] : null;

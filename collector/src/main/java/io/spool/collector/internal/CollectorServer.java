@@ -26,6 +26,7 @@ public final class CollectorServer {
     public CollectorServer(Settings settings, Journal journal, boolean ownsJournal) {
         this.settings = settings;
         CollectorMetrics metrics = new CollectorMetrics();
+        metrics.inFlight(shutdown::inFlight);
         this.sink = new JournalSink(journal, ownsJournal, settings.minFreeDiskBytes(), metrics);
         WriteKeys writeKeys = new WriteKeys(settings.writeKeys());
         Ingest ingest = new Ingest(settings, writeKeys, sink, metrics);

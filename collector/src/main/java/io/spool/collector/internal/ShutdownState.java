@@ -12,6 +12,11 @@ final class ShutdownState {
     private final Object idle = new Object();
     private volatile boolean closing;
 
+    /** Requests counted in and not yet out. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
     boolean closing() {
         return closing;
     }

@@ -75,6 +75,13 @@ final class Timestamps {
                 return INVALID;
             }
             offsetSeconds = (oh * 3600 + om * 60) * (s.charAt(i) == '-' ? -1 : 1);
+        } else if (i + 5 == n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            int oh = digits(s, i + 1, 2); // +hhmm, as some clients write it
+            int om = digits(s, i + 3, 2);
+            if (oh < 0 || oh > 18 || om < 0 || om > 59) {
+                return INVALID;
+            }
+            offsetSeconds = (oh * 3600 + om * 60) * (s.charAt(i) == '-' ? -1 : 1);
         } else {
             return INVALID;
         }

@@ -1,0 +1,88 @@
+package io.spool.collector;
+
+import static io.spool.collector.TestCollector.KEY;
+import static io.spool.collector.TestCollector.basic;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spool.collector.TestCollector.Reply;
+import io.spool.journal.Journal;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** close(): new requests get 503, requests in flight are answered and stored, then the journal closes. */
+class ShutdownTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void requestInFlightIsAnsweredAndStoredWhileNewOnesGet503() throws Exception {
+        TestCollector c = new TestCollector(dir);
+        String body = "{\"batch\":[{\"type\":\"identify\",\"userId\":\"in-flight\"}]}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", c.collector.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/batch HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + basic(KEY)
+                    + "\r\nContent-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes, 0, 10);
+            out.flush();
+            awaitInFlight(c, 1);
+
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(c.collector::close);
+            Reply refused = awaitRefusal(c);
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.json().get("error").asText()).isEqualTo("the collector is shutting down");
+            assertThat(closing).isNotDone();
+
+            out.write(bytes, 10, bytes.length - 10);
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+            closing.get();
+        }
+        assertThat(c.events()).extracting(TestCollector.Stored::userId).containsExactly("in-flight");
+        c.journal.close();
+    }
+
+    /** Polls /metrics (with a deadline) until the server counts this many requests in flight. */
+    static void awaitInFlight(TestCollector c, int requests) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        String expected = "spool_collector_requests_in_flight " + requests + ".0";
+        while (!c.send(HttpRequest.newBuilder(c.uri("/metrics")).GET()).body().contains(expected)) {
+            assertThat(System.nanoTime()).as("in flight: " + requests).isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Polls (with a deadline) until the closing collector answers a new request with 503. */
+    private static Reply awaitRefusal(TestCollector c) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            Reply r = c.post("/v1/batch", "{\"batch\":[{\"type\":\"identify\",\"userId\":\"late\"}]}");
+            if (r.status() == 503 || System.nanoTime() > deadline) {
+                return r;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void closingTwiceIsHarmlessAndAnOwnedJournalIsClosed() {
+        Collector collector = Collector.builder().port(0).host("127.0.0.1").journalDir(dir.resolve("j"))
+                .writeKey("k").build().start();
+        collector.close();
+        collector.close();
+
+        // the folder can be opened again: the collector released it
+        try (Journal journal = Journal.open(dir.resolve("j"))) {
+            assertThat(journal.events().lastIndex()).isEqualTo(-1);
+        }
+    }
+}
