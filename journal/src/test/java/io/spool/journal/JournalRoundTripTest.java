@@ -213,6 +213,34 @@ class JournalRoundTripTest {
         }
     }
 
+    @Test
+    void oneAppenderSharedByManyThreadsLosesAndDoublesNothing() throws Exception {
+        int threads = 8;
+        int perThread = 500;
+        try (Journal journal = Journal.open(dir)) {
+            JournalAppender appender = journal.events().newAppender();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    BatchEncoder batch = new BatchEncoder();
+                    for (int i = 0; i < perThread; i++) {
+                        appender.append(batch.reset().add(new EventRecord().type(EventType.TRACK).receivedAt(i)
+                                .timestamp(i).userId("t" + thread + "-" + i).event("e")));
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+            List<EventRecord> all = readAll(journal.events());
+            assertThat(all).hasSize(threads * perThread);
+            assertThat(all.stream().map(EventRecord::userId).distinct().count()).isEqualTo(threads * perThread);
+        }
+    }
+
     private EventRecord roundTrip(EventRecord r) {
         try (Journal journal = Journal.open(dir)) {
             journal.events().newAppender().append(new BatchEncoder().add(r));
