@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Simulated shoppers driving {@link ShopService}: visitors browse pages and products, some sign up
@@ -43,10 +44,20 @@ final class ShopTraffic {
         this.random = new Random(seed);
     }
 
-    /** Runs whole visits until at least {@code events} events were tracked. */
-    void run(long events) {
+    /**
+     * Runs whole visits until at least {@code events} events were tracked, at about {@code perSecond}
+     * events a second: a busy shop, not a tight loop. (Spool's buffer is bounded on purpose; an app
+     * that tracks faster than the network delivers for long enough sees drops, counted and reported.)
+     */
+    void run(long events, long perSecond) {
+        long start = System.nanoTime();
         while (tracked.get() < events) {
             visit();
+            long due = start + tracked.get() * 1_000_000_000L / perSecond;
+            long ahead = due - System.nanoTime();
+            if (ahead > 0) {
+                LockSupport.parkNanos(ahead);
+            }
         }
     }
 
