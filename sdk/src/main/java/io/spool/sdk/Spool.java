@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.zip.Deflater;
 import okhttp3.Call;
@@ -51,6 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class Spool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
   private static final AtomicInteger SENDERS = new AtomicInteger();
+  private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final EncoderPool encoders;
   private final EventBuffer buffer;
@@ -63,7 +65,8 @@ public final class Spool implements AutoCloseable {
   private final Duration closeTimeout;
   private final Thread shutdownHook;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean droppingLogged = new AtomicBoolean();
+  /** When the last "buffer full" line was logged: one line per 10 s at most while dropping. */
+  private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS);
 
   private Spool(Builder b) {
     this.listener = b.listener;
@@ -100,7 +103,7 @@ public final class Spool implements AutoCloseable {
     };
     this.sender = new Sender(buffer, new BatchBody(b.maxBatchBytes, Deflater.BEST_SPEED), calls,
         b.batchUrl, authorization, retry, timer, b.deliveryTimeout.toNanos(), counters,
-        new CountingListener(listener));
+        listener);
     this.senderThread = new Thread(sender, "spool-sender-" + SENDERS.incrementAndGet());
     senderThread.setDaemon(true);
     senderThread.start();
@@ -181,9 +184,13 @@ public final class Spool implements AutoCloseable {
 
   private void drop(Event event, DropReason reason) {
     counters.dropped.increment();
-    if (reason == DropReason.BUFFER_FULL && droppingLogged.compareAndSet(false, true)) {
-      log.warn("spool: buffer full ({} events queued): dropping events until the sender catches up",
-          buffer.queued());
+    if (reason == DropReason.BUFFER_FULL) {
+      long now = System.nanoTime();
+      long last = lastDropLog.get();
+      if (now - last >= DROP_LOG_INTERVAL_NANOS && lastDropLog.compareAndSet(last, now)) {
+        log.warn("spool: buffer full ({} events queued): dropping new events until the sender catches up;"
+            + " {} dropped so far", buffer.queued(), counters.dropped.sum());
+      }
     }
     try {
       listener.onDropped(event, reason);
@@ -274,26 +281,6 @@ public final class Spool implements AutoCloseable {
           stopped ? "" : " (the sender is still busy)");
     }
     return stopped && notDelivered == 0;
-  }
-
-  /** Lets the sender re-arm the "dropping" log line once a batch is delivered again. */
-  private final class CountingListener implements DeliveryListener {
-    private final DeliveryListener delegate;
-
-    CountingListener(DeliveryListener delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void onDelivered(int events) {
-      droppingLogged.set(false);
-      delegate.onDelivered(events);
-    }
-
-    @Override
-    public void onFailed(DeliveryFailure failure) {
-      delegate.onFailed(failure);
-    }
   }
 
   /**

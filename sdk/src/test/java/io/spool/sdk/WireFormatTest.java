@@ -115,6 +115,21 @@ class WireFormatTest {
   }
 
   @Test
+  void doublesReadBackAsTheSameDouble() {
+    double[] values = {0.1, 0.001, 5.0, -3.25, 129.95, 123456.789, 1.0E-7, 1.0E20, -1.5E300, 0.30000000000000004,
+        Double.MIN_VALUE, Double.MAX_VALUE, 999999999999.999, 1e12 + 0.5};
+    spool.track(Track.builder("Doubles").userId("u1").property("values", values).build());
+    assertThat(spool.flush(Duration.ofSeconds(10))).isTrue();
+
+    List<?> written = (List<?>) map(collector.allEvents().get(0), "properties").get("values");
+    for (int i = 0; i < values.length; i++) {
+      assertThat(((Number) written.get(i)).doubleValue()).as("value %s", values[i]).isEqualTo(values[i]);
+    }
+    assertThat(new String(collector.requests.get(0).json, StandardCharsets.UTF_8))
+        .contains("[0.1,0.001,5.0,-3.25,129.95,123456.789,");
+  }
+
+  @Test
   void callerIdsTimestampContextAndIntegrationsAreKept() {
     Map<String, Object> context = new HashMap<>();
     context.put("ip", "10.0.0.1");

@@ -256,7 +256,7 @@ public final class EventEncoder {
       if (Double.isNaN(d) || Double.isInfinite(d)) {
         throw new InvalidEventException("'" + key + "' is " + d + ", which JSON cannot hold");
       }
-      g.writeNumber(d);
+      writeDouble(d);
     } else if (value instanceof BigDecimal) {
       g.writeNumber((BigDecimal) value);
     } else if (value instanceof BigInteger) {
@@ -310,6 +310,51 @@ public final class EventEncoder {
       throw new InvalidEventException("'" + key + "' is a " + value.getClass().getName()
           + ", which is not JSON-able: use strings, numbers, booleans, null, dates, lists, arrays or maps");
     }
+  }
+
+  /**
+   * Prices and amounts have a few decimals: those are written digit by digit, since
+   * {@code Double.toString} costs ~60 ns a value on Java 17. {@code k / 1000.0 == d} proves the text
+   * {@code k/1000} reads back as exactly {@code d} (IEEE division rounds the exact quotient, as parsing does).
+   */
+  private void writeDouble(double d) throws IOException {
+    double scaled = d * 1000;
+    if (Math.abs(scaled) < 1e15) {
+      long thousandths = Math.round(scaled);
+      if (thousandths / 1000.0 == d) {
+        int n = 0;
+        if (thousandths < 0) {
+          chars[n++] = '-';
+          thousandths = -thousandths;
+        }
+        long whole = thousandths / 1000;
+        int fraction = (int) (thousandths % 1000);
+        n = writeDigits(whole, chars, n);
+        chars[n++] = '.';
+        chars[n++] = (char) ('0' + fraction / 100);
+        if (fraction % 100 != 0) {
+          chars[n++] = (char) ('0' + fraction / 10 % 10);
+          if (fraction % 10 != 0) {
+            chars[n++] = (char) ('0' + fraction % 10);
+          }
+        }
+        generator.writeRawValue(chars, 0, n);
+        return;
+      }
+    }
+    generator.writeNumber(d);
+  }
+
+  private static int writeDigits(long value, char[] out, int at) {
+    int digits = 1;
+    for (long v = value; v >= 10; v /= 10) {
+      digits++;
+    }
+    for (int i = at + digits - 1; i >= at; i--) {
+      out[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+    return at + digits;
   }
 
   /** An instant as ISO-8601 UTC with millisecond precision; {@code instant == null} means {@code millis}. */
