@@ -56,7 +56,7 @@ final class CommitFiles {
             String folder = "events/" + Partitions.folder(hour);
             String tmp = folder + "/." + baseName("", firstIndex) + ".parquet.tmp";
             open = new Open<>(folder, ParquetSettings.open(store.create(tmp), new EventWriteSupport(), codec,
-                    EventWriteSupport.HIGH_CARDINALITY_COLUMNS), tmp);
+                    EventWriteSupport.HIGH_CARDINALITY_COLUMNS, EventWriteSupport.NO_STATISTICS_COLUMNS), tmp);
             events.put(hour, open);
         }
         open.writer.write(record);
@@ -81,7 +81,7 @@ final class CommitFiles {
             String folder = "rejected/" + Partitions.folder(hour);
             String tmp = folder + "/." + baseName(prefix, firstIndex) + ".parquet.tmp";
             open = new Open<>(folder, ParquetSettings.open(store.create(tmp), new RejectedWriteSupport(), codec,
-                    new String[] {"received_at", "payload"}), tmp);
+                    new String[] {"received_at", "payload"}, new String[] {"payload"}), tmp);
             files.put(hour, open);
         }
         open.writer.write(row);

@@ -20,8 +20,9 @@ public final class ParquetSettings {
     private ParquetSettings() {
     }
 
-    static <T> ParquetWriter<T> open(OutputFile file, WriteSupport<T> support, CompressionCodecName codec,
-            String[] plainColumns) throws IOException {
+    /** A writer of {@code support}'s rows into {@code file}; {@code plainColumns} get no dictionary. */
+    public static <T> ParquetWriter<T> open(OutputFile file, WriteSupport<T> support, CompressionCodecName codec,
+            String[] plainColumns, String[] noStatisticsColumns) throws IOException {
         Builder<T> builder = new Builder<>(file, support)
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(new ParquetCodecs())
@@ -31,11 +32,27 @@ public final class ParquetSettings {
                 .withPageSize(PAGE_BYTES)
                 .withDictionaryPageSize(PAGE_BYTES)
                 .withDictionaryEncoding(true)
-                .withValidation(false);
+                .withValidation(false)
+                .withSizeStatisticsEnabled(false)
+                .withAllocator(new RecyclingAllocator());
         for (String column : plainColumns) {
             builder.withDictionaryEncoding(column, false);
         }
+        for (String column : noStatisticsColumns) {
+            builder.withStatisticsEnabled(column, false);
+        }
         return builder.build();
+    }
+
+    /** parquet-java's defaults with only what running without Hadoop needs; the baseline in benchmarks. */
+    public static <T> ParquetWriter<T> openWithDefaults(OutputFile file, WriteSupport<T> support,
+            CompressionCodecName codec) throws IOException {
+        return new Builder<>(file, support)
+                .withConf(new PlainParquetConfiguration())
+                .withCodecFactory(new ParquetCodecs())
+                .withCompressionCodec(codec)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .build();
     }
 
     private static final class Builder<T> extends ParquetWriter.Builder<T, Builder<T>> {
