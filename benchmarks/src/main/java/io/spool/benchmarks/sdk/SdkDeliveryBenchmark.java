@@ -46,7 +46,7 @@ public class SdkDeliveryBenchmark {
     @Setup(Level.Trial)
     public void start() throws Exception {
       collector = new InstantCollector();
-      spool = Spool.builder("key").endpoint(collector.endpoint()).drainOnShutdown(Duration.ZERO)
+      spool = Spool.builder("key").endpoint(collector.endpoint()).callFactory(NoDelayClient.create()).drainOnShutdown(Duration.ZERO)
           .batchSize(batchSize).maxQueuedEvents(2 * EVENTS).build();
     }
 
@@ -66,7 +66,7 @@ public class SdkDeliveryBenchmark {
     @Setup(Level.Trial)
     public void start() throws Exception {
       collector = new InstantCollector();
-      analytics = Analytics.builder("key").endpoint(collector.endpoint()).build();
+      analytics = Analytics.builder("key").endpoint(collector.endpoint()).client(NoDelayClient.create()).build();
     }
 
     @TearDown(Level.Trial)

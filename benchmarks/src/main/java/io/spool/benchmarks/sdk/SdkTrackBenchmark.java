@@ -44,7 +44,7 @@ public class SdkTrackBenchmark {
     @Setup(Level.Trial)
     public void start() throws Exception {
       collector = new InstantCollector();
-      spool = Spool.builder("key").endpoint(collector.endpoint()).drainOnShutdown(Duration.ZERO).build();
+      spool = Spool.builder("key").endpoint(collector.endpoint()).callFactory(NoDelayClient.create()).drainOnShutdown(Duration.ZERO).build();
     }
 
     @TearDown(Level.Trial)
@@ -64,7 +64,7 @@ public class SdkTrackBenchmark {
     @Setup(Level.Trial)
     public void start() throws Exception {
       collector = new InstantCollector();
-      analytics = Analytics.builder("key").endpoint(collector.endpoint()).queueCapacity(10_000).build();
+      analytics = Analytics.builder("key").endpoint(collector.endpoint()).client(NoDelayClient.create()).queueCapacity(10_000).build();
     }
 
     @TearDown(Level.Trial)
