@@ -128,6 +128,7 @@ public final class StorageWriter implements Closeable {
         private Duration dedupWindow = Duration.ofHours(24);
         private Duration retention = Duration.ofDays(7);
         private Clock clock = Clock.systemUTC();
+        private int writerThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
         private Builder() {
         }
@@ -201,6 +202,15 @@ public final class StorageWriter implements Closeable {
             return this;
         }
 
+        /**
+         * Threads that encode and compress Parquet, beside the one reading the journal. Default: the
+         * number of cores, at most 4. They only work while there is a backlog to write.
+         */
+        public Builder writerThreads(int threads) {
+            this.writerThreads = threads;
+            return this;
+        }
+
         /** The clock for roll intervals, retention and stamping undecodable records (tests set it). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -233,6 +243,9 @@ public final class StorageWriter implements Closeable {
             if (rollBytes < 1) {
                 throw new IllegalArgumentException("roll bytes must be at least 1, was " + rollBytes);
             }
+            if (writerThreads < 1 || writerThreads > 64) {
+                throw new IllegalArgumentException("writer threads must be 1 to 64, was " + writerThreads);
+            }
             if (dedupWindow.isNegative()) {
                 throw new IllegalArgumentException("dedup window must not be negative, was " + dedupWindow);
             }
@@ -240,7 +253,7 @@ public final class StorageWriter implements Closeable {
                 throw new IllegalArgumentException("retention must not be negative, was " + retention);
             }
             return new StorageWriter(new WriterConfig(journalDir, journal, output, id, rollInterval, rollRows,
-                    rollBytes, compression.codec(), dedupWindow, retention, clock));
+                    rollBytes, compression.codec(), dedupWindow, retention, writerThreads, clock));
         }
 
         /** The host name with everything but letters, digits and underscores replaced by underscores. */

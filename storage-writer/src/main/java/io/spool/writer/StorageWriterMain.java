@@ -66,6 +66,11 @@ public final class StorageWriterMain implements Callable<Integer> {
                     + " [SPOOL_WRITER_ID].")
     String writerId;
 
+    @Option(names = "--writer-threads", defaultValue = "${env:SPOOL_WRITER_THREADS}",
+            description = "Threads encoding and compressing Parquet beside the journal reader. Default: the number"
+                    + " of cores, at most 4 [SPOOL_WRITER_THREADS].")
+    Integer writerThreads;
+
     @Option(names = "--metrics-port", defaultValue = "${env:SPOOL_METRICS_PORT:-0}",
             description = "Serve Prometheus metrics on http://0.0.0.0:PORT/metrics; 0 = off (default"
                     + " ${DEFAULT-VALUE}) [SPOOL_METRICS_PORT].")
@@ -97,6 +102,9 @@ public final class StorageWriterMain implements Callable<Integer> {
                 .compression(compression)
                 .dedupWindow(dedupWindow)
                 .retention(retention);
+        if (writerThreads != null) {
+            builder.writerThreads(writerThreads);
+        }
         if (writerId != null && !writerId.isBlank()) {
             builder.writerId(writerId);
         }

@@ -5,9 +5,10 @@ import java.util.Arrays;
 /**
  * The message ids seen within the deduplication window, keyed by a 128-bit MurmurHash3 of the id's
  * UTF-8 bytes (a false match between two distinct ids is about as likely as a UUID collision), with the
- * {@code receivedAt} of the first copy. Open addressing over three parallel {@code long} arrays: no
- * object per id, so the cost is 24 bytes per slot at a load of at most 0.6 — about 40 bytes per id
- * held, roughly 25 million ids per GB of heap (plus the ids of the commit being written, 24 bytes each).
+ * {@code receivedAt} of the first copy. Open addressing over one {@code long} array, three longs a
+ * slot: no object per id, 24 bytes per slot at a load between 0.3 and 0.6, so 40 to 80 bytes per id
+ * held: 13 to 25 million ids per GB of heap (plus 24 bytes per id of the commit being written, and a
+ * second table while one is rebuilt).
  *
  * <p>The window is measured in event time ({@code receivedAt}), not wall time, so a restart or a
  * replay decides exactly as the first run did. Not thread safe: the writer's thread owns it.
@@ -17,9 +18,9 @@ public final class DedupIndex {
     private static final double MAX_LOAD = 0.6;
 
     private final long windowMillis;
-    private long[] his;
-    private long[] los;
-    private long[] times;
+    /** Slot i is {@code table[3i]} (high hash), {@code [3i+1]} (low hash), {@code [3i+2]} (receivedAt): one cache line per probe. */
+    private long[] table;
+    private int capacity;
     private int size;
     private long newest = Long.MIN_VALUE;
     private long oldest = Long.MAX_VALUE;
@@ -31,13 +32,17 @@ public final class DedupIndex {
         allocate(MIN_CAPACITY);
     }
 
-    private void allocate(int capacity) {
-        his = new long[capacity];
-        los = new long[capacity];
-        times = new long[capacity];
-        Arrays.fill(times, Long.MIN_VALUE); // MIN_VALUE marks an empty slot
+    private void allocate(int slots) {
+        capacity = slots;
+        table = new long[3 * slots];
+        for (int i = 2; i < table.length; i += 3) {
+            table[i] = EMPTY;
+        }
         size = 0;
     }
+
+    /** Marks an empty slot's time. */
+    private static final long EMPTY = Long.MIN_VALUE;
 
     /** The earliest {@code receivedAt} that is still inside the window. */
     public long horizon() {
@@ -63,32 +68,39 @@ public final class DedupIndex {
             newest = receivedAt;
         }
         long horizon = newest - windowMillis;
-        int mask = his.length - 1;
+        long[] t = table;
+        int mask = capacity - 1;
         int slot = (int) (lo ^ (lo >>> 32)) & mask;
         while (true) {
-            long t = times[slot];
-            if (t == Long.MIN_VALUE) {
+            int at = 3 * slot;
+            long time = t[at + 2];
+            if (time == EMPTY) {
                 break;
             }
-            if (his[slot] == hi && los[slot] == lo) {
-                if (t >= horizon) {
+            if (t[at] == hi && t[at + 1] == lo) {
+                if (time >= horizon) {
                     return false;
                 }
-                times[slot] = receivedAt; // an expired copy: this one opens a new window
+                t[at + 2] = receivedAt; // an expired copy: this one opens a new window
                 pending.add(hi, lo, receivedAt);
                 return true;
             }
             slot = (slot + 1) & mask;
         }
-        his[slot] = hi;
-        los[slot] = lo;
-        times[slot] = receivedAt;
-        oldest = Math.min(oldest, receivedAt);
+        insertAt(slot, hi, lo, receivedAt);
         pending.add(hi, lo, receivedAt);
-        if (++size > his.length * MAX_LOAD) {
+        return true;
+    }
+
+    private void insertAt(int slot, long hi, long lo, long time) {
+        int at = 3 * slot;
+        table[at] = hi;
+        table[at + 1] = lo;
+        table[at + 2] = time;
+        oldest = Math.min(oldest, time);
+        if (++size > capacity * MAX_LOAD) {
             rebuild();
         }
-        return true;
     }
 
     /** Puts back an id from a committed segment (on start). */
@@ -96,22 +108,17 @@ public final class DedupIndex {
         if (receivedAt > newest) {
             newest = receivedAt;
         }
-        int mask = his.length - 1;
+        int mask = capacity - 1;
         int slot = (int) (lo ^ (lo >>> 32)) & mask;
-        while (times[slot] != Long.MIN_VALUE) {
-            if (his[slot] == hi && los[slot] == lo) {
-                times[slot] = Math.max(times[slot], receivedAt);
+        while (table[3 * slot + 2] != EMPTY) {
+            int at = 3 * slot;
+            if (table[at] == hi && table[at + 1] == lo) {
+                table[at + 2] = Math.max(table[at + 2], receivedAt);
                 return;
             }
             slot = (slot + 1) & mask;
         }
-        his[slot] = hi;
-        los[slot] = lo;
-        times[slot] = receivedAt;
-        oldest = Math.min(oldest, receivedAt);
-        if (++size > his.length * MAX_LOAD) {
-            rebuild();
-        }
+        insertAt(slot, hi, lo, receivedAt);
     }
 
     /** Drops ids older than the window when any are, to keep memory bounded by the window. */
@@ -123,36 +130,34 @@ public final class DedupIndex {
 
     private void rebuild() {
         long horizon = horizon();
-        long[] oldHis = his;
-        long[] oldLos = los;
-        long[] oldTimes = times;
+        long[] old = table;
         int live = 0;
-        for (long t : oldTimes) {
-            if (t != Long.MIN_VALUE && t >= horizon) {
+        for (int i = 2; i < old.length; i += 3) {
+            if (old[i] != EMPTY && old[i] >= horizon) {
                 live++;
             }
         }
-        int capacity = MIN_CAPACITY;
-        while (capacity * MAX_LOAD < live * 2.0) {
-            capacity <<= 1;
+        int slots = MIN_CAPACITY;
+        while (slots * MAX_LOAD < live * 2.0) {
+            slots <<= 1;
         }
-        allocate(capacity);
+        allocate(slots);
         oldest = Long.MAX_VALUE;
-        int mask = capacity - 1;
-        for (int i = 0; i < oldTimes.length; i++) {
-            long t = oldTimes[i];
-            if (t == Long.MIN_VALUE || t < horizon) {
+        int mask = slots - 1;
+        for (int i = 0; i < old.length; i += 3) {
+            long time = old[i + 2];
+            if (time == EMPTY || time < horizon) {
                 continue;
             }
-            long lo = oldLos[i];
+            long lo = old[i + 1];
             int slot = (int) (lo ^ (lo >>> 32)) & mask;
-            while (times[slot] != Long.MIN_VALUE) {
+            while (table[3 * slot + 2] != EMPTY) {
                 slot = (slot + 1) & mask;
             }
-            his[slot] = oldHis[i];
-            los[slot] = lo;
-            times[slot] = t;
-            oldest = Math.min(oldest, t);
+            table[3 * slot] = old[i];
+            table[3 * slot + 1] = lo;
+            table[3 * slot + 2] = time;
+            oldest = Math.min(oldest, time);
             size++;
         }
     }

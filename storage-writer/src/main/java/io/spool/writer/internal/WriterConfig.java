@@ -9,7 +9,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 /**
  * Everything a writer is configured with; built and validated by {@code StorageWriter.Builder}.
  * {@code journal} is an already open journal to read (not closed by the writer), or null to open
- * {@code journalDir}.
+ * {@code journalDir}. {@code writerThreads} threads encode and compress Parquet beside the one that
+ * reads the journal.
  */
 public record WriterConfig(
         Path journalDir,
@@ -22,5 +23,6 @@ public record WriterConfig(
         CompressionCodecName compression,
         Duration dedupWindow,
         Duration retention,
+        int writerThreads,
         Clock clock) {
 }

@@ -39,8 +39,10 @@ public final class WriterLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WriterLoop.class);
     /** Excerpts read before the loop looks at its commands and thresholds again. */
     private static final int EXCERPTS_PER_POLL = 256;
-    /** Files open at once in one commit before it is committed early (bounds buffered memory). */
+    /** Hour partitions open at once in one commit before it is committed early (bounds buffered memory). */
     private static final int MAX_OPEN_FILES = 24;
+    /** Rows handed to one shard before the next one takes over (whole excerpts; keeps shards equally busy). */
+    private static final long ROWS_PER_SHARD_TURN = 4096;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final WriterConfig config;
@@ -60,7 +62,17 @@ public final class WriterLoop implements Runnable {
     private JournalTailer eventsTailer;
     private JournalTailer deadLettersTailer;
     private DedupIndex dedup;
+    /** Rejected rows, written on this thread (they are rare). */
     private CommitFiles files;
+    /** Event rows, written on the shards' threads. */
+    private EventShard[] shards;
+    private long[] shardFirst;
+    private long[] shardLast;
+    private int shard;
+    private long rowsSinceSwitch;
+    private final long[] pendingHours = new long[MAX_OPEN_FILES + 2];
+    private int pendingHourCount;
+    private long lastHour = Long.MIN_VALUE;
     private Checkpoint checkpoint = Checkpoint.NONE;
     private final List<long[]> segments = new ArrayList<>(); // {first, last, newest}
     private final RejectedRow rejectedRow = new RejectedRow();
@@ -243,6 +255,7 @@ public final class WriterLoop implements Runnable {
     private boolean full() {
         return pendingRows >= config.rollRows()
                 || pendingBytes >= config.rollBytes()
+                || pendingHourCount > MAX_OPEN_FILES
                 || files.openFiles() > MAX_OPEN_FILES;
     }
 
@@ -290,6 +303,11 @@ public final class WriterLoop implements Runnable {
             eventsFirst = index;
         }
         eventsLast = index;
+        int s = shard;
+        EventShard target = shards[s];
+        byte[] out = target.buffer(batch.length());
+        int used = 0;
+        int accepted = 0;
         try {
             while (batch.next()) {
                 RecordView record;
@@ -305,14 +323,51 @@ public final class WriterLoop implements Runnable {
                     pendingDuplicates++;
                     continue;
                 }
-                files.writeEvent(record, eventsFirst);
-                pendingRows++;
-                if (record.receivedAt() > newestPendingReceivedAt) {
-                    newestPendingReceivedAt = record.receivedAt();
+                long receivedAt = record.receivedAt();
+                notePartition(Partitions.hourOf(receivedAt));
+                if (receivedAt > newestPendingReceivedAt) {
+                    newestPendingReceivedAt = receivedAt;
                 }
+                int len = batch.length();
+                out[used] = (byte) len;
+                out[used + 1] = (byte) (len >>> 8);
+                out[used + 2] = (byte) (len >>> 16);
+                out[used + 3] = (byte) (len >>> 24);
+                System.arraycopy(batch.array(), batch.offset(), out, used + 4, len);
+                used += 4 + len;
+                accepted++;
             }
         } catch (IOException e) {
             ioFailure = e;
+            return;
+        }
+        if (accepted > 0) {
+            target.submit(out, used, index);
+            if (shardFirst[s] < 0) {
+                shardFirst[s] = index;
+            }
+            shardLast[s] = index;
+            pendingRows += accepted;
+            rowsSinceSwitch += accepted;
+            if (rowsSinceSwitch >= ROWS_PER_SHARD_TURN) {
+                shard = (s + 1) % shards.length;
+                rowsSinceSwitch = 0;
+            }
+        }
+    }
+
+    private void notePartition(long hour) {
+        if (hour == lastHour) {
+            return;
+        }
+        lastHour = hour;
+        for (int i = 0; i < pendingHourCount; i++) {
+            if (pendingHours[i] == hour) {
+                return;
+            }
+        }
+        if (pendingHourCount < pendingHours.length) {
+            pendingHours[pendingHourCount++] = hour;
         }
     }
 
@@ -363,7 +418,17 @@ public final class WriterLoop implements Runnable {
 
     private void commit() throws IOException {
         long t0 = System.nanoTime();
-        List<CommitFiles.Written> written = files.close(eventsFirst, eventsLast, deadLettersFirst, deadLettersLast);
+        List<CompletableFuture<List<CommitFiles.Written>>> closing = new ArrayList<>();
+        for (int i = 0; i < shards.length; i++) {
+            if (shardFirst[i] >= 0) {
+                closing.add(shards[i].close(shardFirst[i], shardLast[i]));
+            }
+        }
+        List<CommitFiles.Written> written = new ArrayList<>();
+        for (CompletableFuture<List<CommitFiles.Written>> c : closing) {
+            written.addAll(c.join());
+        }
+        written.addAll(files.close(eventsFirst, eventsLast, deadLettersFirst, deadLettersLast));
         for (CommitFiles.Written w : written) {
             store.sync(w.temporary());
         }
@@ -425,6 +490,12 @@ public final class WriterLoop implements Runnable {
 
     private void resetPending() {
         eventsFirst = eventsLast = deadLettersFirst = deadLettersLast = -1;
+        if (shardFirst != null) {
+            java.util.Arrays.fill(shardFirst, -1);
+            java.util.Arrays.fill(shardLast, -1);
+        }
+        pendingHourCount = 0;
+        lastHour = Long.MIN_VALUE;
         pendingRows = pendingBytes = pendingDuplicates = 0;
         newestPendingReceivedAt = Long.MIN_VALUE;
     }
@@ -524,6 +595,15 @@ public final class WriterLoop implements Runnable {
         }
         dedup.expire();
         files = new CommitFiles(store, config.writerId(), config.compression());
+        if (shards == null) {
+            shards = new EventShard[config.writerThreads()];
+            for (int i = 0; i < shards.length; i++) {
+                shards[i] = new EventShard(store, config.writerId(), config.compression(),
+                        "spool-storage-writer-" + config.writerId() + "-parquet-" + i);
+            }
+            shardFirst = new long[shards.length];
+            shardLast = new long[shards.length];
+        }
         resetPending();
         closeTailers();
         eventsTailer = position(journal.events().newTailer(), checkpoint.events());
@@ -559,6 +639,11 @@ public final class WriterLoop implements Runnable {
         if (files != null) {
             files.abandon();
         }
+        if (shards != null) {
+            for (EventShard s : shards) {
+                s.abandon().join();
+            }
+        }
         if (dedup != null) {
             dedup.pending().clear();
         }
@@ -586,6 +671,11 @@ public final class WriterLoop implements Runnable {
 
     private void release() {
         abandon();
+        if (shards != null) {
+            for (EventShard s : shards) {
+                s.stop();
+            }
+        }
         closeTailers();
         try {
             if (state != null) {
