@@ -121,6 +121,27 @@ class RetryTest {
   }
 
   @Test
+  void eventsTheCollectorRejectsInsideA200AreReportedAndTheRestCountAsSent() {
+    collector.thenAnswer(new MockResponse.Builder().code(200)
+        .body("{\"success\":true,\"rejected\":[{\"index\":1,\"error\":\"event too large\"}]}").build());
+    try (Spool spool = client().build()) {
+      spool.track(Track.builder("E").userId("u1").messageId("m0").build());
+      spool.track(Track.builder("E").userId("u1").messageId("m1").build());
+      spool.track(Track.builder("E").userId("u1").messageId("m2").build());
+      assertThat(spool.flush(Duration.ofSeconds(10))).isTrue();
+
+      assertThat(failures).singleElement().satisfies(f -> {
+        assertThat(f.reason()).isEqualTo(DeliveryFailure.Reason.REJECTED);
+        assertThat(f.messageIds()).containsExactly("m1");
+        assertThat(f.message()).contains("event too large");
+      });
+      assertThat(spool.stats().sent()).isEqualTo(2);
+      assertThat(spool.stats().failed()).isEqualTo(1);
+      assertThat(collector.requests).hasSize(1);
+    }
+  }
+
+  @Test
   void retriesEndAtTheDeliveryTimeoutAndTheBatchIsReported() {
     collector.answerAlways(r -> CollectorStub.status(503));
     try (Spool spool = client().jitter(() -> 0.999).retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4))

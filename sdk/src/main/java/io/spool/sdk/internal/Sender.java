@@ -3,6 +3,8 @@ package io.spool.sdk.internal;
 import io.spool.sdk.DeliveryFailure;
 import io.spool.sdk.DeliveryListener;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
@@ -37,6 +39,7 @@ public final class Sender implements Runnable {
 
   // what the last attempt got; only the sender thread reads and writes these
   private long retryAfterNanos;
+  private String responseText;
   private String error;
   private IOException cause;
 
@@ -90,15 +93,7 @@ public final class Sender implements Runnable {
       }
       status = post();
       if (status >= 200 && status < 300) {
-        int events = body.events();
-        counters.sent.addAndGet(events);
-        counters.bytesSent.addAndGet(body.gzippedSize());
-        try {
-          listener.onDelivered(events);
-        } catch (RuntimeException e) {
-          log.warn("spool: DeliveryListener.onDelivered threw {}", e.toString());
-        }
-        buffer.settled(events); // after the listener, so flush(timeout) returns with the outcome reported
+        delivered(status);
         return;
       }
       if (!RetryPolicy.isRetriable(status)) {
@@ -118,9 +113,44 @@ public final class Sender implements Runnable {
     }
   }
 
+  /** A 2xx: the batch is stored, except any events the collector's body lists as rejected. */
+  private void delivered(int status) {
+    int events = body.events();
+    Rejections rejections = Rejections.parse(responseText);
+    int rejected = 0;
+    if (!rejections.indexes.isEmpty()) {
+      List<String> all = body.messageIds();
+      List<String> ids = new ArrayList<>();
+      for (int index : rejections.indexes) {
+        if (index < all.size()) {
+          ids.add(all.get(index));
+        }
+      }
+      rejected = ids.size();
+      counters.failed.addAndGet(rejected);
+      log.warn("spool: the collector rejected {} of {} events in a batch: {}", rejected, events,
+          rejections.firstError);
+      try {
+        listener.onFailed(new DeliveryFailure(DeliveryFailure.Reason.REJECTED, ids, status,
+            "the collector rejected " + rejected + " events; first: " + rejections.firstError, null));
+      } catch (RuntimeException e) {
+        log.warn("spool: DeliveryListener.onFailed threw {}", e.toString());
+      }
+    }
+    counters.sent.addAndGet(events - rejected);
+    counters.bytesSent.addAndGet(body.gzippedSize());
+    try {
+      listener.onDelivered(events - rejected);
+    } catch (RuntimeException e) {
+      log.warn("spool: DeliveryListener.onDelivered threw {}", e.toString());
+    }
+    buffer.settled(events); // after the listener, so flush(timeout) returns with the outcome reported
+  }
+
   /** One HTTP attempt: the status, or 0 for an I/O error; sets {@link #error}, {@link #retryAfterNanos}. */
   private int post() {
     retryAfterNanos = -1;
+    responseText = "";
     error = null;
     cause = null;
     Request request = new Request.Builder()
@@ -140,6 +170,7 @@ public final class Sender implements Runnable {
         int status = response.code();
         ResponseBody responseBody = response.body();
         String text = responseBody == null ? "" : responseBody.string();
+        responseText = text;
         if (status < 200 || status >= 300) {
           retryAfterNanos = RetryPolicy.parseRetryAfter(response.header("Retry-After"), System.currentTimeMillis());
           error = "HTTP " + status + (text.isEmpty() ? "" : " " + abbreviate(text));
