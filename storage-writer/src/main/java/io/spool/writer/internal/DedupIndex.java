@@ -183,6 +183,9 @@ public final class DedupIndex {
         }
 
         public int size() { return size; }
+
+        /** hi, lo, time of each id in turn; valid up to {@code 3 * size()}. */
+        long[] raw() { return data; }
         public long hi(int i) { return data[3 * i]; }
         public long lo(int i) { return data[3 * i + 1]; }
         public long time(int i) { return data[3 * i + 2]; }

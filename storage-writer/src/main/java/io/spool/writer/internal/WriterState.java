@@ -1,12 +1,9 @@
 package io.spool.writer.internal;
 
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -99,16 +96,16 @@ public final class WriterState implements Closeable {
     /** Writes a commit's ids to a temporary file; {@link #publishSegment} gives it its name. */
     public Path writeSegmentTemp(DedupIndex.Pending ids) throws IOException {
         Path tmp = dedupDir.resolve("pending" + SEGMENT_SUFFIX + ".tmp");
-        try (OutputStream file = Files.newOutputStream(tmp);
-                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(file, 1 << 16))) {
-            out.writeInt(ids.size());
-            for (int i = 0; i < ids.size(); i++) {
-                out.writeLong(ids.hi(i));
-                out.writeLong(ids.lo(i));
-                out.writeLong(ids.time(i));
+        // One bulk write: the layout is the big-endian int count, then hi, lo, time per id.
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 + 24 * ids.size());
+        bytes.putInt(ids.size());
+        bytes.asLongBuffer().put(ids.raw(), 0, 3 * ids.size());
+        bytes.position(0);
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
             }
-        }
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
         return tmp;

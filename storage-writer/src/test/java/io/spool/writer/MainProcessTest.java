@@ -1,0 +1,85 @@
+package io.spool.writer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spool.journal.Journal;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as an operator runs it: a real process, its metrics endpoint, SIGTERM. */
+class MainProcessTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigtermCommitsWhatWasReadAndExitsZero() throws Exception {
+        Path journalDir = dir.resolve("journal");
+        Path lake = dir.resolve("lake");
+        long t0 = Instant.parse("2026-05-01T10:00:00Z").toEpochMilli();
+        try (Journal journal = Journal.open(journalDir)) {
+            TestJournal.append(journal, TestJournal.track("a", t0), TestJournal.track("b", t0 + 1));
+            TestJournal.append(journal, TestJournal.track("c", t0 + 2));
+        }
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path log = dir.resolve("writer.log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Arrays.asList(System.getProperty("spool.test.jvmArgs", "").trim().split("\\s+")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), StorageWriterMain.class.getName(),
+                "--journal-dir", journalDir.toString(), "--writer-id", "main1", "--roll-interval", "1h",
+                "--metrics-port", String.valueOf(port)));
+        command.removeIf(String::isEmpty);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("SPOOL_OUTPUT", lake.toString()); // the environment sets what the flags do not
+        Process writer = builder.start();
+        try {
+            // with a one-hour roll interval nothing is committed until the process is told to stop
+            String metrics = waitForMetrics(port, writer);
+            assertThat(metrics).contains("spool_writer_rows_committed_total 0.0").contains("spool_writer_lag_seconds");
+            writer.destroy(); // SIGTERM
+            assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(writer.exitValue()).as(Files.readString(log)).isZero();
+        } finally {
+            writer.destroyForcibly();
+        }
+        assertThat(Files.readString(log)).contains("committed 3 rows");
+        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(3);
+    }
+
+    private static String waitForMetrics(int port, Process writer) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().contains("spool_writer_lag_excerpts 2.0")) {
+                    return response.body(); // started: both requests are in the journal, not yet committed
+                }
+            } catch (IOException notYetListening) {
+                // the process is still starting
+            }
+            assertThat(writer.isAlive()).as("the writer process is running").isTrue();
+            assertThat(System.nanoTime()).as("metrics within 30 s").isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+}
