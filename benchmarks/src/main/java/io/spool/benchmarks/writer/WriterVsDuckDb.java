@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java $(chronicle flags) -cp benchmarks/target/benchmarks.jar io.spool.benchmarks.writer.WriterVsDuckDb \
- *     /tmp/writer-bench [events] [duckdb-threads]
+ *     /tmp/writer-bench [events] [duckdb-threads|default] [both|spool-only] [writer-threads]
  * </pre>
  *
  * The journal and NDJSON are generated first (not timed). The writer runs first, in this fresh JVM, so
@@ -43,6 +43,8 @@ public final class WriterVsDuckDb {
         long count = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000;
         String duckThreads = args.length > 2 && !args[2].equals("default") ? args[2] : null;
         boolean spoolOnly = args.length > 3 && args[3].equals("spool-only");
+        int writerThreads = args.length > 4 ? Integer.parseInt(args[4])
+                : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         Path journalDir = work.resolve("journal");
@@ -66,7 +68,7 @@ public final class WriterVsDuckDb {
         long cpu0 = os.getProcessCpuTime();
         WriterStats stats;
         try (StorageWriter writer = StorageWriter.builder().journalDir(journalDir).output(lake).writerId("bench")
-                .retention(Duration.ZERO).build()) {
+                .retention(Duration.ZERO).writerThreads(writerThreads).build()) {
             stats = writer.drain();
             printThreadCpu();
         }
@@ -106,6 +108,7 @@ public final class WriterVsDuckDb {
         }
         long duckBytes = Files.size(duckParquet);
 
+        System.out.println("spool writer threads: " + writerThreads);
         System.out.printf("%-28s %12s %10s %14s %10s %14s%n", "", "rows", "seconds", "events/s", "CPU s", "bytes");
         System.out.printf("%-28s %,12d %10.2f %,14.0f %10.2f %,14d%n", "spool storage-writer drain",
                 stats.rowsCommitted(), spoolSeconds, stats.rowsCommitted() / spoolSeconds, spoolCpu, spoolBytes);
