@@ -115,6 +115,24 @@ class WireFormatTest {
   }
 
   @Test
+  void repeatedNamesAndValuesAreWrittenRightWhateverRepeats() {
+    String[] plans = {"pro", "pro", new String("pro"), "free", "pro", "ünïcode \"q\"", "ünïcode \"q\"", "free"};
+    for (int i = 0; i < plans.length; i++) {
+      spool.track(Track.builder(i % 2 == 0 ? "Even" : "Odd").userId("u" + (i / 3)).property("plan", plans[i])
+          .property("k" + i, i).build());
+    }
+    assertThat(spool.flush(Duration.ofSeconds(10))).isTrue();
+
+    List<Map<String, Object>> events = collector.allEvents();
+    for (int i = 0; i < plans.length; i++) {
+      assertThat(events.get(i)).containsEntry("event", i % 2 == 0 ? "Even" : "Odd")
+          .containsEntry("userId", "u" + (i / 3));
+      assertThat(map(events.get(i), "properties")).containsOnlyKeys("plan", "k" + i)
+          .containsEntry("plan", plans[i]).containsEntry("k" + i, (long) i);
+    }
+  }
+
+  @Test
   void doublesReadBackAsTheSameDouble() {
     double[] values = {0.1, 0.001, 5.0, -3.25, 129.95, 123456.789, 1.0E-7, 1.0E20, -1.5E300, 0.30000000000000004,
         Double.MIN_VALUE, Double.MAX_VALUE, 999999999999.999, 1e12 + 0.5};

@@ -56,13 +56,35 @@ public final class EventEncoder {
   private static final SerializableString INTEGRATIONS = new SerializedString("integrations");
   private static final Instant MIN_INSTANT = Instant.ofEpochMilli(IsoTime.MIN);
   private static final Instant MAX_INSTANT = Instant.ofEpochMilli(IsoTime.MAX);
+  private static final int NAME_SLOTS = 256;
+  private static final int MAX_CACHED_NAME = 64;
+  private static final int MAX_CACHED_VALUE = 256;
+  /** Value slots of the top-level string fields, after the slots of named fields. */
+  private static final int FIXED_SLOTS = 6;
+  private static final int USER_ID_SLOT = NAME_SLOTS;
+  private static final int ANONYMOUS_ID_SLOT = NAME_SLOTS + 1;
+  private static final int EVENT_SLOT = NAME_SLOTS + 2;
+  private static final int GROUP_ID_SLOT = NAME_SLOTS + 3;
+  private static final int PREVIOUS_ID_SLOT = NAME_SLOTS + 4;
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private final int maxEventBytes;
-  private final String libraryJson;
+  private final SerializedString libraryJson;
   private final BoundedSink sink;
   private final SplittableRandom random;
   private final char[] chars = new char[36];
+  /** The last instant formatted: events tracked in the same millisecond share its text. */
+  private final char[] timeChars = new char[IsoTime.LENGTH];
+  private long formattedMillis = Long.MIN_VALUE;
+  /**
+   * Field names, JSON-escaped and UTF-8 encoded once: an app's keys are few and repeat in every event.
+   * Direct-mapped by the key's (cached) hash; a key takes a slot only when seen twice in a row there,
+   * so one-off keys cost no allocation.
+   */
+  private final String[] nameSeen = new String[NAME_SLOTS];
+  private final SerializedString[] nameEncoded = new SerializedString[NAME_SLOTS];
+  private final String[] valueSeen = new String[NAME_SLOTS + FIXED_SLOTS];
+  private final SerializedString[] valueEncoded = new SerializedString[NAME_SLOTS + FIXED_SLOTS];
   private JsonGenerator generator;
 
   /**
@@ -71,7 +93,8 @@ public final class EventEncoder {
    */
   public EventEncoder(int maxEventBytes, String libraryVersion, long seed) {
     this.maxEventBytes = maxEventBytes;
-    this.libraryJson = "{\"name\":\"" + Version.LIBRARY_NAME + "\",\"version\":\"" + libraryVersion + "\"}";
+    this.libraryJson = new SerializedString(
+        "{\"name\":\"" + Version.LIBRARY_NAME + "\",\"version\":\"" + libraryVersion + "\"}");
     this.sink = new BoundedSink(maxEventBytes);
     this.random = new SplittableRandom(seed);
     this.generator = newGenerator();
@@ -164,28 +187,28 @@ public final class EventEncoder {
     }
     g.writeFieldName(TIMESTAMP);
     writeInstant(event.timestamp(), nowMillis);
-    optionalString(USER_ID, event.userId());
-    optionalString(ANONYMOUS_ID, event.anonymousId());
+    optionalString(USER_ID, event.userId(), USER_ID_SLOT);
+    optionalString(ANONYMOUS_ID, event.anonymousId(), ANONYMOUS_ID_SLOT);
     if (event instanceof Track) {
       Track track = (Track) event;
-      optionalString(EVENT, track.event());
+      optionalString(EVENT, track.event(), EVENT_SLOT);
       optionalMap(PROPERTIES, track.properties());
     } else if (event instanceof Identify) {
       optionalMap(TRAITS, ((Identify) event).traits());
     } else if (event instanceof Page) {
       Page page = (Page) event;
-      optionalString(NAME, page.name());
+      optionalString(NAME, page.name(), EVENT_SLOT);
       optionalMap(PROPERTIES, page.properties());
     } else if (event instanceof Screen) {
       Screen screen = (Screen) event;
-      optionalString(NAME, screen.name());
+      optionalString(NAME, screen.name(), EVENT_SLOT);
       optionalMap(PROPERTIES, screen.properties());
     } else if (event instanceof Group) {
       Group group = (Group) event;
-      optionalString(GROUP_ID, group.groupId());
+      optionalString(GROUP_ID, group.groupId(), GROUP_ID_SLOT);
       optionalMap(TRAITS, group.traits());
     } else if (event instanceof Alias) {
-      optionalString(PREVIOUS_ID, ((Alias) event).previousId());
+      optionalString(PREVIOUS_ID, ((Alias) event).previousId(), PREVIOUS_ID_SLOT);
     }
     g.writeFieldName(CONTEXT);
     g.writeStartObject();
@@ -204,10 +227,10 @@ public final class EventEncoder {
     g.writeEndObject();
   }
 
-  private void optionalString(SerializableString name, String value) throws IOException {
+  private void optionalString(SerializableString name, String value, int slot) throws IOException {
     if (value != null) {
       generator.writeFieldName(name);
-      generator.writeString(value);
+      writeRepeatableString(slot, value);
     }
   }
 
@@ -231,8 +254,60 @@ public final class EventEncoder {
   }
 
   private void writeField(String key, Object value, int depth) throws IOException {
-    generator.writeFieldName(key);
-    writeValue(key, value, depth);
+    int slot = writeFieldName(key);
+    if (value instanceof String && slot >= 0) {
+      writeRepeatableString(slot, (String) value);
+    } else {
+      writeValue(key, value, depth);
+    }
+  }
+
+  /** Writes a field name, from the cache when it was seen before; returns its slot, or -1. */
+  private int writeFieldName(String key) throws IOException {
+    if (key.length() > MAX_CACHED_NAME) {
+      generator.writeFieldName(key);
+      return -1;
+    }
+    int slot = key.hashCode() & (NAME_SLOTS - 1);
+    String seen = nameSeen[slot];
+    if (seen == key || key.equals(seen)) {
+      SerializedString encoded = nameEncoded[slot];
+      if (encoded == null) {
+        encoded = new SerializedString(key);
+        nameEncoded[slot] = encoded;
+      }
+      generator.writeFieldName(encoded);
+    } else {
+      nameSeen[slot] = key;
+      nameEncoded[slot] = null;
+      generator.writeFieldName(key);
+    }
+    return slot;
+  }
+
+  /**
+   * Many values repeat from one event to the next under the same name (currency, plan, category, user
+   * agent): a value equal to the last one in its field's slot is written from its encoded bytes. As for
+   * names, only a value seen twice in a row is encoded and kept, so unique values (ids) allocate nothing.
+   */
+  private void writeRepeatableString(int slot, String value) throws IOException {
+    if (value.length() > MAX_CACHED_VALUE) {
+      generator.writeString(value);
+      return;
+    }
+    String seen = valueSeen[slot];
+    if (seen == value || value.equals(seen)) {
+      SerializedString encoded = valueEncoded[slot];
+      if (encoded == null) {
+        encoded = new SerializedString(value);
+        valueEncoded[slot] = encoded;
+      }
+      generator.writeString(encoded);
+    } else {
+      valueSeen[slot] = value;
+      valueEncoded[slot] = null;
+      generator.writeString(value);
+    }
   }
 
   /** Writes a JSON-able value; {@code key} names it in the error when it is not JSON-able. */
@@ -366,8 +441,11 @@ public final class EventEncoder {
       }
       millis = instant.toEpochMilli();
     }
-    IsoTime.format(millis, chars);
-    generator.writeString(chars, 0, IsoTime.LENGTH);
+    if (millis != formattedMillis) {
+      IsoTime.format(millis, timeChars);
+      formattedMillis = millis;
+    }
+    generator.writeString(timeChars, 0, IsoTime.LENGTH);
   }
 
   /** A version 4 UUID from this encoder's random stream, as 36 chars, without allocating. */
