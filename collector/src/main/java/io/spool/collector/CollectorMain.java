@@ -103,7 +103,15 @@ public final class CollectorMain implements Callable<Integer> {
             commandLine.getErr().println("spool-collector: " + e.getMessage());
             return 1;
         });
-        System.exit(cli.execute(args));
+        int status;
+        try {
+            status = cli.execute(args);
+        } catch (Throwable t) {
+            // Undertow's worker threads are not daemons: without an exit here the JVM would linger.
+            System.err.println("spool-collector: " + t);
+            status = 1;
+        }
+        System.exit(status);
     }
 
     @Override

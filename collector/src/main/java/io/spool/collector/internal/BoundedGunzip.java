@@ -45,17 +45,22 @@ final class BoundedGunzip {
 
     /** Inflates {@code in} (a whole gzip body) into {@link #array()}. */
     void inflate(byte[] in, int maxBytes) throws NotGzipException, TooLargeException {
+        inflate(in, in.length, maxBytes);
+    }
+
+    /** Inflates the first {@code inLength} bytes of {@code in} (a whole gzip body) into {@link #array()}. */
+    void inflate(byte[] in, int inLength, int maxBytes) throws NotGzipException, TooLargeException {
         length = 0;
         int pos = 0;
         boolean first = true;
-        while (first || pos < in.length) {
+        while (first || pos < inLength) {
             first = false;
-            pos = member(in, pos, maxBytes);
+            pos = member(in, inLength, pos, maxBytes);
         }
     }
 
-    private int member(byte[] in, int pos, int maxBytes) throws NotGzipException, TooLargeException {
-        if (in.length - pos < 18 || (in[pos] & 0xFF) != 0x1F || (in[pos + 1] & 0xFF) != 0x8B) {
+    private int member(byte[] in, int inLength, int pos, int maxBytes) throws NotGzipException, TooLargeException {
+        if (inLength - pos < 18 || (in[pos] & 0xFF) != 0x1F || (in[pos + 1] & 0xFF) != 0x8B) {
             throw new NotGzipException("body is not gzip data, but Content-Encoding says gzip");
         }
         if (in[pos + 2] != 8) {
@@ -84,12 +89,12 @@ final class BoundedGunzip {
         } catch (ArrayIndexOutOfBoundsException e) {
             throw new NotGzipException("gzip header is truncated");
         }
-        if (p > in.length) {
+        if (p > inLength) {
             throw new NotGzipException("gzip header is truncated");
         }
         inflater.reset();
         crc.reset();
-        inflater.setInput(in, p, in.length - p);
+        inflater.setInput(in, p, inLength - p);
         int memberStart = length;
         try {
             while (!inflater.finished()) {
@@ -118,8 +123,8 @@ final class BoundedGunzip {
             throw new NotGzipException("gzip data is corrupt: " + e.getMessage());
         }
         crc.update(out, memberStart, length - memberStart);
-        int trailer = in.length - inflater.getRemaining();
-        if (in.length - trailer < 8) {
+        int trailer = inLength - inflater.getRemaining();
+        if (inLength - trailer < 8) {
             throw new NotGzipException("gzip trailer is truncated");
         }
         long expectedCrc = readIntLe(in, trailer) & 0xFFFFFFFFL;

@@ -20,8 +20,8 @@ public final class CollectorServer {
     private final ShutdownState shutdown = new ShutdownState();
     private final JournalSink sink;
     private final Undertow undertow;
-    private int port = -1;
-    private boolean closed;
+    private volatile int port = -1;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public CollectorServer(Settings settings, Journal journal, boolean ownsJournal) {
         this.settings = settings;
@@ -61,7 +61,7 @@ public final class CollectorServer {
     }
 
     /** The port the server listens on (useful when it was started on port 0). */
-    public synchronized int port() {
+    public int port() {
         if (port < 0) {
             throw new IllegalStateException("the collector is not started");
         }
@@ -72,11 +72,11 @@ public final class CollectorServer {
      * Stops accepting (new requests get 503), waits up to the shutdown timeout for requests in flight
      * to be answered, stops the server and closes the journal. Idempotent.
      */
-    public synchronized void close() {
-        if (closed) {
+    public void close() {
+        // Not synchronized: port() and the handlers must stay usable while requests drain.
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         try {
             if (!shutdown.closeAndAwaitIdle(settings.shutdownTimeout().toMillis())) {
                 log.warn("Requests still in flight after {}; closing anyway", settings.shutdownTimeout());

@@ -33,16 +33,17 @@ final class Ingest {
     }
 
     /**
+     * @param ws holds the body as received in {@code ws.wire}, {@code wireLength} bytes from offset 0
      * @param single the event type of a single-event path, or null for a batch path
      * @param headerKey the write key from the Authorization header, already accepted, or null
      */
-    Outcome process(Workspace ws, EventType single, byte[] wire, boolean gzip, String headerKey, String ip) {
-        byte[] body = wire;
-        int length = wire.length;
+    Outcome process(Workspace ws, EventType single, int wireLength, boolean gzip, String headerKey, String ip) {
+        byte[] body = ws.wire;
+        int length = wireLength;
         metrics.received(length, gzip);
         if (gzip) {
             try {
-                ws.gunzip.inflate(wire, settings.maxRequestBytes());
+                ws.gunzip.inflate(ws.wire, wireLength, settings.maxRequestBytes());
             } catch (NotGzipException e) {
                 return Outcome.error(400, e.getMessage());
             } catch (TooLargeException e) {

@@ -2,7 +2,6 @@ package io.spool.collector.internal;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -13,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of ingest. On the I/O thread it does only what needs no body (route, method, CORS,
- * encoding, size, Basic auth, journal state) and starts a non-blocking read of the whole body; the
- * body's processing ({@link Ingest}) and the answer run on a worker thread, because an append may wait
+ * encoding, size, Basic auth, journal state) and starts a non-blocking read of the whole body into a
+ * pooled workspace ({@link BodyReader}); the body's processing ({@link Ingest}) and the answer run on a worker thread, because an append may wait
  * for the disk.
  */
 final class IngestHandler implements HttpHandler {
@@ -120,30 +119,37 @@ final class IngestHandler implements HttpHandler {
         String ip = clientIp(exchange);
         String key = headerKey;
         exchange.setMaxEntitySize(settings.maxRequestBytes());
-        exchange.getRequestReceiver().receiveFullBytes(
-                (ex, body) -> {
-                    if (ex.isInIoThread()) {
-                        ex.dispatch(() -> process(ex, route, body, gzip, key, ip));
-                    } else {
-                        process(ex, route, body, gzip, key, ip);
-                    }
-                },
-                (ex, error) -> {
-                    if (error instanceof RequestTooBigException) {
-                        respond(ex, Outcome.error(413, "body is over the limit of " + settings.maxRequestBytes() + " bytes"));
-                    } else {
-                        // The client went away or stalled past the read timeout: nobody to answer.
-                        log.debug("Reading a request body failed: {}", error.toString());
-                        ex.endExchange();
-                    }
-                });
+        BodyReader.read(exchange, workspaces.take(), settings.maxRequestBytes(), new BodyReader.Callback() {
+            @Override
+            public void onBody(HttpServerExchange ex, Workspace ws, int length) {
+                if (ex.isInIoThread()) {
+                    ex.dispatch(() -> process(ex, ws, route, length, gzip, key, ip));
+                } else {
+                    process(ex, ws, route, length, gzip, key, ip);
+                }
+            }
+
+            @Override
+            public void onTooLarge(HttpServerExchange ex, Workspace ws) {
+                workspaces.give(ws);
+                respond(ex, Outcome.error(413, "body is over the limit of " + settings.maxRequestBytes() + " bytes"));
+            }
+
+            @Override
+            public void onFailure(HttpServerExchange ex, Workspace ws, java.io.IOException e) {
+                workspaces.give(ws);
+                // The client went away or stalled past the read timeout: nobody to answer.
+                log.debug("Reading a request body failed: {}", e.toString());
+                ex.endExchange();
+            }
+        });
     }
 
-    private void process(HttpServerExchange exchange, Routes.Ingest route, byte[] body, boolean gzip, String key, String ip) {
-        Workspace ws = workspaces.take();
+    private void process(HttpServerExchange exchange, Workspace ws, Routes.Ingest route, int length, boolean gzip,
+            String key, String ip) {
         Outcome outcome;
         try {
-            outcome = ingest.process(ws, route.single, body, gzip, key, ip);
+            outcome = ingest.process(ws, route.single, length, gzip, key, ip);
         } catch (RuntimeException | Error e) {
             log.error("Processing a request failed; answering 500", e);
             outcome = Outcome.error(500, "internal error; nothing was stored");

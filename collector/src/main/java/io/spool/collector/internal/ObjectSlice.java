@@ -24,7 +24,7 @@ final class ObjectSlice {
         start = end = count = 0;
         hasLibrary = hasUserAgent = false;
         libraryName = libraryVersion = userAgent = null;
-        java.util.Arrays.fill(keys, null);
+        java.util.Arrays.fill(keys, 0, count, null);
     }
 
     void addMember(String key, int from) {

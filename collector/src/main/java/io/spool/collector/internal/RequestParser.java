@@ -321,12 +321,13 @@ public final class RequestParser {
         s.present = true;
         s.start = offset(p);
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            int at = offset(p);
-            if (members && s.count > 0) {
-                s.memberEnd[s.count - 1] = endBefore(body, at);
-            }
             String key = p.currentName();
             if (members) {
+                // offsets cost an allocation each (JsonLocation): only batch-level objects need them per member
+                int at = offset(p);
+                if (s.count > 0) {
+                    s.memberEnd[s.count - 1] = endBefore(body, at);
+                }
                 s.addMember(key, at);
             }
             JsonToken t = p.nextToken();

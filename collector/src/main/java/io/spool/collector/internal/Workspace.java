@@ -3,6 +3,7 @@ package io.spool.collector.internal;
 import io.spool.journal.BatchEncoder;
 import io.spool.journal.DeadLetterRecord;
 import io.spool.journal.EventRecord;
+import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -14,6 +15,8 @@ import java.util.Set;
 final class Workspace {
     /** Past this many events a workspace drops its holders when given back, so one huge request does not pin memory. */
     private static final int RETAINED_EVENTS = 4096;
+    /** Past this size a workspace drops its wire buffer when given back, for the same reason. */
+    private static final int RETAINED_WIRE_BYTES = 1 << 20;
 
     final BatchEncoder events = new BatchEncoder(64 * 1024);
     final BatchEncoder deadLetters = new BatchEncoder(4 * 1024);
@@ -26,6 +29,10 @@ final class Workspace {
     final GrowableBytes mergedIntegrations = new GrowableBytes();
     final Set<String> keys = new HashSet<>();
     final StringBuilder response = new StringBuilder(256);
+
+    /** The body as received (before inflating), from offset 0; grows as needed, reused. */
+    byte[] wire = new byte[64 * 1024];
+    private ByteBuffer wireBuffer = ByteBuffer.wrap(wire);
 
     /** The (inflated) body being parsed; JSON slices of the records point into it. */
     byte[] body;
@@ -57,6 +64,26 @@ final class Workspace {
         return this;
     }
 
+    /** Makes the wire buffer hold at least {@code capacity} bytes (its content is not kept). */
+    void ensureWireCapacity(int capacity) {
+        if (wire.length < capacity) {
+            wire = new byte[capacity];
+            wireBuffer = ByteBuffer.wrap(wire);
+        }
+    }
+
+    /** Grows the wire buffer to {@code capacity}, keeping its content. */
+    void growWire(int capacity) {
+        wire = java.util.Arrays.copyOf(wire, capacity);
+        wireBuffer = ByteBuffer.wrap(wire);
+    }
+
+    /** The free part of the wire buffer from {@code position}, to read into. */
+    ByteBuffer wireBuffer(int position) {
+        wireBuffer.limit(wire.length).position(position);
+        return wireBuffer;
+    }
+
     ParsedEvent addEvent() {
         if (count == parsed.length) {
             ParsedEvent[] bigger = java.util.Arrays.copyOf(parsed, count * 2);
@@ -84,6 +111,10 @@ final class Workspace {
         body = null;
         for (int i = 0; i < count; i++) {
             parsed[i].record.clear();
+        }
+        if (wire.length > RETAINED_WIRE_BYTES) {
+            wire = new byte[64 * 1024];
+            wireBuffer = ByteBuffer.wrap(wire);
         }
         if (parsed.length > RETAINED_EVENTS) {
             parsed = java.util.Arrays.copyOf(parsed, RETAINED_EVENTS);
