@@ -13,6 +13,7 @@ import io.spool.sdk.Page;
 import io.spool.sdk.Screen;
 import io.spool.sdk.Track;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -22,11 +23,14 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * Serializes one event at a time into a reused buffer, as the JSON object that goes into a batch:
@@ -214,11 +218,7 @@ public final class EventEncoder {
     g.writeStartObject();
     Map<String, ?> context = event.context();
     if (context != null) {
-      for (Map.Entry<String, ?> e : context.entrySet()) {
-        if (!"library".equals(e.getKey())) {
-          writeField(e.getKey(), e.getValue(), 1);
-        }
-      }
+      writeEntries(context, 1, SKIP_LIBRARY);
     }
     g.writeFieldName(LIBRARY);
     g.writeRawValue(libraryJson);
@@ -243,14 +243,52 @@ public final class EventEncoder {
 
   private void writeMap(Map<?, ?> map, int depth) throws IOException {
     generator.writeStartObject();
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      Object key = e.getKey();
+    writeEntries(map, depth, KEEP_ALL);
+    generator.writeEndObject();
+  }
+
+  private static final int KEEP_ALL = 0;
+  /** The caller's {@code context.library} gives way to the client's own. */
+  private static final int SKIP_LIBRARY = 1;
+
+  /** Writes a map's entries through {@code Map.forEach}, which needs no iterator (an allocation per map). */
+  private void writeEntries(Map<?, ?> map, int depth, int skip) throws IOException {
+    int outerDepth = entries.depth;
+    int outerSkip = entries.skip;
+    entries.depth = depth;
+    entries.skip = skip;
+    try {
+      map.forEach(entries);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } finally {
+      entries.depth = outerDepth;
+      entries.skip = outerSkip;
+    }
+  }
+
+  private final EntryWriter entries = new EntryWriter();
+
+  /** The one {@code BiConsumer} an encoder hands to {@code Map.forEach}, carrying the nesting depth. */
+  private final class EntryWriter implements BiConsumer<Object, Object> {
+    int depth;
+    int skip;
+
+    @Override
+    public void accept(Object key, Object value) {
       if (key == null) {
         throw new InvalidEventException("a map in the event has a null key");
       }
-      writeField(key.toString(), e.getValue(), depth);
+      String name = key.toString();
+      if (skip == SKIP_LIBRARY && name.equals("library")) {
+        return;
+      }
+      try {
+        writeField(name, value, depth);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
-    generator.writeEndObject();
   }
 
   private void writeField(String key, Object value, int depth) throws IOException {
@@ -338,6 +376,13 @@ public final class EventEncoder {
       g.writeNumber((BigInteger) value);
     } else if (value instanceof Map) {
       writeMap((Map<?, ?>) value, depth + 1);
+    } else if (value instanceof List && value instanceof RandomAccess) {
+      List<?> list = (List<?>) value;
+      g.writeStartArray();
+      for (int i = 0, n = list.size(); i < n; i++) {
+        writeValue(key, list.get(i), depth + 1);
+      }
+      g.writeEndArray();
     } else if (value instanceof Iterable) {
       g.writeStartArray();
       for (Object item : (Iterable<?>) value) {
