@@ -224,7 +224,9 @@ final class IngestHandler implements HttpHandler {
         if (outcome.retryAfterSeconds > 0) {
             h.put(Headers.RETRY_AFTER, Long.toString(outcome.retryAfterSeconds));
         }
-        if (outcome.status == 503 && shutdown.closing()) {
+        if ((outcome.status == 503 && shutdown.closing()) || !exchange.isRequestComplete()) {
+            // Answered without reading the body (or shutting down): the connection cannot be reused
+            // safely, and saying so spares the client a failed request on it.
             h.put(Headers.CONNECTION, "close");
         }
         exchange.getResponseSender().send(ByteBuffer.wrap(outcome.body));
