@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java $(chronicle flags) -cp benchmarks/target/benchmarks.jar io.spool.benchmarks.writer.WriterVsDuckDb \
- *     /tmp/writer-bench [events] [duckdb-threads|default] [both|spool-only] [writer-threads]
+ *     /tmp/writer-bench [events] [duckdb-threads|default] [both|spool-only] [writer-threads] [dedup-window, e.g. PT24H]
  * </pre>
  *
  * The journal and NDJSON are generated first (not timed). The writer runs first, in this fresh JVM, so
@@ -45,6 +45,7 @@ public final class WriterVsDuckDb {
         boolean spoolOnly = args.length > 3 && args[3].equals("spool-only");
         int writerThreads = args.length > 4 ? Integer.parseInt(args[4])
                 : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        Duration dedupWindow = args.length > 5 ? Duration.parse(args[5]) : Duration.ofHours(24);
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         Path journalDir = work.resolve("journal");
@@ -68,7 +69,7 @@ public final class WriterVsDuckDb {
         long cpu0 = os.getProcessCpuTime();
         WriterStats stats;
         try (StorageWriter writer = StorageWriter.builder().journalDir(journalDir).output(lake).writerId("bench")
-                .retention(Duration.ZERO).writerThreads(writerThreads).build()) {
+                .retention(Duration.ZERO).writerThreads(writerThreads).dedupWindow(dedupWindow).build()) {
             stats = writer.drain();
             printThreadCpu();
         }
