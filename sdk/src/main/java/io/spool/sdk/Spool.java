@@ -5,6 +5,7 @@ import io.spool.sdk.internal.Counters;
 import io.spool.sdk.internal.EncoderPool;
 import io.spool.sdk.internal.EventBuffer;
 import io.spool.sdk.internal.EventEncoder;
+import io.spool.sdk.internal.NoDelaySocketFactory;
 import io.spool.sdk.internal.RetryPolicy;
 import io.spool.sdk.internal.RetryTimer;
 import io.spool.sdk.internal.Sender;
@@ -79,6 +80,7 @@ public final class Spool implements AutoCloseable {
     Call.Factory calls = b.callFactory;
     if (calls == null) {
       ownClient = new OkHttpClient.Builder()
+          .socketFactory(new NoDelaySocketFactory())
           .connectTimeout(Duration.ofSeconds(10))
           .writeTimeout(Duration.ofSeconds(10))
           .readTimeout(Duration.ofSeconds(30))

@@ -98,6 +98,7 @@ final class CollectorStub implements AutoCloseable {
 
   CollectorStub() throws IOException {
     server.setDispatcher(recorder);
+    server.setServerSocketFactory(new NoDelayServerSockets());
     server.start();
   }
 

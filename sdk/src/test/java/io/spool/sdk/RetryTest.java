@@ -198,6 +198,7 @@ class RetryTest {
       assertThat(spool.stats().sent()).isZero();
 
       revived.setDispatcher(new CollectorStub.Recorder());
+      revived.setServerSocketFactory(new NoDelayServerSockets());
       revived.start(InetAddress.getByName("127.0.0.1"), port);
       int expected = 2000;
       assertThat(spool.flush(Duration.ofSeconds(20))).isTrue();

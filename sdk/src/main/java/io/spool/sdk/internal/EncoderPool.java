@@ -17,7 +17,9 @@ public final class EncoderPool {
   private final SecureRandom seeds = new SecureRandom();
 
   public EncoderPool(int maxEventBytes, String libraryVersion) {
-    int n = Integer.highestOneBit(Math.max(4, Runtime.getRuntime().availableProcessors() * 2) - 1) << 1;
+    // Enough for every thread that may be inside track() at once, preempted ones included: a miss
+    // builds a whole encoder (~20 KB, a generator, a SecureRandom seed).
+    int n = Integer.highestOneBit(Math.max(16, Runtime.getRuntime().availableProcessors() * 4) - 1) << 1;
     this.slots = new AtomicReferenceArray<>(n);
     this.mask = n - 1;
     this.maxEventBytes = maxEventBytes;
