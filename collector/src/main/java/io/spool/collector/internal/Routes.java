@@ -21,6 +21,7 @@ final class Routes {
     private static final Map<String, Ingest> INGEST = Map.ofEntries(
             Map.entry("/v1/batch", BATCH),
             Map.entry("/v1/import", BATCH),
+            Map.entry("/v1/b", BATCH), // analytics.js (analytics-next) when it batches
             Map.entry("/v1/track", new Ingest(EventType.TRACK)),
             Map.entry("/v1/t", new Ingest(EventType.TRACK)),
             Map.entry("/v1/identify", new Ingest(EventType.IDENTIFY)),
