@@ -115,20 +115,40 @@ public final class StorageWriterMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
         MetricsServer metrics = metricsPort > 0 ? new MetricsServer(metricsPort, writer::writeMetrics) : null;
+        // A signal handler rather than a shutdown hook: the commit runs on our own threads and the
+        // process then exits 0, instead of racing the JVM's own shutdown (which would exit 143).
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+        }
         try {
             if (drain) {
-                WriterStats stats = writer.drain();
+                Thread stopper = new Thread(() -> {
+                    try {
+                        stop.await();
+                        LOG.info("stopping: committing what was read");
+                        writer.close();
+                    } catch (InterruptedException ignored) {
+                        // the drain finished first
+                    }
+                }, "spool-writer-signal");
+                stopper.setDaemon(true);
+                stopper.start();
+                WriterStats stats;
+                try {
+                    stats = writer.drain();
+                } catch (IllegalStateException e) {
+                    if (stop.getCount() == 0) {
+                        writer.close();
+                        return 0; // stopped by a signal: what was read is committed
+                    }
+                    throw e;
+                }
                 writer.close();
                 LOG.info("drained: {} rows, {} rejected, {} duplicates dropped, {} files, checkpoint {}",
                         stats.rowsCommitted(), stats.rejectedRowsCommitted(), stats.duplicatesDropped(),
                         stats.filesCommitted(), stats.checkpointIndex());
                 return 0;
-            }
-            // A signal handler rather than a shutdown hook: the commit runs on the main thread and the
-            // process then exits 0, instead of racing the JVM's own shutdown (which would exit 143).
-            CountDownLatch stop = new CountDownLatch(1);
-            for (String name : new String[] {"TERM", "INT"}) {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
             }
             writer.start();
             if (metrics != null) {
@@ -138,7 +158,7 @@ public final class StorageWriterMain implements Callable<Integer> {
             LOG.info("stopping: committing what was read");
             writer.close();
             return 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) {
             LOG.error("cannot run: {}", e.getMessage());
             return 1;
         } finally {

@@ -112,6 +112,19 @@ class RoundTripTest {
     }
 
     @Test
+    void aSecondWriterWithTheSameIdOnTheSameJournalRefusesToStart() {
+        Path journalDir = dir.resolve("journal");
+        try (StorageWriter first = StorageWriter.builder().journalDir(journalDir).output(dir.resolve("lake"))
+                .writerId("w1").build().start();
+                StorageWriter second = StorageWriter.builder().journalDir(journalDir).output(dir.resolve("lake"))
+                        .writerId("w1").build()) {
+            assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("another storage writer with the same writer id");
+            assertThat(first.stats().rowsCommitted()).isZero();
+        }
+    }
+
+    @Test
     void badSettingsFailAtBuildNamingTheValue() {
         assertThatThrownBy(() -> StorageWriter.builder().journalDir(dir).output(dir).writerId("a-b").build())
                 .hasMessageContaining("\"a-b\"");
