@@ -55,7 +55,7 @@ public final class BatchBody {
   /** Adds an event whose bytes are {@code src[from, from+first)} then {@code src[0, second)} (a ring's wrap). */
   void addEvent(byte[] src, int from, int first, int second) {
     if (events > 0) {
-      append(',');
+      append((byte) ',');
     }
     append(src, from, first);
     append(src, 0, second);
@@ -164,10 +164,6 @@ public final class BatchBody {
       json = Arrays.copyOf(json, json.length * 2);
     }
     json[size++] = b;
-  }
-
-  private void append(char c) {
-    append((byte) c);
   }
 
   private void append(byte[] src, int off, int len) {

@@ -247,15 +247,6 @@ public final class EventBuffer {
     }
   }
 
-  public boolean isClosing() {
-    lock.lock();
-    try {
-      return closing;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   private long oldestEnqueuedNanos() {
     return getLong(wrap(head + Integer.BYTES));
   }
