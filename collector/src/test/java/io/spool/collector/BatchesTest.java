@@ -151,6 +151,22 @@ class BatchesTest {
     }
 
     @Test
+    void chunkedBodiesWithoutContentLengthAreReadAndBounded() {
+        byte[] ok = compactBatch(2500).getBytes();
+        byte[] tooBig = batch(2000).getBytes();
+
+        Reply accepted = c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).header("Authorization", basic(KEY))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(ok))));
+        Reply refused = c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).header("Authorization", basic(KEY))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(tooBig))));
+
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
+        assertThat(refused.status()).isEqualTo(413);
+        assertThat(refused.json().get("success").asBoolean()).isFalse();
+        assertThat(c.events()).hasSize(2500);
+    }
+
+    @Test
     void limitsAreConfigurable() {
         c.close();
         c = new TestCollector(dir.resolve("small"), b -> b.maxEventBytes(200).maxRequestBytes(4096));

@@ -13,6 +13,10 @@ import org.xnio.channels.StreamSourceChannel;
  * {@code receiveFullBytes} would do the same through a fresh growing stream and a final copy, two
  * body-sized allocations per request; at tens of thousands of requests a second that garbage is what
  * the collector would spend its time collecting.
+ *
+ * <p>A body over the limit is read on and thrown away (up to {@link #DISCARD_FACTOR} times the limit)
+ * before the 413 goes out: a server that answers while the client is still sending, then closes, makes
+ * the client's kernel see a reset instead of the answer. Past that bound the connection is cut.
  */
 final class BodyReader implements ChannelListener<StreamSourceChannel> {
     /** What to do once the body is in (or could not be read); called on an I/O or worker thread. */
@@ -24,6 +28,9 @@ final class BodyReader implements ChannelListener<StreamSourceChannel> {
         void onFailure(HttpServerExchange exchange, Workspace ws, IOException e);
     }
 
+    /** How much of an oversized body is read and dropped, in multiples of the limit, to deliver the 413. */
+    static final int DISCARD_FACTOR = 8;
+
     private final HttpServerExchange exchange;
     private final Workspace ws;
     private final int maxBytes;
@@ -31,6 +38,8 @@ final class BodyReader implements ChannelListener<StreamSourceChannel> {
     private final Callback callback;
     private final StreamSourceChannel channel;
     private int length;
+    private boolean discarding;
+    private long discarded;
 
     private BodyReader(HttpServerExchange exchange, Workspace ws, int maxBytes, Callback callback) {
         this.exchange = exchange;
@@ -40,6 +49,7 @@ final class BodyReader implements ChannelListener<StreamSourceChannel> {
         this.callback = callback;
         this.channel = exchange.getRequestChannel();
         ws.ensureWireCapacity(contentLength >= 0 ? (int) Math.min(contentLength, maxBytes + 1L) : 16 * 1024);
+        this.discarding = contentLength > maxBytes;
     }
 
     /** Starts reading; the callback runs once, when the body is complete or has failed. */
@@ -60,17 +70,29 @@ final class BodyReader implements ChannelListener<StreamSourceChannel> {
     private void readAvailable() {
         try {
             while (true) {
+                if (discarding) {
+                    int read = channel.read(ws.wireBuffer(0));
+                    if (read == 0) {
+                        channel.getReadSetter().set(this);
+                        channel.resumeReads();
+                        return;
+                    }
+                    if (read > 0) {
+                        discarded += read;
+                    }
+                    if (read < 0 || discarded > (long) DISCARD_FACTOR * maxBytes) {
+                        done();
+                        callback.onTooLarge(exchange, ws);
+                        return;
+                    }
+                    continue;
+                }
                 if (contentLength >= 0 && length == contentLength) {
                     done();
                     callback.onBody(exchange, ws, length);
                     return;
                 }
                 if (length == ws.wire.length) {
-                    if (length > maxBytes) {
-                        done();
-                        callback.onTooLarge(exchange, ws);
-                        return;
-                    }
                     ws.growWire((int) Math.min((long) length * 2, maxBytes + 1L));
                 }
                 ByteBuffer target = ws.wireBuffer(length);
@@ -87,9 +109,8 @@ final class BodyReader implements ChannelListener<StreamSourceChannel> {
                 }
                 length += read;
                 if (length > maxBytes) {
-                    done();
-                    callback.onTooLarge(exchange, ws);
-                    return;
+                    discarding = true;
+                    discarded = length;
                 }
             }
         } catch (RequestTooBigException e) {

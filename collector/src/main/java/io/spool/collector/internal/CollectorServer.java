@@ -41,7 +41,7 @@ public final class CollectorServer {
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, timeoutMillis)
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, timeoutMillis)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, timeoutMillis)
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) settings.maxRequestBytes())
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) BodyReader.DISCARD_FACTOR * settings.maxRequestBytes())
                 .setSocketOption(Options.READ_TIMEOUT, timeoutMillis)
                 .setHandler(handler)
                 .build();

@@ -93,7 +93,8 @@ final class IngestHandler implements HttpHandler {
             return;
         }
         long contentLength = exchange.getRequestContentLength();
-        if (contentLength > settings.maxRequestBytes()) {
+        if (contentLength > (long) BodyReader.DISCARD_FACTOR * settings.maxRequestBytes()) {
+            // Far too large to read and drop: answer now; the client may see a reset instead.
             respond(exchange, Outcome.error(413, "body is " + contentLength + " bytes, over the limit of "
                     + settings.maxRequestBytes() + " bytes"));
             return;
@@ -118,7 +119,8 @@ final class IngestHandler implements HttpHandler {
         }
         String ip = clientIp(exchange);
         String key = headerKey;
-        exchange.setMaxEntitySize(settings.maxRequestBytes());
+        // Undertow's own bound sits above the limit, so that an oversized body can be read and dropped.
+        exchange.setMaxEntitySize((long) BodyReader.DISCARD_FACTOR * settings.maxRequestBytes());
         BodyReader.read(exchange, workspaces.take(), settings.maxRequestBytes(), new BodyReader.Callback() {
             @Override
             public void onBody(HttpServerExchange ex, Workspace ws, int length) {
