@@ -219,13 +219,13 @@ public final class WriterLoop implements Runnable {
             commit();
         }
         if (drainDue && !hasPending()) {
-            updateLag(now, true);
+            updateLag(now);
             WriterStats s = stats;
             drains.forEach(d -> d.future().complete(s));
             drains.clear();
         }
         if (now - lagUpdatedAt >= 1000) {
-            updateLag(now, true);
+            updateLag(now);
         }
         if (!read && !closeRequested && drainRequests.isEmpty()) {
             LockSupport.parkNanos(IDLE_PARK_NANOS);
@@ -485,7 +485,7 @@ public final class WriterLoop implements Runnable {
         resetPending();
         ids.clear();
         afterCommit();
-        updateLag(config.clock().millis(), false);
+        updateLag(config.clock().millis());
     }
 
     private void resetPending() {
@@ -524,7 +524,7 @@ public final class WriterLoop implements Runnable {
         return state.dir().resolve("dedup").resolve(first + "-" + last + ".ids");
     }
 
-    private void updateLag(long now, boolean publishOnly) {
+    private void updateLag(long now) {
         lagUpdatedAt = now;
         long lastEvents = journal.events().lastIndex();
         long lagExcerpts = 0;
@@ -612,7 +612,7 @@ public final class WriterLoop implements Runnable {
                         + "{}; {} message ids in the dedup window", config.writerId(), journal.dir(), store.describe(),
                 checkpoint.events(), checkpoint.deadLetters(),
                 deleted > 0 ? "; deleted " + deleted + " uncommitted file(s)" : "", dedup.size());
-        updateLag(config.clock().millis(), true);
+        updateLag(config.clock().millis());
     }
 
     /** Whether a published file named {@code <first>-<last>.parquet} (or {@code dl<first>-…}) starts past the checkpoint. */
