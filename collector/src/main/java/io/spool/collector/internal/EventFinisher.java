@@ -124,10 +124,10 @@ final class EventFinisher {
         byte[] a = own.array();
         int from = own.offset() + 1;
         int to = own.offset() + own.length() - 1;
-        while (from < to && isSpace(a[from])) {
+        while (from < to && RequestParser.isSpace(a[from])) {
             from++;
         }
-        while (to > from && isSpace(a[to - 1])) {
+        while (to > from && RequestParser.isSpace(a[to - 1])) {
             to--;
         }
         out.clear().append((byte) '{').append(a, from, to - from);
@@ -144,10 +144,6 @@ final class EventFinisher {
         }
         out.append((byte) '}');
         own.set(out.array(), 0, out.length());
-    }
-
-    private static boolean isSpace(byte b) {
-        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     /** A random (version 4) UUID; not from SecureRandom, which a message id does not need and which contends. */

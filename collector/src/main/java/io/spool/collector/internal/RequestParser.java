@@ -416,7 +416,7 @@ public final class RequestParser {
         return i;
     }
 
-    private static boolean isSpace(byte b) {
+    static boolean isSpace(byte b) {
         return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
