@@ -10,8 +10,10 @@ import org.apache.parquet.io.OutputFile;
 
 /**
  * How the writer's Parquet files are laid out. Row groups of 128 MB (what Spark and Trino split on),
- * 1 MB pages, dictionaries on the low-cardinality columns only: for unique values (ids, times, JSON
- * objects) parquet-java would build a dictionary for every page only to throw it away.
+ * 1 MB pages, no dictionary on the columns that are unique per row (parquet-java would build one per
+ * column chunk only to drop it), no min/max statistics where no query prunes, no size statistics, and
+ * page buffers recycled instead of allocated anew for every page. {@code ParquetWriteBenchmark} and
+ * benchmarks/results/writer.md hold the measurements behind each choice.
  */
 public final class ParquetSettings {
     static final int ROW_GROUP_BYTES = 128 * 1024 * 1024;

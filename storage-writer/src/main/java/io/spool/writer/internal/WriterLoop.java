@@ -25,10 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer's one thread: reads the journal, writes the commit's Parquet files, publishes them, and
- * moves the checkpoint. Everything here (tailers, open files, dedup index) is owned by that thread;
- * other threads talk to it through {@link #requestDrain()}, {@link #requestClose()} and the volatile
- * {@link #stats()}.
+ * The writer's main thread: reads the journal, deduplicates, hands accepted records to the
+ * {@link EventShard}s that encode them into Parquet, publishes the commit's files and moves the
+ * checkpoint. Tailers, dedup index and commit state are owned by this thread; other threads talk to it
+ * through {@link #requestDrain()}, {@link #requestClose()} and the volatile {@link #stats()}.
  *
  * <p>Commit protocol: files are written under temporary names, closed and synced, then renamed to
  * their final names, and only then is the checkpoint replaced (atomically). On start, and after any
