@@ -58,6 +58,31 @@ class DedupAndPartitionTest {
     }
 
     @Test
+    void aStartedWriterTailsTheJournalAndCommitsOnTheRollInterval() throws Exception {
+        Path journalDir = dir.resolve("journal");
+        Path lake = dir.resolve("lake");
+        try (Journal journal = Journal.open(journalDir);
+                StorageWriter w = StorageWriter.builder().journal(journal).output(lake).writerId("w1")
+                        .rollInterval(Duration.ofMillis(200)).build().start()) {
+            for (int i = 0; i < 5; i++) {
+                // appended while the writer runs, as a collector in the same JVM would
+                TestJournal.append(journal, TestJournal.track("m" + i, T0 + i));
+                awaitRows(w, i + 1);
+            }
+            assertThat(w.stats().commits()).isGreaterThanOrEqualTo(5);
+        }
+        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(5);
+    }
+
+    private static void awaitRows(StorageWriter w, long rows) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (w.stats().rowsCommitted() < rows) {
+            assertThat(System.nanoTime()).as("%d rows committed within 20 s", rows).isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    @Test
     void eventsAcrossHourAndDayBoundariesLandInTheirPartitions() throws Exception {
         Path journalDir = dir.resolve("journal");
         Path lake = dir.resolve("lake");
