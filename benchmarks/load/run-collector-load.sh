@@ -4,14 +4,15 @@
 #   2. the Spool collector (java -jar collector/target/spool-collector.jar), which parses, stores, then answers
 # in the same run, and the CPU each side used. Build first (from the repository root):
 #   mvn -B -DskipTests install && (or: mvn -pl collector install; mvn -pl benchmarks package)
-# Usage: benchmarks/load/run-collector-load.sh [duration_seconds] [connections]
+# Usage: benchmarks/load/run-collector-load.sh [duration_seconds=20] [connections=16]
+#   env: WARMUP=30 (seconds of load before each measurement: the JIT needs it), WRK_THREADS=1
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DURATION="${1:-20}"
-CONNECTIONS="${2:-32}"
+CONNECTIONS="${2:-16}"
 THREADS="${WRK_THREADS:-1}"
-WARMUP="${WARMUP:-10}"
+WARMUP="${WARMUP:-30}"
 PORT_CEILING=18089
 PORT_COLLECTOR=18088
 KEY=bench
@@ -90,5 +91,8 @@ await_port "$PORT_COLLECTOR"
 run_wrk "$PORT_COLLECTOR" "$WORK/batch-100.json" "" "Spool collector (parse, store, 200), plain"
 run_wrk "$PORT_COLLECTOR" "$WORK/batch-100.json.gz" "gzip" "Spool collector (parse, store, 200), gzip"
 echo >&2 "journal size after the run: $(du -sh "$WORK/journal" | cut -f1)"
-kill "$SERVER_PID"; wait "$SERVER_PID" || true
+kill "$SERVER_PID"
+status=0; wait "$SERVER_PID" || status=$?
+SERVER_PID=""
+echo >&2 "collector exit status after SIGTERM: $status"
 grep -v '^\s*$' "$WORK/collector.log" | tail -3 >&2
