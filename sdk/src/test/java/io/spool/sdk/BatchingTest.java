@@ -97,11 +97,25 @@ class BatchingTest {
   void aListenerMayCallBackIntoTheClientWithoutDeadlock() {
     Spool[] self = new Spool[1];
     boolean[] flushedFromListener = {true};
+    boolean[] otherThreadFinished = {false};
     spool = client().linger(Duration.ofHours(1)).listener(new DeliveryListener() {
       @Override
       public void onDelivered(int events) {
         if (self[0].stats().sent() == 1) {
           flushedFromListener[0] = self[0].flush(Duration.ofSeconds(5)); // cannot wait for itself
+          // Another thread takes the client's locks while the listener runs: it only finishes if the
+          // sender holds none of them (a reentrant lock would hide that from this thread's own calls).
+          Thread other = new Thread(() -> {
+            self[0].track(event(98));
+            self[0].stats();
+          });
+          other.start();
+          try {
+            other.join(5_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          otherThreadFinished[0] = !other.isAlive();
           self[0].track(event(99));
           self[0].flush();
         }
@@ -111,9 +125,10 @@ class BatchingTest {
     spool.track(event(1));
     spool.flush();
 
-    Await.until("the event tracked from the listener", () -> collector.eventCount() == 2);
+    Await.until("the events tracked from the listener", () -> collector.eventCount() == 3);
     assertThat(flushedFromListener[0]).isFalse();
-    assertThat(collector.allEvents()).extracting(e -> e.get("userId")).containsExactly("u1", "u99");
+    assertThat(otherThreadFinished[0]).isTrue();
+    assertThat(collector.allEvents()).extracting(e -> e.get("userId")).containsExactly("u1", "u98", "u99");
   }
 
   @Test
