@@ -34,9 +34,9 @@ public final class RetryPolicy {
    * @param retryAfterNanos what the server asked for, or -1
    */
   public long delayNanos(int attempt, long retryAfterNanos) {
-    long ceiling = baseNanos << Math.min(attempt - 1, 30);
-    if (ceiling <= 0 || ceiling > maxNanos) {
-      ceiling = maxNanos;
+    long ceiling = Math.min(baseNanos, maxNanos);
+    for (int i = 1; i < attempt && ceiling < maxNanos; i++) {
+      ceiling = ceiling > maxNanos / 2 ? maxNanos : ceiling * 2; // doubling, never past the cap or overflowing
     }
     long jittered = (long) (jitter.getAsDouble() * ceiling);
     return Math.max(jittered, retryAfterNanos);
