@@ -1,7 +1,8 @@
 package io.spool.sdk;
 
 /**
- * Merges two identities: {@code Alias.builder("anon-42").userId("u1").build()} says the user known as {@code anon-42} is {@code u1}. Both ids are required.
+ * Merges two identities: {@code Alias.builder("anon-42").userId("u1").build()} says the user known as
+ * {@code anon-42} is {@code u1}. Both ids are required.
  */
 public final class Alias extends Event {
   private final String previousId;

@@ -54,6 +54,7 @@ public final class DeliveryFailure {
 
   @Override
   public String toString() {
-    return "DeliveryFailure{" + reason + ", " + messageIds.size() + " events, status " + statusCode + ": " + message + "}";
+    return "DeliveryFailure{" + reason + ", " + messageIds.size() + " events, status " + statusCode + ": "
+        + message + "}";
   }
 }

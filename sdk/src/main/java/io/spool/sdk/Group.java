@@ -3,7 +3,8 @@ package io.spool.sdk;
 import java.util.Map;
 
 /**
- * Ties a user to a group (company, team, account): {@code Group.builder("acme").userId("u1").build()}. The group id is required.
+ * Ties a user to a group (company, team, account): {@code Group.builder("acme").userId("u1").build()}. The
+ * group id is required.
  */
 public final class Group extends Event {
   private final String groupId;

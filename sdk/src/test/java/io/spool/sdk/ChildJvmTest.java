@@ -35,7 +35,8 @@ class ChildJvmTest {
 
   @Test
   void theJvmExitsWhenMainReturnsWithoutCloseAndTheHookDeliversTheQueue() throws Exception {
-    Result result = run(System.getProperty("java.class.path"), ExitWithoutCloseMain.class, collector.endpoint(), "drain");
+    Result result = run(System.getProperty("java.class.path"), ExitWithoutCloseMain.class, collector.endpoint(),
+        "drain");
 
     assertThat(result.exitCode).as(result.output).isZero();
     assertThat(result.output).contains("main returns");
@@ -44,7 +45,8 @@ class ChildJvmTest {
 
   @Test
   void withoutTheShutdownHookTheJvmStillExits() throws Exception {
-    Result result = run(System.getProperty("java.class.path"), ExitWithoutCloseMain.class, collector.endpoint(), "no-hook");
+    Result result = run(System.getProperty("java.class.path"), ExitWithoutCloseMain.class, collector.endpoint(),
+        "no-hook");
 
     assertThat(result.exitCode).as(result.output).isZero();
     assertThat(result.output).contains("main returns");

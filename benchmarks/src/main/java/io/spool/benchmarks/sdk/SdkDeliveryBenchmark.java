@@ -48,14 +48,16 @@ public class SdkDeliveryBenchmark {
     @Setup(Level.Trial)
     public void start() throws Exception {
       collector = new InstantCollector();
-      spool = Spool.builder("key").endpoint(collector.endpoint()).callFactory(NoDelayClient.create()).listener(delivered).drainOnShutdown(Duration.ZERO)
+      spool = Spool.builder("key").endpoint(collector.endpoint()).callFactory(NoDelayClient.create())
+          .listener(delivered).drainOnShutdown(Duration.ZERO)
           .batchSize(batchSize).maxQueuedEvents(2 * EVENTS).build();
     }
 
     @TearDown(Level.Trial)
     public void stop() {
       spool.close(Duration.ofSeconds(5));
-      System.out.println("\nspool: " + spool.stats() + ", " + collector.requests() + " requests, " + collector.bodyBytes() + " body bytes");
+      System.out.println("\nspool: " + spool.stats() + ", " + collector.requests() + " requests, "
+          + collector.bodyBytes() + " body bytes");
       collector.close();
     }
   }
@@ -69,13 +71,15 @@ public class SdkDeliveryBenchmark {
     @Setup(Level.Trial)
     public void start() throws Exception {
       collector = new InstantCollector();
-      analytics = Analytics.builder("key").endpoint(collector.endpoint()).client(NoDelayClient.create()).callback(delivered).build();
+      analytics = Analytics.builder("key").endpoint(collector.endpoint()).client(NoDelayClient.create())
+          .callback(delivered).build();
     }
 
     @TearDown(Level.Trial)
     public void stop() {
       analytics.shutdown();
-      System.out.println("\nsegment: delivered " + delivered.events() + " events in " + collector.requests() + " requests, " + collector.bodyBytes() + " body bytes");
+      System.out.println("\nsegment: delivered " + delivered.events() + " events in " + collector.requests()
+          + " requests, " + collector.bodyBytes() + " body bytes");
       collector.close();
     }
   }

@@ -77,7 +77,8 @@ public class SdkTrackBenchmark {
     @Setup(Level.Trial)
     public void start() throws Exception {
       collector = new InstantCollector();
-      spool = Spool.builder("key").endpoint(collector.endpoint()).callFactory(NoDelayClient.create()).listener(delivered)
+      spool = Spool.builder("key").endpoint(collector.endpoint()).callFactory(NoDelayClient.create())
+          .listener(delivered)
           .drainOnShutdown(Duration.ZERO).build();
     }
 
@@ -92,7 +93,8 @@ public class SdkTrackBenchmark {
     @TearDown(Level.Trial)
     public void stop() {
       spool.close(Duration.ofSeconds(5));
-      System.out.println("\nspool: " + spool.stats() + ", delivered " + delivered.events() + " events in " + collector.requests() + " requests, " + collector.bodyBytes() + " body bytes");
+      System.out.println("\nspool: " + spool.stats() + ", delivered " + delivered.events() + " events in "
+          + collector.requests() + " requests, " + collector.bodyBytes() + " body bytes");
       collector.close();
     }
   }
@@ -107,7 +109,8 @@ public class SdkTrackBenchmark {
     @Setup(Level.Trial)
     public void start() throws Exception {
       collector = new InstantCollector();
-      analytics = Analytics.builder("key").endpoint(collector.endpoint()).client(NoDelayClient.create()).callback(delivered).build();
+      analytics = Analytics.builder("key").endpoint(collector.endpoint()).client(NoDelayClient.create())
+          .callback(delivered).build();
     }
 
     @Setup(Level.Invocation)
@@ -122,7 +125,8 @@ public class SdkTrackBenchmark {
     public void stop() {
       analytics.flush();
       analytics.shutdown();
-      System.out.println("\nsegment: enqueued " + enqueued + ", delivered " + delivered.events() + " events in " + collector.requests() + " requests, " + collector.bodyBytes() + " body bytes");
+      System.out.println("\nsegment: enqueued " + enqueued + ", delivered " + delivered.events()
+          + " events in " + collector.requests() + " requests, " + collector.bodyBytes() + " body bytes");
       collector.close();
     }
   }
