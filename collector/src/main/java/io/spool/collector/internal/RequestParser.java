@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.base.ParserBase;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.spool.journal.EventRecord;
 import io.spool.journal.EventType;
@@ -324,7 +323,7 @@ public final class RequestParser {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             if (members) {
-                // a field name's offset costs an allocation (JsonLocation): only batch-level objects need it
+                // only batch-level objects need their members' offsets (to merge them by copying bytes)
                 int at = offset(p);
                 if (s.count > 0) {
                     s.memberEnd[s.count - 1] = endBefore(body, at);
@@ -394,16 +393,8 @@ public final class RequestParser {
         throw new BadRequestException(field + " must be a string");
     }
 
-    /**
-     * Where the current token starts, as an index into the body (the parser reads from offset 0).
-     * {@code ParserBase.getTokenCharacterOffset()} is the byte offset without allocating a JsonLocation
-     * (six per event otherwise); for a field name it already points past the name, so names go the
-     * allocating way (they are asked for only for batch-level objects).
-     */
+    /** Where the current token starts, as an index into the body (the parser reads from offset 0). */
     private static int offset(JsonParser p) {
-        if (p instanceof ParserBase && p.currentToken() != JsonToken.FIELD_NAME) {
-            return (int) ((ParserBase) p).getTokenCharacterOffset();
-        }
         return (int) p.currentTokenLocation().getByteOffset();
     }
 
