@@ -8,6 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * bucket and overdraws it: a batch is never split); otherwise the client is told how long to wait. Thread safe: one small lock per key, never across keys.
  */
 final class RateLimiter {
+    /**
+     * An open collector (no keys configured) accepts any key, so a client could grow the map without
+     * bound by inventing keys; past this many the buckets start afresh (generous, and bounded).
+     */
+    private static final int MAX_KEYS = 10_000;
+
     private final double eventsPerSecond;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
@@ -21,6 +27,9 @@ final class RateLimiter {
      * @return 0 when the request may go on, else how many whole seconds the client should wait
      */
     long acquire(String key, int events, long nowNanos) {
+        if (buckets.size() > MAX_KEYS) {
+            buckets.clear();
+        }
         Bucket bucket = buckets.computeIfAbsent(key == null ? "" : key, k -> new Bucket(eventsPerSecond, nowNanos));
         synchronized (bucket) {
             double elapsed = (nowNanos - bucket.updatedNanos) / 1e9;
