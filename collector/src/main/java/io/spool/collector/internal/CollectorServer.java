@@ -57,7 +57,8 @@ public final class CollectorServer {
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
         port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
-        log.info("Spool collector listening on http://{}:{}, journal {}", settings.host(), port, sink.dir());
+        log.info("Spool collector listening on http://{}:{}, journal {}, {} write key(s){}", settings.host(), port,
+                sink.dir(), settings.writeKeys().size(), settings.allowAnonymous() ? ", anonymous requests allowed" : "");
     }
 
     /** The port the server listens on (useful when it was started on port 0). */
