@@ -154,7 +154,7 @@ final class IngestHandler implements HttpHandler {
             outcome = ingest.process(ws, route.single, length, gzip, key, ip);
         } catch (RuntimeException | Error e) {
             log.error("Processing a request failed; answering 500", e);
-            outcome = Outcome.error(500, "internal error; nothing was stored");
+            outcome = Outcome.error(500, "internal error; the events may not have been stored, send them again");
         } finally {
             workspaces.give(ws);
         }
