@@ -13,7 +13,7 @@ import org.apache.parquet.io.OutputFile;
  * 1 MB pages, no dictionary on the columns that are unique per row (parquet-java would build one per
  * column chunk only to drop it), no min/max statistics where no query prunes, no size statistics, and
  * page buffers recycled instead of allocated anew for every page. {@code ParquetWriteBenchmark} and
- * benchmarks/results/writer.md hold the measurements behind each choice.
+ * BENCHMARKS.md (storage writer) holds the measurements behind each choice.
  */
 public final class ParquetSettings {
     static final int ROW_GROUP_BYTES = 128 * 1024 * 1024;

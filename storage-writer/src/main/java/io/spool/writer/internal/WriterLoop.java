@@ -262,21 +262,17 @@ public final class WriterLoop implements Runnable {
     // ---------------------------------------------------------------- reading
 
     private int readEvents() throws IOException {
-        int n = 0;
-        while (n < EXCERPTS_PER_POLL && !full() && eventsTailer.readBatch(this::onEvents)) {
-            n++;
-            if (ioFailure != null) {
-                IOException e = ioFailure;
-                ioFailure = null;
-                throw e;
-            }
-        }
-        return n;
+        return read(eventsTailer, this::onEvents);
     }
 
     private int readDeadLetters() throws IOException {
+        return read(deadLettersTailer, this::onDeadLetters);
+    }
+
+    /** Reads up to a poll's worth of excerpts, stopping early when a commit is due or a write failed. */
+    private int read(JournalTailer tailer, JournalTailer.BatchHandler handler) throws IOException {
         int n = 0;
-        while (n < EXCERPTS_PER_POLL && !full() && deadLettersTailer.readBatch(this::onDeadLetters)) {
+        while (n < EXCERPTS_PER_POLL && !full() && tailer.readBatch(handler)) {
             n++;
             if (ioFailure != null) {
                 IOException e = ioFailure;
