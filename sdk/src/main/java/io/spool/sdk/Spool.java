@@ -62,6 +62,8 @@ public final class Spool implements AutoCloseable {
   private final InvalidEventPolicy invalidEventPolicy;
   private final Sender sender;
   private final Thread senderThread;
+  /** Failed count when close() began; what a second close() measures delivery against. */
+  private volatile long failedBeforeClose;
   private final OkHttpClient ownClient;
   private final Duration closeTimeout;
   private final Thread shutdownHook;
@@ -244,13 +246,15 @@ public final class Spool implements AutoCloseable {
    * retrying as usual until {@code timeout}, then gives up on the rest — reported to
    * {@link DeliveryListener#onFailed} with reason {@link DeliveryFailure.Reason#CLOSED} and their
    * message ids — and releases the HTTP client if the Spool made it. Returns whether everything queued
-   * was delivered. Later calls return at once.
+   * was delivered. A later call (say, an app's shutdown hook racing the client's own) waits, up to its
+   * timeout, for the first one to finish and returns the same answer.
    */
   public boolean close(Duration timeout) {
     if (!closed.compareAndSet(false, true)) {
-      return false;
+      return awaitEarlierClose(timeout);
     }
     long failedBefore = counters.failed.get();
+    failedBeforeClose = failedBefore;
     long deadline = System.nanoTime() + timeout.toNanos();
     buffer.close(deadline);
     if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
@@ -283,6 +287,25 @@ public final class Spool implements AutoCloseable {
           stopped ? "" : " (the sender is still busy)");
     }
     return stopped && notDelivered == 0;
+  }
+
+  /**
+   * A second close (another thread, or an app's shutdown hook racing the client's own) waits for the
+   * first one to finish and reports the same outcome, instead of a bare false.
+   */
+  private boolean awaitEarlierClose(Duration timeout) {
+    if (Thread.currentThread() == senderThread) {
+      return false;
+    }
+    try {
+      if (!sender.awaitDone(timeout.toNanos())) {
+        return false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return counters.failed.get() - failedBeforeClose + buffer.queued() == 0;
   }
 
   /**

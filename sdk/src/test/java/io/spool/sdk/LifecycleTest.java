@@ -61,6 +61,25 @@ class LifecycleTest {
   }
 
   @Test
+  void aSecondCloseWaitsForTheFirstAndReportsTheSameOutcome() throws Exception {
+    CountDownLatch stall = collector.stall();
+    Spool spool = client().build();
+    spool.track(Track.builder("E").userId("u").messageId("m-1").build());
+    spool.flush();
+    Await.until("the request to reach the collector", () -> collector.server.getRequestCount() == 1);
+    java.util.concurrent.CompletableFuture<Boolean> first =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> spool.close(Duration.ofSeconds(10)));
+    Await.until("the first close to begin", () -> spool.stats().queued() == 0 && !first.isDone());
+
+    java.util.concurrent.CompletableFuture<Boolean> second =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> spool.close(Duration.ofSeconds(10)));
+    stall.countDown(); // the collector answers: the first close completes delivery
+    assertThat(second.get()).isTrue();
+    assertThat(first.get()).isTrue();
+    assertThat(collector.allMessageIds()).containsExactly("m-1");
+  }
+
+  @Test
   void eventsAfterCloseAreDroppedAndReported() {
     Spool spool = client().build();
     spool.close();
