@@ -75,4 +75,45 @@ class QuickstartIT {
         assertThat(new BigDecimal(revenue.group(1).replace(",", ""))).isEqualByComparingTo((BigDecimal) r.get("revenue"));
         assertThat(Long.parseLong(revenue.group(2).replace(",", ""))).isEqualTo(r.get("orders"));
     }
+
+    @Test
+    void serveModeKeepsThePipelineUpAndCommitsOnSigterm() throws Exception {
+        Path jar = Path.of("target", "spool-quickstart.jar").toAbsolutePath();
+        Path output = dir.resolve("serve.txt");
+        Path data = dir.resolve("serve-data");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "--serve", "--port", "0", "--data-dir", data.toString())
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            Pattern serving = Pattern.compile("collector http://localhost:(\\d+)");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            Matcher m = serving.matcher("");
+            while (!(m = serving.matcher(Files.readString(output))).find()) {
+                assertThat(process.isAlive()).as(Files.readString(output)).isTrue();
+                assertThat(System.nanoTime()).as("serve mode came up").isLessThan(deadline);
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // poll
+            }
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + m.group(1) + "/v1/track"))
+                            .header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                                    .encodeToString("quickstart:".getBytes(StandardCharsets.UTF_8)))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    "{\"userId\":\"u-serve\",\"event\":\"Served\",\"messageId\":\"serve-1\"}"))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+            assertThat(process.exitValue()).as(Files.readString(output)).isZero();
+        } finally {
+            process.destroyForcibly();
+        }
+        List<Map<String, Object>> rows = Pipeline.query("SELECT message_id, event, user_id FROM read_parquet('"
+                + data.resolve("lake").resolve("events") + "/**/*.parquet', hive_partitioning = true)");
+        assertThat(rows).singleElement().satisfies(r -> {
+            assertThat(r).containsEntry("message_id", "serve-1").containsEntry("event", "Served")
+                    .containsEntry("user_id", "u-serve");
+        });
+    }
 }

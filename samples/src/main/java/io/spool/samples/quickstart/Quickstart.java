@@ -172,7 +172,11 @@ public final class Quickstart implements java.util.concurrent.Callable<Integer> 
     private int serve() throws Exception {
         Path journalDir = dataDir.resolve("journal");
         Path lake = dataDir.resolve("lake");
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch stopping = new CountDownLatch(1);
+        // SIGTERM / Ctrl-C end the wait below, and the main thread then commits and closes everything
+        // and exits 0 (the JVM's default would run hooks and halt, racing the writer's last commit).
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stopping.countDown());
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> stopping.countDown());
         try (Journal journal = Journal.open(journalDir);
                 Collector collector = Collector.builder().port(port == null ? 8088 : port).journal(journal).writeKey(writeKey)
                         .build().start();
@@ -181,10 +185,8 @@ public final class Quickstart implements java.util.concurrent.Callable<Integer> 
             out.printf("Spool is serving: collector http://localhost:%d (write key \"%s\"), journal %s, lake %s%n"
                     + "Point an SDK or a Segment client at it; Ctrl-C stops (committing what it has).%n",
                     collector.port(), writeKey, journalDir, lake);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stopped.countDown();
-            }, "quickstart-stop"));
-            stopped.await();
+            stopping.await();
+            out.println("Stopping: the collector answers what is in flight, the writer commits what it has.");
         }
         return 0;
     }
