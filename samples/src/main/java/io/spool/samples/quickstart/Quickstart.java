@@ -111,7 +111,7 @@ public final class Quickstart implements java.util.concurrent.Callable<Integer> 
             // keeps the default bound (drops are counted and reported, never silent).
             Spool spool = Spool.builder(writeKey).endpoint(endpoint).listener(failures)
                     .maxQueuedEvents((int) Math.min(Integer.MAX_VALUE, Math.max(10_000, target)))
-                    .maxQueuedBytes(Math.max(64L << 20, target * 1024))
+                    .maxQueuedBytes(Math.min(1L << 30, Math.max(64L << 20, target * 1024)))
                     .build();
             ShopTraffic traffic = new ShopTraffic(new ShopService(spool), 42);
 
