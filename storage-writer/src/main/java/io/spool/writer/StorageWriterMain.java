@@ -80,14 +80,26 @@ public final class StorageWriterMain implements Callable<Integer> {
             description = "Write everything the journal holds now, commit, exit 0 [SPOOL_DRAIN].")
     boolean drain;
 
+    static {
+        // Before the first logger exists (SLF4J's simple logger reads these once) and before any
+        // Chronicle class loads (it reads the analytics switch once).
+        Journal.disableChronicleAnalytics();
+        setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+        // Chronicle logs every file it grows or maps at INFO; the writer's own line per commit is the log.
+        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", "warn");
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(StorageWriterMain.class);
 
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
     public static void main(String[] args) {
-        Journal.disableChronicleAnalytics();
-        System.setProperty("org.slf4j.simpleLogger.logFile", System.getProperty("org.slf4j.simpleLogger.logFile", "System.err"));
-        System.setProperty("org.slf4j.simpleLogger.showDateTime", System.getProperty("org.slf4j.simpleLogger.showDateTime", "true"));
-        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat",
-                System.getProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ"));
         System.exit(new CommandLine(new StorageWriterMain()).execute(args));
     }
 
