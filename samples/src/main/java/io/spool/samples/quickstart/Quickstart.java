@@ -71,8 +71,12 @@ public final class Quickstart implements java.util.concurrent.Callable<Integer> 
 
     public static void main(String[] args) {
         Journal.disableChronicleAnalytics();
-        // Chronicle logs each file mapping at INFO; the quickstart's own lines are what a newcomer reads.
-        System.setProperty("org.slf4j.simpleLogger.log.net.openhft", "warn");
+        // Chronicle, Undertow and XNIO log their start-up at INFO; the quickstart's own lines are what a
+        // newcomer reads. (Undertow logs through JBoss logging, routed to SLF4J here.)
+        System.setProperty("org.jboss.logging.provider", "slf4j");
+        for (String chatty : new String[] {"net.openhft", "io.undertow", "org.xnio", "org.jboss"}) {
+            System.setProperty("org.slf4j.simpleLogger.log." + chatty, "warn");
+        }
         System.exit(run(System.out, args));
     }
 
