@@ -2,6 +2,7 @@ package io.spool.writer;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.spool.journal.Journal;
+import io.spool.writer.internal.LakeSettings;
 import io.spool.writer.internal.WriterConfig;
 import io.spool.writer.internal.WriterLoop;
 import io.spool.writer.internal.WriterMetrics;
@@ -17,13 +18,14 @@ import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
 /**
- * Rolls the journal into Hive-partitioned Parquet files ({@code <output>/events/dt=…/hour=…/}),
- * exactly once: a crash at any point leaves every journal record in exactly one committed file.
+ * Rolls the journal into Apache Iceberg tables of Parquet files ({@code spool.events} and
+ * {@code spool.rejected} by default), exactly once: a crash at any point leaves every journal record in
+ * exactly one committed row. Many writers, each with its own journal and writer id, may fill one table.
  *
  * <pre>{@code
  * StorageWriter writer = StorageWriter.builder()
  *         .journalDir(Path.of("data/journal"))
- *         .output("data/lake")
+ *         .output("data/lake")            // the warehouse; an embedded catalog lives there by default
  *         .build();
  * writer.start();   // tails the journal on a background thread
  * ...
@@ -115,12 +117,18 @@ public final class StorageWriter implements Closeable {
 
     /** Settings of a writer. Validated in {@link #build()}. */
     public static final class Builder {
-        private static final Pattern WRITER_ID = Pattern.compile("[A-Za-z0-9_]{1,64}");
+        private static final Pattern WRITER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
         private Path journalDir;
         private Journal journal;
         private String output;
         private String writerId;
+        private String table = "spool.events";
+        private String catalogType;
+        private String catalogUri;
+        private String catalogName = "lake";
+        private final java.util.Map<String, String> catalogProperties = new java.util.LinkedHashMap<>();
+        private WriterConfig.Upkeep upkeep = WriterConfig.Upkeep.DEFAULT;
         private Duration rollInterval = Duration.ofSeconds(60);
         private long rollRows = 5_000_000;
         private long rollBytes = 512L * 1024 * 1024;
@@ -148,7 +156,10 @@ public final class StorageWriter implements Closeable {
             return this;
         }
 
-        /** The output folder, or a Hadoop FileSystem URI (hdfs://, s3a://) when Hadoop's jars are on the class path. */
+        /**
+         * The warehouse: a local folder, {@code hdfs://…} or {@code s3://bucket/path}. Tables are created
+         * under it ({@code <warehouse>/spool/events}), and the embedded catalog keeps its database there.
+         */
         public Builder output(String location) {
             this.output = Objects.requireNonNull(location, "output");
             return this;
@@ -159,11 +170,71 @@ public final class StorageWriter implements Closeable {
         }
 
         /**
-         * Names this writer in file names and its checkpoint; unique among the writers sharing an
-         * output. Letters, digits and underscores. Defaults to the host name.
+         * Names this writer in its files' names and in the snapshots it commits (where its journal
+         * position is kept); unique among the writers sharing a table. Letters, digits, {@code -} and
+         * {@code _}. Defaults to the host name.
          */
         public Builder writerId(String id) {
             this.writerId = Objects.requireNonNull(id, "writerId");
+            return this;
+        }
+
+        /** The events table, {@code namespace.name}; the dead-letter table is {@code rejected} in the same namespace. Default {@code spool.events}. */
+        public Builder table(String name) {
+            this.table = Objects.requireNonNull(name, "table");
+            return this;
+        }
+
+        /**
+         * The Iceberg catalog type: {@code jdbc} (the default: with no URI an embedded SQLite database in
+         * the warehouse, safe for the writers of one machine; with {@code jdbc:postgresql://…} for many
+         * hosts), {@code hadoop} (HDFS; refused on object stores and for a second writer on a local disk)
+         * or {@code rest}.
+         */
+        public Builder catalogType(String type) {
+            this.catalogType = Objects.requireNonNull(type, "catalogType");
+            return this;
+        }
+
+        /** The catalog's URI (Iceberg's {@code uri} property): a JDBC URL or a REST endpoint. */
+        public Builder catalogUri(String uri) {
+            this.catalogUri = Objects.requireNonNull(uri, "catalogUri");
+            return this;
+        }
+
+        /** The catalog's name: readers of a JDBC catalog must use the same one. Default {@code lake}. */
+        public Builder catalogName(String name) {
+            this.catalogName = Objects.requireNonNull(name, "catalogName");
+            return this;
+        }
+
+        /** An Iceberg catalog property passed as it is ({@code jdbc.user}, {@code s3.endpoint}, {@code io-impl}, …). */
+        public Builder catalogProperty(String key, String value) {
+            catalogProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** How often the writer compacts small files, expires snapshots and removes orphans; zero turns it off. Default 10 min. */
+        public Builder upkeepInterval(Duration interval) {
+            Objects.requireNonNull(interval, "upkeepInterval");
+            this.upkeep = new WriterConfig.Upkeep(interval, upkeep.snapshotRetention(), upkeep.smallFileBytes(),
+                    upkeep.openPartitionFiles(), upkeep.orphanAge());
+            return this;
+        }
+
+        /** Snapshots older than this are expired; time travel reaches back this far. Default 3 days. */
+        public Builder snapshotRetention(Duration retention) {
+            Objects.requireNonNull(retention, "snapshotRetention");
+            this.upkeep = new WriterConfig.Upkeep(upkeep.interval(), retention, upkeep.smallFileBytes(),
+                    upkeep.openPartitionFiles(), upkeep.orphanAge());
+            return this;
+        }
+
+        /** Files nobody references and older than this are deleted by the upkeep. Default 3 days. */
+        public Builder orphanAge(Duration age) {
+            Objects.requireNonNull(age, "orphanAge");
+            this.upkeep = new WriterConfig.Upkeep(upkeep.interval(), upkeep.snapshotRetention(), upkeep.smallFileBytes(),
+                    upkeep.openPartitionFiles(), age);
             return this;
         }
 
@@ -231,8 +302,8 @@ public final class StorageWriter implements Closeable {
             }
             String id = writerId != null ? writerId : defaultWriterId();
             if (!WRITER_ID.matcher(id).matches()) {
-                throw new IllegalArgumentException("writer id \"" + id + "\" must be 1 to 64 letters, digits or"
-                        + " underscores");
+                throw new IllegalArgumentException("writer id \"" + id + "\" must be 1 to 64 letters, digits,"
+                        + " underscores or dashes");
             }
             if (rollInterval.isNegative() || rollInterval.isZero()) {
                 throw new IllegalArgumentException("roll interval must be positive, was " + rollInterval);
@@ -252,8 +323,25 @@ public final class StorageWriter implements Closeable {
             if (retention.isNegative()) {
                 throw new IllegalArgumentException("retention must not be negative, was " + retention);
             }
-            return new StorageWriter(new WriterConfig(journalDir, journal, output, id, rollInterval, rollRows,
-                    rollBytes, compression.codec(), dedupWindow, retention, writerThreads, clock));
+            org.apache.iceberg.catalog.TableIdentifier tableId;
+            if (!table.matches("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)+")) {
+                throw new IllegalArgumentException("table \"" + table + "\" must be namespace.name (letters, digits,"
+                        + " underscores), like spool.events");
+            }
+            tableId = org.apache.iceberg.catalog.TableIdentifier.parse(table);
+            if (tableId.name().equals("rejected")) {
+                throw new IllegalArgumentException("table \"" + table + "\" is the dead-letter table's name; pick another");
+            }
+            if (upkeep.interval().isNegative() || upkeep.snapshotRetention().isNegative() || upkeep.orphanAge().isNegative()) {
+                throw new IllegalArgumentException("upkeep interval, snapshot retention and orphan age must not be negative");
+            }
+            if (!upkeep.interval().isZero() && upkeep.orphanAge().compareTo(Duration.ofHours(1)) < 0) {
+                throw new IllegalArgumentException("orphan age must be at least 1h, was " + upkeep.orphanAge()
+                        + ": a younger unreferenced file may belong to a commit in progress");
+            }
+            LakeSettings lake = new LakeSettings(output, catalogType, catalogUri, catalogName, catalogProperties, tableId, id);
+            return new StorageWriter(new WriterConfig(journalDir, journal, lake, id, rollInterval, rollRows,
+                    rollBytes, compression.codec(), dedupWindow, retention, writerThreads, upkeep, clock));
         }
 
         /** The host name with everything but letters, digits and underscores replaced by underscores. */

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "spool-storage-writer", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = StorageWriterMain.Version.class,
-        description = "Tails a Spool journal and rolls it into Hive-partitioned Parquet files, exactly once.",
+        description = "Tails a Spool journal and commits it to Apache Iceberg tables of Parquet files, exactly once.",
         footer = "%nEvery option can also be set by the environment variable shown in brackets.")
 public final class StorageWriterMain implements Callable<Integer> {
     @Option(names = "--journal-dir", required = true, defaultValue = "${env:SPOOL_JOURNAL_DIR}",
@@ -28,9 +28,35 @@ public final class StorageWriterMain implements Callable<Integer> {
     Path journalDir;
 
     @Option(names = "--output", required = true, defaultValue = "${env:SPOOL_OUTPUT}",
-            description = "Output folder, or a Hadoop FileSystem URI (hdfs://, s3a://) when Hadoop's client jars are"
-                    + " on the class path [SPOOL_OUTPUT].")
+            description = "The warehouse: a folder, hdfs://… or s3://bucket/path. Tables go under it"
+                    + " (<output>/spool/events); the embedded catalog keeps its database there [SPOOL_OUTPUT].")
     String output;
+
+    @Option(names = "--table", defaultValue = "${env:SPOOL_TABLE:-spool.events}",
+            description = "The events table, namespace.name; dead letters go to <namespace>.rejected (default"
+                    + " ${DEFAULT-VALUE}) [SPOOL_TABLE].")
+    String table;
+
+    @Option(names = "--catalog-type", defaultValue = "${env:SPOOL_CATALOG_TYPE}",
+            description = "Iceberg catalog: jdbc (default; without --catalog-uri an embedded SQLite database in the"
+                    + " warehouse, for the writers of one machine), hadoop (HDFS) or rest [SPOOL_CATALOG_TYPE].")
+    String catalogType;
+
+    @Option(names = "--catalog-uri", defaultValue = "${env:SPOOL_CATALOG_URI}",
+            description = "The catalog's uri: jdbc:postgresql://HOST/DB, jdbc:sqlite:FILE, or a REST endpoint"
+                    + " [SPOOL_CATALOG_URI].")
+    String catalogUri;
+
+    @Option(names = "--catalog-name", defaultValue = "${env:SPOOL_CATALOG_NAME:-lake}",
+            description = "The catalog's name; readers of a JDBC catalog use the same (default ${DEFAULT-VALUE})"
+                    + " [SPOOL_CATALOG_NAME].")
+    String catalogName;
+
+    @Option(names = "--catalog-property", paramLabel = "KEY=VALUE", split = ",",
+            defaultValue = "${env:SPOOL_CATALOG_PROPERTIES}",
+            description = "An Iceberg catalog property, as Iceberg names it (jdbc.user=…, s3.endpoint=…); repeatable."
+                    + " The variable takes a comma-separated list [SPOOL_CATALOG_PROPERTIES].")
+    java.util.Map<String, String> catalogProperties;
 
     @Option(names = "--roll-interval", defaultValue = "${env:SPOOL_ROLL_INTERVAL:-60s}", converter = DurationConverter.class,
             description = "Commit at least this often while there is data: 2s, 5m, … (default ${DEFAULT-VALUE})"
@@ -62,14 +88,31 @@ public final class StorageWriterMain implements Callable<Integer> {
     Duration retention;
 
     @Option(names = "--writer-id", defaultValue = "${env:SPOOL_WRITER_ID}",
-            description = "Names this writer's files and checkpoint; unique per output. Default: the host name"
-                    + " [SPOOL_WRITER_ID].")
+            description = "Names this writer's files and the snapshots that carry its journal position; unique among"
+                    + " the writers of a table. Default: the host name [SPOOL_WRITER_ID].")
     String writerId;
 
     @Option(names = "--writer-threads", defaultValue = "${env:SPOOL_WRITER_THREADS}",
             description = "Threads encoding and compressing Parquet beside the journal reader. Default: the number"
                     + " of cores, at most 4 [SPOOL_WRITER_THREADS].")
     Integer writerThreads;
+
+    @Option(names = "--upkeep-interval", defaultValue = "${env:SPOOL_UPKEEP_INTERVAL:-10m}",
+            converter = DurationConverter.class,
+            description = "How often to compact small files, expire snapshots and remove orphan files; 0s turns it"
+                    + " off (default ${DEFAULT-VALUE}) [SPOOL_UPKEEP_INTERVAL].")
+    Duration upkeepInterval;
+
+    @Option(names = "--snapshot-retention", defaultValue = "${env:SPOOL_SNAPSHOT_RETENTION:-3d}",
+            converter = DurationConverter.class,
+            description = "Expire snapshots older than this; time travel reaches back this far (default"
+                    + " ${DEFAULT-VALUE}) [SPOOL_SNAPSHOT_RETENTION].")
+    Duration snapshotRetention;
+
+    @Option(names = "--orphan-age", defaultValue = "${env:SPOOL_ORPHAN_AGE:-3d}", converter = DurationConverter.class,
+            description = "Delete files no snapshot references once older than this (default ${DEFAULT-VALUE})"
+                    + " [SPOOL_ORPHAN_AGE].")
+    Duration orphanAge;
 
     @Option(names = "--metrics-port", defaultValue = "${env:SPOOL_METRICS_PORT:-0}",
             description = "Serve Prometheus metrics on http://0.0.0.0:PORT/metrics; 0 = off (default"
@@ -89,6 +132,9 @@ public final class StorageWriterMain implements Callable<Integer> {
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
         // Chronicle logs every file it grows or maps at INFO; the writer's own line per commit is the log.
         setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", "warn");
+        // Iceberg and Hadoop log each metadata refresh and commit at INFO; the writer says what matters.
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.iceberg", "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.hadoop", "warn");
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(StorageWriterMain.class);
@@ -113,7 +159,21 @@ public final class StorageWriterMain implements Callable<Integer> {
                 .rollBytes(rollBytes)
                 .compression(compression)
                 .dedupWindow(dedupWindow)
-                .retention(retention);
+                .retention(retention)
+                .table(table)
+                .catalogName(catalogName)
+                .upkeepInterval(upkeepInterval)
+                .snapshotRetention(snapshotRetention)
+                .orphanAge(orphanAge);
+        if (catalogType != null && !catalogType.isBlank()) {
+            builder.catalogType(catalogType);
+        }
+        if (catalogUri != null && !catalogUri.isBlank()) {
+            builder.catalogUri(catalogUri);
+        }
+        if (catalogProperties != null) {
+            catalogProperties.forEach(builder::catalogProperty);
+        }
         if (writerThreads != null) {
             builder.writerThreads(writerThreads);
         }

@@ -83,28 +83,29 @@ class DedupAndPartitionTest {
     }
 
     @Test
-    void eventsAcrossHourAndDayBoundariesLandInTheirPartitions() throws Exception {
+    void eventsLandInTheDayPartitionOfTheirOwnTimestampBackfillsIncluded() throws Exception {
         Path journalDir = dir.resolve("journal");
         Path lake = dir.resolve("lake");
-        long midnight = Instant.parse("2026-12-31T23:59:59.999Z").toEpochMilli();
+        long received = Instant.parse("2027-01-01T08:00:00Z").toEpochMilli();
         try (Journal journal = Journal.open(journalDir)) {
-            TestJournal.append(journal, TestJournal.track("last-of-year", midnight),
-                    TestJournal.track("first-of-year", midnight + 1),
-                    TestJournal.track("end-of-hour", Instant.parse("2027-01-01T00:59:59.999Z").toEpochMilli()),
-                    TestJournal.track("next-hour", Instant.parse("2027-01-01T01:00:00Z").toEpochMilli()));
+            TestJournal.append(journal,
+                    TestJournal.track("last-of-year", received).timestamp(Instant.parse("2026-12-31T23:59:59.999Z").toEpochMilli()),
+                    TestJournal.track("first-of-year", received + 1).timestamp(Instant.parse("2027-01-01T00:00:00Z").toEpochMilli()),
+                    TestJournal.track("backfilled", received + 2).timestamp(Instant.parse("2025-06-01T12:00:00Z").toEpochMilli()),
+                    TestJournal.track("end-of-day", received + 3).timestamp(Instant.parse("2027-01-01T23:59:59.999Z").toEpochMilli()));
         }
         try (StorageWriter w = writer(journalDir, lake)) {
-            assertThat(w.drain().filesCommitted()).isEqualTo(3);
+            assertThat(w.drain().filesCommitted()).as("one file per day partition").isEqualTo(3);
         }
-        List<Map<String, Object>> rows = TestJournal.query("SELECT message_id, dt::VARCHAR || ' ' || hour AS p,"
-                + " regexp_extract(filename, 'dt=[^/]+/hour=[0-9]+') AS folder FROM read_parquet('"
-                + lake.resolve("events") + "/**/*.parquet', hive_partitioning = true, filename = true,"
-                + " hive_types = {'dt': DATE, 'hour': INTEGER}) ORDER BY received_at");
+        List<Map<String, Object>> rows = TestJournal.query("SELECT message_id, timestamp_day::VARCHAR AS p,"
+                + " regexp_extract(filename, 'timestamp_day=[^/]+') AS folder FROM read_parquet('"
+                + lake.resolve("spool/events/data") + "/**/*.parquet', hive_partitioning = true, filename = true,"
+                + " hive_types = {'timestamp_day': DATE}) ORDER BY received_at");
         assertThat(rows).extracting(m -> m.get("message_id") + " " + m.get("p") + " " + m.get("folder"))
                 .containsExactly(
-                        "last-of-year 2026-12-31 23 dt=2026-12-31/hour=23",
-                        "first-of-year 2027-01-01 0 dt=2027-01-01/hour=00",
-                        "end-of-hour 2027-01-01 0 dt=2027-01-01/hour=00",
-                        "next-hour 2027-01-01 1 dt=2027-01-01/hour=01");
+                        "last-of-year 2026-12-31 timestamp_day=2026-12-31",
+                        "first-of-year 2027-01-01 timestamp_day=2027-01-01",
+                        "backfilled 2025-06-01 timestamp_day=2025-06-01",
+                        "end-of-day 2027-01-01 timestamp_day=2027-01-01");
     }
 }

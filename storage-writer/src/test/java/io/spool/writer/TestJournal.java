@@ -60,11 +60,11 @@ final class TestJournal {
     }
 
     static String events(Path lake) {
-        return "read_parquet('" + lake.resolve("events") + "/**/*.parquet', hive_partitioning = true)";
+        return "read_parquet('" + lake.resolve("spool/events/data") + "/**/*.parquet', hive_partitioning = true)";
     }
 
     static String rejected(Path lake) {
-        return "read_parquet('" + lake.resolve("rejected") + "/**/*.parquet', hive_partitioning = true)";
+        return "read_parquet('" + lake.resolve("spool/rejected/data") + "/**/*.parquet', hive_partitioning = true)";
     }
 
     /** Runs a query and returns its rows as column name → value maps. */

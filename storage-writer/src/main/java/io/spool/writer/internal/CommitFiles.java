@@ -6,125 +6,138 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.DataFile;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * The Parquet files of the commit being written: one per partition (hour) for events, and for
- * rejected rows, all under temporary names until {@link #close} hands them over for publishing.
- * Temporary names start with a dot, which DuckDB globs, Spark and Trino skip.
+ * The Parquet files one thread writes for the commit being prepared: one per day partition of each
+ * table. Each file is noted in the {@link CommitIntent} before it is created, written under the store's
+ * temporary name, and {@link #close closed} into a {@link Written} that knows its final location and its
+ * Iceberg {@link DataFile} entry (column metrics from the footer).
  */
 final class CommitFiles {
-    /** One written file: where it was written and the name it gets when published. */
-    record Written(String temporary, String target, long rows) {
+    /** One written file: where it was written, where it is published, and its entry for the table. */
+    record Written(TableFiles table, String temporary, String location, DataFile file) {
+        long rows() {
+            return file.recordCount();
+        }
     }
 
     private final OutputStore store;
     private final String writerId;
     private final CompressionCodecName codec;
-    private final Map<Long, Open<RecordView>> events = new HashMap<>();
-    private final Map<Long, Open<RejectedRow>> rejectedEvents = new HashMap<>();
-    private final Map<Long, Open<RejectedRow>> deadLetters = new HashMap<>();
+    private final TableFiles eventsTable;
+    private final TableFiles rejectedTable;
+    private final CommitIntent intent;
+    private final Map<Integer, Open<RecordView>> events = new HashMap<>();
+    private final Map<Integer, Open<RejectedRow>> rejected = new HashMap<>();
+    /** Unique per commit attempt and per writing thread, so no two attempts ever write the same name. */
+    private String attempt;
 
     private static final class Open<T> {
-        final String folder;
+        final int day;
         final ParquetWriter<T> writer;
+        final CountingOutputFile file;
         final String temporary;
-        long rows;
+        final String location;
 
-        Open(String folder, ParquetWriter<T> writer, String temporary) {
-            this.folder = folder;
+        Open(int day, ParquetWriter<T> writer, CountingOutputFile file, String temporary, String location) {
+            this.day = day;
             this.writer = writer;
+            this.file = file;
             this.temporary = temporary;
+            this.location = location;
         }
     }
 
-    CommitFiles(OutputStore store, String writerId, CompressionCodecName codec) {
+    CommitFiles(OutputStore store, String writerId, CompressionCodecName codec, TableFiles eventsTable,
+            TableFiles rejectedTable, CommitIntent intent) {
         this.store = store;
         this.writerId = writerId;
         this.codec = codec;
+        this.eventsTable = eventsTable;
+        this.rejectedTable = rejectedTable;
+        this.intent = intent;
     }
 
     int openFiles() {
-        return events.size() + rejectedEvents.size() + deadLetters.size();
+        return events.size() + rejected.size();
+    }
+
+    static int dayOf(long epochMillis) {
+        return (int) Math.floorDiv(epochMillis, 86_400_000L);
     }
 
     void writeEvent(RecordView record, long firstIndex) throws IOException {
-        long hour = Partitions.hourOf(record.receivedAt());
-        Open<RecordView> open = events.get(hour);
+        int day = dayOf(record.timestamp());
+        Open<RecordView> open = events.get(day);
         if (open == null) {
-            String folder = "events/" + Partitions.folder(hour);
-            String tmp = folder + "/." + baseName("", firstIndex) + ".parquet.tmp";
-            open = new Open<>(folder, ParquetSettings.open(store.create(tmp), new EventWriteSupport(), codec,
-                    EventWriteSupport.HIGH_CARDINALITY_COLUMNS, EventWriteSupport.NO_STATISTICS_COLUMNS), tmp);
-            events.put(hour, open);
+            open = open(eventsTable, day, "", firstIndex, new EventWriteSupport(eventsTable.parquetSchema),
+                    EventWriteSupport.HIGH_CARDINALITY_COLUMNS, EventWriteSupport.NO_STATISTICS_COLUMNS);
+            events.put(day, open);
         }
         open.writer.write(record);
-        open.rows++;
     }
 
-    /** A record of the events journal that could not be decoded. */
-    void writeRejectedEvent(RejectedRow row, long firstIndex) throws IOException {
-        writeRejected(rejectedEvents, row, "", firstIndex);
-    }
-
-    /** A dead letter; files are named by the dead-letter journal's indexes ({@code dl} prefix). */
-    void writeDeadLetter(RejectedRow row, long firstIndex) throws IOException {
-        writeRejected(deadLetters, row, "dl", firstIndex);
-    }
-
-    private void writeRejected(Map<Long, Open<RejectedRow>> files, RejectedRow row, String prefix, long firstIndex)
-            throws IOException {
-        long hour = Partitions.hourOf(row.receivedAt);
-        Open<RejectedRow> open = files.get(hour);
+    /** A rejected row: a dead letter ({@code dl} names the dead-letter journal's index) or an unreadable record. */
+    void writeRejected(RejectedRow row, String prefix, long firstIndex) throws IOException {
+        int day = dayOf(row.receivedAt);
+        Open<RejectedRow> open = rejected.get(day);
         if (open == null) {
-            String folder = "rejected/" + Partitions.folder(hour);
-            String tmp = folder + "/." + baseName(prefix, firstIndex) + ".parquet.tmp";
-            open = new Open<>(folder, ParquetSettings.open(store.create(tmp), new RejectedWriteSupport(), codec,
-                    new String[] {"received_at", "payload"}, new String[] {"payload"}), tmp);
-            files.put(hour, open);
+            open = open(rejectedTable, day, prefix, firstIndex, new RejectedWriteSupport(rejectedTable.parquetSchema),
+                    new String[] {"received_at", "payload"}, new String[] {"payload"});
+            rejected.put(day, open);
         }
         open.writer.write(row);
-        open.rows++;
     }
 
-    private String baseName(String prefix, long firstIndex) {
-        return "part-" + writerId + "-" + prefix + firstIndex;
+    private <T> Open<T> open(TableFiles table, int day, String prefix, long firstIndex,
+            org.apache.parquet.hadoop.api.WriteSupport<T> support, String[] plain, String[] noStatistics)
+            throws IOException {
+        if (attempt == null) {
+            attempt = java.util.UUID.randomUUID().toString().substring(0, 8);
+        }
+        String name = "part-" + writerId + "-" + prefix + firstIndex + "-" + attempt + ".parquet";
+        String location = table.location(day, name);
+        intent.note(table.name, location);
+        String temporary = store.temporary(location);
+        CountingOutputFile file = new CountingOutputFile(store.create(temporary));
+        return new Open<>(day, ParquetSettings.open(file, support, codec, plain, noStatistics), file, temporary,
+                location);
     }
 
-    /**
-     * Closes every file (writing its footer) and returns them with their final names.
-     * {@code eventsLast}/{@code deadLettersLast} end the ranges the names state.
-     */
-    List<Written> close(long eventsFirst, long eventsLast, long deadLettersFirst, long deadLettersLast) throws IOException {
+    /** Closes every file (writing its footer) and returns them, ready to publish. */
+    List<Written> close() throws IOException {
         List<Written> written = new ArrayList<>();
-        closeAll(events, "", eventsFirst, eventsLast, written);
-        closeAll(rejectedEvents, "", eventsFirst, eventsLast, written);
-        closeAll(deadLetters, "dl", deadLettersFirst, deadLettersLast, written);
+        closeAll(events, eventsTable, written);
+        closeAll(rejected, rejectedTable, written);
+        attempt = null;
         return written;
     }
 
-    private <T> void closeAll(Map<Long, Open<T>> files, String prefix, long first, long last, List<Written> out)
+    private static <T> void closeAll(Map<Integer, Open<T>> files, TableFiles table, List<Written> out)
             throws IOException {
         for (Open<T> open : files.values()) {
             open.writer.close();
-            out.add(new Written(open.temporary,
-                    open.folder + "/part-" + writerId + "-" + prefix + first + "-" + last + ".parquet", open.rows));
+            DataFile file = table.dataFile(open.location, open.day, open.file.length(), open.writer.getFooter());
+            out.add(new Written(table, open.temporary, open.location, file));
         }
         files.clear();
     }
 
-    /** Closes whatever is open without publishing it (after a failure; the temporaries are deleted on recovery). */
+    /** Closes whatever is open without publishing it (after a failure; recovery deletes what the intent lists). */
     void abandon() {
-        for (Map<Long, ? extends Open<?>> files : List.of(events, rejectedEvents, deadLetters)) {
+        for (Map<Integer, ? extends Open<?>> files : List.of(events, rejected)) {
             for (Open<?> open : files.values()) {
                 try {
                     open.writer.close();
                 } catch (IOException | RuntimeException ignored) {
-                    // the file is a temporary and will be deleted
+                    // the file is not published and will be deleted
                 }
             }
             files.clear();
         }
+        attempt = null;
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * Writes event rows into Parquet files on a thread of its own, so that encoding and compressing the
@@ -13,9 +12,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * and deduplicates. The writer's thread hands it runs of already accepted records ({@link #submit});
  * its files and Parquet writers belong to its thread alone.
  *
- * <p>Each shard gets whole excerpts, so each of its files covers journal indexes from the first to the
- * last excerpt it was given in the commit; the file names say so, and stay unique because no excerpt
- * goes to two shards.
+ * <p>Each shard gets whole excerpts; its files are named by the first excerpt it was given in the
+ * commit and a nonce of its own, so no two shards or attempts write the same name.
  */
 final class EventShard implements Runnable {
     /** Excerpts waiting for the shard: bounds the memory between reading and writing. */
@@ -28,7 +26,7 @@ final class EventShard implements Runnable {
     private record Records(byte[] data, int length, long firstIndex) implements Task {
     }
 
-    private record Close(long first, long last, CompletableFuture<List<CommitFiles.Written>> result) implements Task {
+    private record Close(CompletableFuture<List<CommitFiles.Written>> result) implements Task {
     }
 
     private record Abandon(CompletableFuture<Void> done) implements Task {
@@ -44,8 +42,8 @@ final class EventShard implements Runnable {
     private final Thread thread;
     private Throwable failure;
 
-    EventShard(OutputStore store, String writerId, CompressionCodecName codec, String name) {
-        this.files = new CommitFiles(store, writerId, codec);
+    EventShard(CommitFiles files, String name) {
+        this.files = files;
         this.thread = new Thread(this, name);
         thread.setDaemon(true);
         thread.start();
@@ -62,10 +60,10 @@ final class EventShard implements Runnable {
         put(new Records(data, length, firstIndex));
     }
 
-    /** Closes the shard's files of this commit (in the background); they cover {@code first}..{@code last}. */
-    CompletableFuture<List<CommitFiles.Written>> close(long first, long last) {
+    /** Closes the shard's files of this commit (in the background). */
+    CompletableFuture<List<CommitFiles.Written>> close() {
         CompletableFuture<List<CommitFiles.Written>> result = new CompletableFuture<>();
-        put(new Close(first, last, result));
+        put(new Close(result));
         return result;
     }
 
@@ -116,7 +114,7 @@ final class EventShard implements Runnable {
                     failure = null;
                 } else {
                     try {
-                        c.result().complete(files.close(c.first(), c.last(), -1, -1));
+                        c.result().complete(files.close());
                     } catch (Throwable e) {
                         files.abandon();
                         c.result().completeExceptionally(e);

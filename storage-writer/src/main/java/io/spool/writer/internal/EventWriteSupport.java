@@ -17,36 +17,39 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 
 /**
- * Writes journal records as Parquet rows straight from a {@link RecordView}: each string and JSON
+ * Writes journal records as Parquet rows of the {@code events} table (the field ids below are
+ * {@link LakeSchemas#EVENTS}'): timestamps in microseconds, as Iceberg stores {@code timestamptz}, and
+ * the JSON objects as strings (Iceberg has no JSON type; DuckDB's and Spark's JSON functions take text).
+ * Each string and JSON
  * column is the record's own UTF-8 slice, handed to Parquet without decoding or copying it first.
  */
 public final class EventWriteSupport extends WriteSupport<RecordView> {
     private static final LogicalTypeAnnotation STRING = LogicalTypeAnnotation.stringType();
-    private static final LogicalTypeAnnotation JSON = LogicalTypeAnnotation.jsonType();
-    private static final LogicalTypeAnnotation TIMESTAMP = LogicalTypeAnnotation.timestampType(true, TimeUnit.MILLIS);
+    private static final LogicalTypeAnnotation JSON = LogicalTypeAnnotation.stringType();
+    private static final LogicalTypeAnnotation TIMESTAMP = LogicalTypeAnnotation.timestampType(true, TimeUnit.MICROS);
 
     public static final MessageType SCHEMA = Types.buildMessage()
-            .optional(PrimitiveTypeName.BINARY).as(STRING).named("message_id")            // 0
-            .required(PrimitiveTypeName.BINARY).as(STRING).named("type")                  // 1
-            .optional(PrimitiveTypeName.BINARY).as(STRING).named("event")                 // 2
-            .optional(PrimitiveTypeName.BINARY).as(STRING).named("name")                  // 3
-            .optional(PrimitiveTypeName.BINARY).as(STRING).named("user_id")               // 4
-            .optional(PrimitiveTypeName.BINARY).as(STRING).named("anonymous_id")          // 5
-            .optional(PrimitiveTypeName.BINARY).as(STRING).named("group_id")              // 6
-            .optional(PrimitiveTypeName.BINARY).as(STRING).named("previous_id")           // 7
-            .required(PrimitiveTypeName.INT64).as(TIMESTAMP).named("timestamp")           // 8
-            .optional(PrimitiveTypeName.INT64).as(TIMESTAMP).named("original_timestamp")  // 9
-            .optional(PrimitiveTypeName.INT64).as(TIMESTAMP).named("sent_at")             // 10
-            .required(PrimitiveTypeName.INT64).as(TIMESTAMP).named("received_at")         // 11
-            .optional(PrimitiveTypeName.BINARY).as(STRING).named("write_key")             // 12
-            .optional(PrimitiveTypeName.BINARY).as(STRING).named("ip")                    // 13
-            .optional(PrimitiveTypeName.BINARY).as(JSON).named("properties")              // 14
-            .optional(PrimitiveTypeName.BINARY).as(JSON).named("traits")                  // 15
-            .optional(PrimitiveTypeName.BINARY).as(JSON).named("context")                 // 16
-            .optional(PrimitiveTypeName.BINARY).as(JSON).named("integrations")            // 17
-            .optional(PrimitiveTypeName.BINARY).as(STRING).named("context_library_name")  // 18
-            .optional(PrimitiveTypeName.BINARY).as(STRING).named("context_library_version") // 19
-            .optional(PrimitiveTypeName.BINARY).as(STRING).named("context_user_agent")    // 20
+            .optional(PrimitiveTypeName.BINARY).as(STRING).id(1).named("message_id")            // 0
+            .required(PrimitiveTypeName.BINARY).as(STRING).id(2).named("type")                  // 1
+            .optional(PrimitiveTypeName.BINARY).as(STRING).id(3).named("event")                 // 2
+            .optional(PrimitiveTypeName.BINARY).as(STRING).id(4).named("name")                  // 3
+            .optional(PrimitiveTypeName.BINARY).as(STRING).id(5).named("user_id")               // 4
+            .optional(PrimitiveTypeName.BINARY).as(STRING).id(6).named("anonymous_id")          // 5
+            .optional(PrimitiveTypeName.BINARY).as(STRING).id(7).named("group_id")              // 6
+            .optional(PrimitiveTypeName.BINARY).as(STRING).id(8).named("previous_id")           // 7
+            .required(PrimitiveTypeName.INT64).as(TIMESTAMP).id(9).named("timestamp")           // 8
+            .optional(PrimitiveTypeName.INT64).as(TIMESTAMP).id(10).named("original_timestamp")  // 9
+            .optional(PrimitiveTypeName.INT64).as(TIMESTAMP).id(11).named("sent_at")             // 10
+            .required(PrimitiveTypeName.INT64).as(TIMESTAMP).id(12).named("received_at")         // 11
+            .optional(PrimitiveTypeName.BINARY).as(STRING).id(13).named("write_key")             // 12
+            .optional(PrimitiveTypeName.BINARY).as(STRING).id(14).named("ip")                    // 13
+            .optional(PrimitiveTypeName.BINARY).as(JSON).id(15).named("properties")              // 14
+            .optional(PrimitiveTypeName.BINARY).as(JSON).id(16).named("traits")                  // 15
+            .optional(PrimitiveTypeName.BINARY).as(JSON).id(17).named("context")                 // 16
+            .optional(PrimitiveTypeName.BINARY).as(JSON).id(18).named("integrations")            // 17
+            .optional(PrimitiveTypeName.BINARY).as(STRING).id(19).named("context_library_name")  // 18
+            .optional(PrimitiveTypeName.BINARY).as(STRING).id(20).named("context_library_version") // 19
+            .optional(PrimitiveTypeName.BINARY).as(STRING).id(21).named("context_user_agent")    // 20
             .named("spool_event");
 
     /**
@@ -80,14 +83,25 @@ public final class EventWriteSupport extends WriteSupport<RecordView> {
 
     private RecordConsumer out;
 
+    private final MessageType schema;
+
+    /** Writes {@link #SCHEMA}'s columns with the field ids of {@code schema} (the table's). */
+    public EventWriteSupport(MessageType schema) {
+        this.schema = schema;
+    }
+
+    public EventWriteSupport() {
+        this(SCHEMA);
+    }
+
     @Override
     public WriteContext init(org.apache.hadoop.conf.Configuration configuration) {
-        return new WriteContext(SCHEMA, Map.of());
+        return new WriteContext(schema, Map.of());
     }
 
     @Override
     public WriteContext init(ParquetConfiguration configuration) {
-        return new WriteContext(SCHEMA, Map.of());
+        return new WriteContext(schema, Map.of());
     }
 
     @Override
@@ -146,7 +160,7 @@ public final class EventWriteSupport extends WriteSupport<RecordView> {
             return;
         }
         out.startField(NAMES[column], column);
-        out.addLong(millis);
+        out.addLong(millis * 1000); // Iceberg's timestamptz is microseconds
         out.endField(NAMES[column], column);
     }
 }

@@ -2,48 +2,37 @@ package io.spool.writer.internal;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
 
-/** A local output folder. Renames are atomic; files and their folders are fsynced before a commit. */
+/** Data files on a local disk. Renames are atomic; files and their folders are fsynced before a commit. */
 final class LocalOutputStore implements OutputStore {
-    private final Path root;
-
-    LocalOutputStore(Path root) {
-        this.root = root.toAbsolutePath();
-    }
-
     @Override
-    public OutputFile create(String path) throws IOException {
-        Path file = root.resolve(path);
+    public OutputFile create(String location) throws IOException {
+        Path file = LakeLocations.localPath(location);
         Files.createDirectories(file.getParent());
         Files.deleteIfExists(file);
         return new LocalOutputFile(file);
     }
 
     @Override
-    public void sync(String path) throws IOException {
-        try (FileChannel channel = FileChannel.open(root.resolve(path), StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
+    public boolean renames() {
+        return true;
     }
 
     @Override
-    public void rename(String from, String to) throws IOException {
-        Path target = root.resolve(to);
-        if (Files.exists(target)) {
-            throw new FileAlreadyExistsException(target.toString());
+    public void publish(String temporary, String location) throws IOException {
+        Path from = LakeLocations.localPath(temporary);
+        Path target = LakeLocations.localPath(location);
+        try (FileChannel channel = FileChannel.open(from, StandardOpenOption.WRITE)) {
+            channel.force(true);
         }
-        Files.move(root.resolve(from), target, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(from, target, StandardCopyOption.ATOMIC_MOVE);
         syncDirectory(target.getParent());
     }
 
@@ -57,23 +46,9 @@ final class LocalOutputStore implements OutputStore {
     }
 
     @Override
-    public List<String> listFiles(String dir) throws IOException {
-        Path start = root.resolve(dir);
-        if (!Files.isDirectory(start)) {
-            return List.of();
-        }
-        List<String> files = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(start)) {
-            walk.filter(Files::isRegularFile)
-                    .forEach(p -> files.add(root.relativize(p).toString().replace(java.io.File.separatorChar, '/')));
-        }
-        return files;
-    }
-
-    @Override
-    public void delete(String path) throws IOException {
+    public void delete(String location) throws IOException {
         try {
-            Files.deleteIfExists(root.resolve(path));
+            Files.deleteIfExists(LakeLocations.localPath(location));
         } catch (NoSuchFileException ignored) {
             // already gone
         }
@@ -81,6 +56,6 @@ final class LocalOutputStore implements OutputStore {
 
     @Override
     public String describe() {
-        return root.toString();
+        return "local disk";
     }
 }

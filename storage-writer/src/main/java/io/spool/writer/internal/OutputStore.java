@@ -1,47 +1,50 @@
 package io.spool.writer.internal;
 
 import java.io.IOException;
-import java.util.List;
 import org.apache.parquet.io.OutputFile;
 
 /**
- * Where the Parquet files go: a local folder, or a Hadoop FileSystem. Paths are relative to the
- * output root, with {@code /} separators.
+ * Where data files go, by their absolute location in the table: a local folder, a Hadoop FileSystem
+ * (hdfs://) or an object store through the table's Iceberg {@code FileIO} (s3://).
+ *
+ * <p>Where the store can rename atomically (local disk, HDFS), a data file is written under a
+ * temporary name and renamed to its final one once complete, so that a reader globbing the data folder
+ * ({@code read_parquet('…/data/**&#47;*.parquet')}) never meets a half-written file. An object store makes
+ * an object visible only when its upload completes, so there the final name is written directly.
  */
-public interface OutputStore {
+interface OutputStore {
     /** A new file to write (replacing a leftover of the same name). */
-    OutputFile create(String path) throws IOException;
+    OutputFile create(String location) throws IOException;
 
-    /** Makes a closed file durable (fsync where the store has it). */
-    void sync(String path) throws IOException;
+    /** Whether files are written under a temporary name and {@link #publish published} by rename. */
+    boolean renames();
 
-    /** Renames a written file to its final name; the target must not exist. */
-    void rename(String from, String to) throws IOException;
+    /** The temporary name a file is written under before {@link #publish}; the location itself when the store does not rename. */
+    default String temporary(String location) {
+        if (!renames()) {
+            return location;
+        }
+        int slash = location.lastIndexOf('/');
+        return location.substring(0, slash + 1) + "." + location.substring(slash + 1) + ".tmp";
+    }
 
-    /** Every file under {@code dir}, recursively, as paths relative to the root; empty when it does not exist. */
-    List<String> listFiles(String dir) throws IOException;
+    /** Makes a closed file durable (fsync where the store has it) and gives it its final name. */
+    void publish(String temporary, String location) throws IOException;
 
-    void delete(String path) throws IOException;
+    /** Deletes a file; a missing file is not an error. */
+    void delete(String location) throws IOException;
 
     /** What to show in logs. */
     String describe();
 
-    /**
-     * Opens the output named by {@code location}: a folder, a {@code file:} URI, or any other URI
-     * (hdfs://, s3a://) through Hadoop's FileSystem, which must then be on the class path.
-     */
-    static OutputStore open(String location) {
-        int colon = location.indexOf("://");
-        if (colon < 0 || location.startsWith("file:")) {
-            java.nio.file.Path path = colon < 0 ? java.nio.file.Path.of(location) : java.nio.file.Path.of(java.net.URI.create(location));
-            return new LocalOutputStore(path);
+    /** The store for a warehouse location: local paths and file: URIs, s3://, or any Hadoop FileSystem URI. */
+    static OutputStore forWarehouse(String warehouse, org.apache.iceberg.io.FileIO io) {
+        if (LakeLocations.isLocal(warehouse)) {
+            return new LocalOutputStore();
         }
-        try {
-            Class.forName("org.apache.hadoop.fs.FileSystem", false, OutputStore.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException("output " + location + " needs Hadoop's client jars on the class path"
-                    + " (hadoop-client-api and hadoop-client-runtime, plus the file system's own jars for s3a://)");
+        if (LakeLocations.isObjectStore(warehouse)) {
+            return new FileIoOutputStore(io);
         }
-        return HadoopOutputStore.open(location);
+        return new HadoopOutputStore();
     }
 }

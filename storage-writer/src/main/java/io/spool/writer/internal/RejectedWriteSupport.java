@@ -18,25 +18,35 @@ import org.apache.parquet.schema.Types;
 public final class RejectedWriteSupport extends WriteSupport<RejectedRow> {
     public static final MessageType SCHEMA = Types.buildMessage()
             .required(PrimitiveTypeName.INT64)
-                    .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS))
-                    .named("received_at")
-            .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("write_key")
-            .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("ip")
-            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("error")
-            .required(PrimitiveTypeName.INT32).named("batch_index")
-            .optional(PrimitiveTypeName.BINARY).named("payload")
+                    .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS))
+                    .id(1).named("received_at")
+            .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).id(2).named("write_key")
+            .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).id(3).named("ip")
+            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).id(4).named("error")
+            .required(PrimitiveTypeName.INT32).id(5).named("batch_index")
+            .optional(PrimitiveTypeName.BINARY).id(6).named("payload")
             .named("spool_rejected");
 
     private RecordConsumer out;
+    private final MessageType schema;
+
+    /** Writes {@link #SCHEMA}'s columns with the field ids of {@code schema} (the table's). */
+    public RejectedWriteSupport(MessageType schema) {
+        this.schema = schema;
+    }
+
+    public RejectedWriteSupport() {
+        this(SCHEMA);
+    }
 
     @Override
     public WriteContext init(org.apache.hadoop.conf.Configuration configuration) {
-        return new WriteContext(SCHEMA, Map.of());
+        return new WriteContext(schema, Map.of());
     }
 
     @Override
     public WriteContext init(ParquetConfiguration configuration) {
-        return new WriteContext(SCHEMA, Map.of());
+        return new WriteContext(schema, Map.of());
     }
 
     @Override
@@ -48,7 +58,7 @@ public final class RejectedWriteSupport extends WriteSupport<RejectedRow> {
     public void write(RejectedRow row) {
         out.startMessage();
         out.startField("received_at", 0);
-        out.addLong(row.receivedAt);
+        out.addLong(row.receivedAt * 1000); // microseconds, as Iceberg stores timestamptz
         out.endField("received_at", 0);
         text("write_key", 1, row.writeKey);
         text("ip", 2, row.ip);

@@ -26,20 +26,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The writer's main thread: reads the journal, deduplicates, hands accepted records to the
- * {@link EventShard}s that encode them into Parquet, publishes the commit's files and moves the
- * checkpoint. Tailers, dedup index and commit state are owned by this thread; other threads talk to it
- * through {@link #requestDrain()}, {@link #requestClose()} and the volatile {@link #stats()}.
+ * {@link EventShard}s that encode them into Parquet, and decides when to commit. Publishing a commit and
+ * recovering from a failed one belong to the {@link Committer}; upkeep that may fail without harm to
+ * {@link Housekeeping}. Tailers, dedup index and the commit being prepared are owned by this thread;
+ * other threads talk to it through {@link #requestDrain()}, {@link #requestClose()} and the volatile
+ * {@link #stats()}.
  *
- * <p>Commit protocol: files are written under temporary names, closed and synced, then renamed to
- * their final names, and only then is the checkpoint replaced (atomically). On start, and after any
- * failure, {@link #recover()} deletes temporaries and every file that starts past the checkpoint and
- * resumes reading after it, so each journal record ends up in exactly one committed file.
+ * <p>On start, and after any failure, {@link #recover()} asks the committer where the tables say this
+ * writer stands (cleaning up after an interrupted commit) and resumes reading after it, so each journal
+ * record ends up in exactly one committed row.
  */
 public final class WriterLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WriterLoop.class);
     /** Excerpts read before the loop looks at its commands and thresholds again. */
     private static final int EXCERPTS_PER_POLL = 256;
-    /** Hour partitions open at once in one commit before it is committed early (bounds buffered memory). */
+    /** Day partitions open at once in one commit before it is committed early (bounds buffered memory). */
     private static final int MAX_OPEN_FILES = 24;
     /** Rows handed to one shard before the next one takes over (whole excerpts; keeps shards equally busy). */
     private static final long ROWS_PER_SHARD_TURN = 4096;
@@ -58,7 +59,12 @@ public final class WriterLoop implements Runnable {
     private Journal journal;
     private boolean ownsJournal;
     private WriterState state;
-    private OutputStore store;
+    private Lake lake;
+    private CommitIntent intent;
+    private Committer committer;
+    private Housekeeping housekeeping;
+    private TableFiles eventsTable;
+    private TableFiles rejectedTable;
     private JournalTailer eventsTailer;
     private JournalTailer deadLettersTailer;
     private DedupIndex dedup;
@@ -70,11 +76,11 @@ public final class WriterLoop implements Runnable {
     private long[] shardLast;
     private int shard;
     private long rowsSinceSwitch;
-    private final long[] pendingHours = new long[MAX_OPEN_FILES + 2];
-    private int pendingHourCount;
-    private long lastHour = Long.MIN_VALUE;
-    private Checkpoint checkpoint = Checkpoint.NONE;
-    private final List<long[]> segments = new ArrayList<>(); // {first, last, newest}
+    private final int[] pendingDays = new int[MAX_OPEN_FILES + 2];
+    private int pendingDayCount;
+    private int lastDay = Integer.MIN_VALUE;
+    private Positions positions = Positions.NONE;
+    private long nextSeq;
     private final RejectedRow rejectedRow = new RejectedRow();
     private final DeadLetterRecord deadLetter = new DeadLetterRecord();
     private long eventsFirst = -1;
@@ -233,8 +239,8 @@ public final class WriterLoop implements Runnable {
     }
 
     private boolean drainTargetReached() {
-        long readEvents = eventsLast >= 0 ? eventsLast : checkpoint.events();
-        long readDead = deadLettersLast >= 0 ? deadLettersLast : checkpoint.deadLetters();
+        long readEvents = eventsLast >= 0 ? eventsLast : positions.events();
+        long readDead = deadLettersLast >= 0 ? deadLettersLast : positions.deadLetters();
         for (Pending d : drains) {
             if (readEvents < d.events() || readDead < d.deadLetters()) {
                 return false;
@@ -255,7 +261,7 @@ public final class WriterLoop implements Runnable {
     private boolean full() {
         return pendingRows >= config.rollRows()
                 || pendingBytes >= config.rollBytes()
-                || pendingHourCount > MAX_OPEN_FILES
+                || pendingDayCount > MAX_OPEN_FILES
                 || files.openFiles() > MAX_OPEN_FILES;
     }
 
@@ -283,9 +289,10 @@ public final class WriterLoop implements Runnable {
         return n;
     }
 
-    private void beginPending(long bytes) {
+    private void beginPending(long bytes) throws IOException {
         if (!hasPending()) {
             pendingSince = config.clock().millis();
+            intent.begin(nextSeq);
         }
         pendingBytes += bytes;
     }
@@ -294,7 +301,12 @@ public final class WriterLoop implements Runnable {
         if (ioFailure != null) {
             return;
         }
-        beginPending(batch.length());
+        try {
+            beginPending(batch.length());
+        } catch (IOException e) {
+            ioFailure = e;
+            return;
+        }
         if (eventsFirst < 0) {
             eventsFirst = index;
         }
@@ -320,7 +332,7 @@ public final class WriterLoop implements Runnable {
                     continue;
                 }
                 long receivedAt = record.receivedAt();
-                notePartition(Partitions.hourOf(receivedAt));
+                notePartition(CommitFiles.dayOf(record.timestamp()));
                 if (receivedAt > newestPendingReceivedAt) {
                     newestPendingReceivedAt = receivedAt;
                 }
@@ -352,27 +364,30 @@ public final class WriterLoop implements Runnable {
         }
     }
 
-    private void notePartition(long hour) {
-        if (hour == lastHour) {
+    private void notePartition(int day) {
+        if (day == lastDay) {
             return;
         }
-        lastHour = hour;
-        for (int i = 0; i < pendingHourCount; i++) {
-            if (pendingHours[i] == hour) {
+        lastDay = day;
+        for (int i = 0; i < pendingDayCount; i++) {
+            if (pendingDays[i] == day) {
                 return;
             }
         }
-        if (pendingHourCount < pendingHours.length) {
-            pendingHours[pendingHourCount++] = hour;
+        if (pendingDayCount < pendingDays.length) {
+            pendingDays[pendingDayCount++] = day;
         }
     }
 
     private void reject(long index, JournalBatch batch, JournalFormatException e) throws IOException {
-        LOG.warn("storage writer: journal record {} of excerpt {} is unreadable ({}); kept under rejected/",
+        if (index <= positions.eventsRejected()) {
+            return; // the rejected table already took it, in a commit whose events half a crash interrupted
+        }
+        LOG.warn("storage writer: journal record {} of excerpt {} is unreadable ({}); kept in the rejected table",
                 batch.recordNumber(), index, e.getMessage());
         rejectedRow.set(config.clock().millis(), null, null, "unreadable journal record at index " + index + ": "
                 + e.getMessage(), batch.recordNumber()).payload(batch.array(), batch.offset(), batch.length());
-        files.writeRejectedEvent(rejectedRow, eventsFirst);
+        files.writeRejected(rejectedRow, "", eventsFirst);
         pendingRows++;
     }
 
@@ -380,7 +395,12 @@ public final class WriterLoop implements Runnable {
         if (ioFailure != null) {
             return;
         }
-        beginPending(batch.length());
+        try {
+            beginPending(batch.length());
+        } catch (IOException e) {
+            ioFailure = e;
+            return;
+        }
         if (deadLettersFirst < 0) {
             deadLettersFirst = index;
         }
@@ -402,7 +422,7 @@ public final class WriterLoop implements Runnable {
                             + ": " + e.getMessage(), batch.recordNumber())
                             .payload(batch.array(), batch.offset(), batch.length());
                 }
-                files.writeDeadLetter(rejectedRow, deadLettersFirst);
+                files.writeRejected(rejectedRow, "dl", deadLettersFirst);
                 pendingRows++;
             }
         } catch (IOException e) {
@@ -417,49 +437,35 @@ public final class WriterLoop implements Runnable {
         List<CompletableFuture<List<CommitFiles.Written>>> closing = new ArrayList<>();
         for (int i = 0; i < shards.length; i++) {
             if (shardFirst[i] >= 0) {
-                closing.add(shards[i].close(shardFirst[i], shardLast[i]));
+                closing.add(shards[i].close());
             }
         }
         List<CommitFiles.Written> written = new ArrayList<>();
         for (CompletableFuture<List<CommitFiles.Written>> c : closing) {
-            written.addAll(c.join());
-        }
-        written.addAll(files.close(eventsFirst, eventsLast, deadLettersFirst, deadLettersLast));
-        for (CommitFiles.Written w : written) {
-            store.sync(w.temporary());
-        }
-        Path segment = null;
-        DedupIndex.Pending ids = dedup.pending();
-        if (ids.size() > 0) {
-            segment = state.writeSegmentTemp(ids);
-        }
-        long newestId = Long.MIN_VALUE;
-        for (int i = 0; i < ids.size(); i++) {
-            newestId = Math.max(newestId, ids.time(i));
-        }
-        for (CommitFiles.Written w : written) {
-            store.rename(w.temporary(), w.target());
-        }
-        if (segment != null) {
-            state.publishSegment(segment, eventsFirst, eventsLast);
-        }
-        Checkpoint next = new Checkpoint(eventsLast >= 0 ? eventsLast : checkpoint.events(),
-                deadLettersLast >= 0 ? deadLettersLast : checkpoint.deadLetters());
-        state.writeCheckpoint(next);
-        // Committed. Nothing below may undo it.
-        checkpoint = next;
-        if (segment != null) {
-            segments.add(new long[] {eventsFirst, eventsLast, newestId});
-        }
-        long eventRows = 0;
-        long rejectedRows = 0;
-        for (CommitFiles.Written w : written) {
-            if (w.target().startsWith("events/")) {
-                eventRows += w.rows();
-            } else {
-                rejectedRows += w.rows();
+            try {
+                written.addAll(c.join());
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(String.valueOf(e.getCause()), e.getCause());
             }
         }
+        written.addAll(files.close());
+        committer.prepare(written);
+        DedupIndex.Pending ids = dedup.pending();
+        Path segment = ids.size() > 0 ? state.writeSegmentTemp(ids) : null;
+        if (segment != null) {
+            // published before the commit, named by its range: recovery deletes it if the commit did not land
+            state.publishSegment(segment, eventsFirst, eventsLast);
+        }
+        PendingCommit pending = new PendingCommit(nextSeq, written,
+                eventsLast >= 0 ? eventsLast : positions.events(),
+                deadLettersLast >= 0 ? deadLettersLast : positions.deadLetters(),
+                eventsLast >= 0, deadLettersLast >= 0);
+        committer.commit(pending);
+        // Committed. Nothing below may undo it.
+        positions = state.positions();
+        nextSeq++;
+        long eventRows = pending.rows("events");
+        long rejectedRows = pending.rows("rejected");
         double seconds = (System.nanoTime() - t0) / 1e9;
         rowsCommitted += eventRows;
         rejectedCommitted += rejectedRows;
@@ -477,11 +483,20 @@ public final class WriterLoop implements Runnable {
         }
         LOG.info("storage writer: committed {} rows, {} rejected, {} duplicates dropped, in {} file(s); events up to"
                         + " index {}, dead letters up to {}; {} ms", eventRows, rejectedRows, pendingDuplicates,
-                written.size(), checkpoint.events(), checkpoint.deadLetters(), Math.round(seconds * 1000));
+                written.size(), positions.events(), positions.deadLetters(), Math.round(seconds * 1000));
+        housekeeping.committed(written, segment != null ? new long[] {eventsFirst, eventsLast, newestOf(ids)} : null);
         resetPending();
         ids.clear();
-        afterCommit();
+        housekeeping.afterCommit(positions);
         updateLag(config.clock().millis());
+    }
+
+    private static long newestOf(DedupIndex.Pending ids) {
+        long newest = Long.MIN_VALUE;
+        for (int i = 0; i < ids.size(); i++) {
+            newest = Math.max(newest, ids.time(i));
+        }
+        return newest;
     }
 
     private void resetPending() {
@@ -490,34 +505,10 @@ public final class WriterLoop implements Runnable {
             java.util.Arrays.fill(shardFirst, -1);
             java.util.Arrays.fill(shardLast, -1);
         }
-        pendingHourCount = 0;
-        lastHour = Long.MIN_VALUE;
+        pendingDayCount = 0;
+        lastDay = Integer.MIN_VALUE;
         pendingRows = pendingBytes = pendingDuplicates = 0;
         newestPendingReceivedAt = Long.MIN_VALUE;
-    }
-
-    /** Housekeeping that may fail without harm: expired dedup ids and segments, journal retention. */
-    private void afterCommit() {
-        try {
-            dedup.expire();
-            long horizon = dedup.horizon();
-            for (Iterator<long[]> it = segments.iterator(); it.hasNext(); ) {
-                long[] s = it.next();
-                if (s[2] < horizon) {
-                    Files.deleteIfExists(segmentFile(s[0], s[1]));
-                    it.remove();
-                }
-            }
-            Instant now = config.clock().instant();
-            JournalRetention.apply(journal.events(), checkpoint.events(), now, config.retention());
-            JournalRetention.apply(journal.deadLetters(), checkpoint.deadLetters(), now, config.retention());
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("storage writer: housekeeping after a commit failed ({}); will try again after the next", e.toString());
-        }
-    }
-
-    private Path segmentFile(long first, long last) {
-        return state.dir().resolve("dedup").resolve(first + "-" + last + ".ids");
     }
 
     private void updateLag(long now) {
@@ -525,13 +516,14 @@ public final class WriterLoop implements Runnable {
         long lastEvents = journal.events().lastIndex();
         long lagExcerpts = 0;
         double lagSeconds = 0;
-        if (lastEvents > checkpoint.events()) {
+        long committed = positions.events();
+        if (lastEvents > committed) {
             JournalQueue q = journal.events();
             var cycle = q.rollCycle();
-            if (checkpoint.events() < 0 || cycle.toCycle(lastEvents) != cycle.toCycle(checkpoint.events())) {
+            if (committed < 0 || cycle.toCycle(lastEvents) != cycle.toCycle(committed)) {
                 lagExcerpts = cycle.toSequenceNumber(lastEvents) + 1;
             } else {
-                lagExcerpts = cycle.toSequenceNumber(lastEvents) - cycle.toSequenceNumber(checkpoint.events());
+                lagExcerpts = cycle.toSequenceNumber(lastEvents) - cycle.toSequenceNumber(committed);
             }
             if (newestCommittedReceivedAt != Long.MIN_VALUE) {
                 lagSeconds = Math.max(0, now - newestCommittedReceivedAt) / 1000.0;
@@ -540,14 +532,15 @@ public final class WriterLoop implements Runnable {
         metrics.lagExcerpts.set(lagExcerpts);
         metrics.lagSeconds.set(lagSeconds);
         stats = new WriterStats(rowsCommitted, rejectedCommitted, duplicatesDropped, filesCommitted, commits,
-                checkpoint.events(), lagExcerpts, lagSeconds);
+                committed, lagExcerpts, lagSeconds);
     }
 
     // ---------------------------------------------------------------- recovery
 
     /**
-     * Brings the writer to the last checkpoint: deletes temporaries and every file past it, rebuilds
-     * the dedup window from the committed segments, and positions the tailers after it.
+     * Brings the writer to what its tables hold: the committer cleans up after an interrupted commit and
+     * says where the writer stands; the dedup window is rebuilt from the segments of committed commits,
+     * and the tailers are positioned after it.
      */
     private void recover() throws IOException {
         if (journal == null) {
@@ -560,71 +553,40 @@ public final class WriterLoop implements Runnable {
         }
         if (state == null) {
             state = new WriterState(journal.dir().resolve("writer").resolve(config.writerId()));
+            intent = new CommitIntent(state.intentFile());
         }
-        if (store == null) {
-            store = OutputStore.open(config.output());
+        if (lake == null) {
+            lake = Lake.open(config.lake());
+            committer = new Committer(lake, config.writerId(), intent, state);
+            eventsTable = new TableFiles("events", lake.events(), EventWriteSupport.SCHEMA, "timestamp");
+            rejectedTable = new TableFiles("rejected", lake.rejected(), RejectedWriteSupport.SCHEMA, "received_at");
+            housekeeping = new Housekeeping(config, lake, state, journal);
         }
-        checkpoint = state.readCheckpoint();
-        int deleted = 0;
-        String own = "part-" + config.writerId() + "-";
-        for (String dir : new String[] {"events", "rejected"}) {
-            for (String path : store.listFiles(dir)) {
-                String name = path.substring(path.lastIndexOf('/') + 1);
-                if (name.startsWith("." + own) && name.endsWith(".tmp")) {
-                    store.delete(path);
-                    deleted++;
-                } else if (name.startsWith(own) && name.endsWith(".parquet") && pastCheckpoint(name.substring(own.length()))) {
-                    store.delete(path);
-                    deleted++;
-                }
-            }
-        }
+        Committer.Recovery recovery = committer.recover();
+        positions = recovery.positions();
+        nextSeq = positions.seq() + 1;
         dedup = new DedupIndex(config.dedupWindow().toMillis());
-        segments.clear();
-        for (WriterState.Segment s : state.segments()) {
-            if (s.first() > checkpoint.events()) {
-                Files.deleteIfExists(s.file());
-                continue;
-            }
-            long newest = WriterState.readSegment(s, dedup);
-            segments.add(new long[] {s.first(), s.last(), newest});
-        }
-        dedup.expire();
-        files = new CommitFiles(store, config.writerId(), config.compression());
+        housekeeping.restoreDedup(dedup, positions.events());
+        files = new CommitFiles(lake.store(), config.writerId(), config.compression(), eventsTable, rejectedTable, intent);
         if (shards == null) {
             shards = new EventShard[config.writerThreads()];
             for (int i = 0; i < shards.length; i++) {
-                shards[i] = new EventShard(store, config.writerId(), config.compression(),
-                        "spool-storage-writer-" + config.writerId() + "-parquet-" + i);
+                shards[i] = new EventShard(new CommitFiles(lake.store(), config.writerId(), config.compression(),
+                        eventsTable, rejectedTable, intent), "spool-storage-writer-" + config.writerId() + "-parquet-" + i);
             }
             shardFirst = new long[shards.length];
             shardLast = new long[shards.length];
         }
         resetPending();
         closeTailers();
-        eventsTailer = position(journal.events().newTailer(), checkpoint.events());
-        deadLettersTailer = position(journal.deadLetters().newTailer(), checkpoint.deadLetters());
+        eventsTailer = position(journal.events().newTailer(), positions.events());
+        deadLettersTailer = position(journal.deadLetters().newTailer(), positions.deadLetters());
         LOG.info("storage writer {}: journal {} -> {}; resuming after events index {} and dead-letters index {}"
-                        + "{}; {} message ids in the dedup window", config.writerId(), journal.dir(), store.describe(),
-                checkpoint.events(), checkpoint.deadLetters(),
-                deleted > 0 ? "; deleted " + deleted + " uncommitted file(s)" : "", dedup.size());
+                        + "{}; {} message ids in the dedup window", config.writerId(), journal.dir(), lake.describe(),
+                positions.events(), positions.deadLetters(),
+                recovery.deletedFiles() > 0 ? "; deleted " + recovery.deletedFiles()
+                        + " file(s) an interrupted commit left" : "", dedup.size());
         updateLag(config.clock().millis());
-    }
-
-    /** Whether a published file named {@code <first>-<last>.parquet} (or {@code dl<first>-…}) starts past the checkpoint. */
-    private boolean pastCheckpoint(String range) {
-        boolean dl = range.startsWith("dl");
-        String r = dl ? range.substring(2) : range;
-        int dash = r.indexOf('-');
-        if (dash <= 0) {
-            return false;
-        }
-        try {
-            long first = Long.parseLong(r.substring(0, dash));
-            return first > (dl ? checkpoint.deadLetters() : checkpoint.events());
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 
     private static JournalTailer position(JournalTailer tailer, long after) {
@@ -667,6 +629,9 @@ public final class WriterLoop implements Runnable {
 
     private void release() {
         abandon();
+        if (housekeeping != null) {
+            housekeeping.close();
+        }
         if (shards != null) {
             for (EventShard s : shards) {
                 s.stop();
@@ -674,6 +639,12 @@ public final class WriterLoop implements Runnable {
         }
         closeTailers();
         try {
+            if (intent != null) {
+                intent.close();
+            }
+            if (lake != null) {
+                lake.close();
+            }
             if (state != null) {
                 state.close();
             }

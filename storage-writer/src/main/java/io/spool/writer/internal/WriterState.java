@@ -19,19 +19,20 @@ import java.util.stream.Stream;
 
 /**
  * A writer's own state beside the journal it reads ({@code <journal>/writer/<writer-id>/}): the
- * checkpoint and the deduplication window's ids, one segment file per commit. Kept with the journal,
- * not with the output, because the output may be an object store without atomic renames, and because
- * the checkpoint speaks of this journal's indexes. A lock file keeps a second writer with the same id
+ * deduplication window's ids (one segment file per commit), the note of the commit in progress
+ * ({@link CommitIntent}) and a local copy of the positions its tables record. Kept with the journal,
+ * not with the lake, because it speaks of this journal's indexes. A lock file keeps a second writer with the same id
  * away from the same journal.
  */
 public final class WriterState implements Closeable {
-    private static final String CHECKPOINT = "checkpoint";
+    private static final String POSITIONS = "positions";
     private static final String SEGMENT_SUFFIX = ".ids";
 
     private final Path dir;
     private final Path dedupDir;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private Positions positions;
 
     public WriterState(Path dir) throws IOException {
         this.dir = dir;
@@ -55,30 +56,48 @@ public final class WriterState implements Closeable {
         return dir;
     }
 
-    public Checkpoint readCheckpoint() throws IOException {
-        Path file = dir.resolve(CHECKPOINT);
+    /**
+     * The positions of the last commit this writer made, as a local copy. The tables' snapshots are the
+     * truth; this copy stands in only where the snapshot that recorded them was expired by someone else.
+     */
+    public Positions positions() throws IOException {
+        if (positions != null) {
+            return positions;
+        }
+        Path file = dir.resolve(POSITIONS);
         if (!Files.exists(file)) {
-            return Checkpoint.NONE;
+            return positions = Positions.NONE;
         }
         Properties p = new Properties();
         try (InputStream in = Files.newInputStream(file)) {
             p.load(in);
         }
         try {
-            return new Checkpoint(Long.parseLong(p.getProperty("events", "-1")),
-                    Long.parseLong(p.getProperty("deadLetters", "-1")));
+            return positions = new Positions(Long.parseLong(p.getProperty("events", "-1")),
+                    Long.parseLong(p.getProperty("eventsRejected", "-1")),
+                    Long.parseLong(p.getProperty("deadLetters", "-1")), Long.parseLong(p.getProperty("commit", "0")));
         } catch (NumberFormatException e) {
-            throw new IOException("the checkpoint " + file + " is unreadable: " + e.getMessage(), e);
+            throw new IOException("the positions file " + file + " is unreadable: " + e.getMessage(), e);
         }
     }
 
-    /** Replaces the checkpoint atomically: written to a temporary file, fsynced, renamed over the old one. */
-    public void writeCheckpoint(Checkpoint checkpoint) throws IOException {
-        String text = "events=" + checkpoint.events() + "\ndeadLetters=" + checkpoint.deadLetters() + "\n";
-        Path tmp = dir.resolve(CHECKPOINT + ".tmp");
+    /** Replaces the local positions atomically: written to a temporary file, fsynced, renamed over the old one. */
+    public void writePositions(Positions next) throws IOException {
+        if (next.equals(positions)) {
+            return;
+        }
+        String text = "events=" + next.events() + "\neventsRejected=" + next.eventsRejected() + "\ndeadLetters="
+                + next.deadLetters() + "\ncommit=" + next.seq() + "\n";
+        Path tmp = dir.resolve(POSITIONS + ".tmp");
         writeDurably(tmp, text.getBytes(StandardCharsets.UTF_8));
-        Files.move(tmp, dir.resolve(CHECKPOINT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, dir.resolve(POSITIONS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         LocalOutputStore.syncDirectory(dir);
+        positions = next;
+    }
+
+    /** Where the note of the commit in progress is kept ({@link CommitIntent}). */
+    Path intentFile() {
+        return dir.resolve("commit-intent");
     }
 
     private static void writeDurably(Path file, byte[] bytes) throws IOException {

@@ -1,0 +1,107 @@
+package io.spool.writer.internal;
+
+import io.spool.journal.Journal;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the writer does after a commit that may fail without harm, on the writer's thread: the dedup
+ * window's segments that fell out of the window, journal cycles that are committed and past retention,
+ * and, every {@link WriterConfig.Upkeep#interval()}, the tables' upkeep ({@link TableUpkeep}:
+ * compaction, snapshot expiry, orphan files). A failure is logged and tried again after a later commit.
+ */
+final class Housekeeping {
+    private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
+
+    private final WriterConfig config;
+    private final WriterState state;
+    private final Journal journal;
+    private final TableUpkeep upkeep;
+    /** Published dedup segments: {first, last, newest receivedAt}. */
+    private final List<long[]> segments = new ArrayList<>();
+    private long nextUpkeep;
+
+    Housekeeping(WriterConfig config, Lake lake, WriterState state, Journal journal) {
+        this.config = config;
+        this.state = state;
+        this.journal = journal;
+        this.upkeep = config.upkeep().interval().isZero() ? null : new TableUpkeep(config, lake, state);
+        this.nextUpkeep = config.clock().millis() + config.upkeep().interval().toMillis();
+    }
+
+    /** Rebuilds the dedup window from the segments of committed commits; deletes the ones past {@code eventsIndex}. */
+    void restoreDedup(DedupIndex dedup, long eventsIndex) throws IOException {
+        segments.clear();
+        for (WriterState.Segment s : state.segments()) {
+            if (s.first() > eventsIndex) {
+                Files.deleteIfExists(s.file());
+                continue;
+            }
+            long newest = WriterState.readSegment(s, dedup);
+            segments.add(new long[] {s.first(), s.last(), newest});
+        }
+        dedup.expire();
+        this.dedup = dedup;
+    }
+
+    private DedupIndex dedup;
+
+    /** Notes what a commit published: its data files (for compaction) and its dedup segment, if any. */
+    void committed(List<CommitFiles.Written> files, long[] segment) {
+        if (segment != null) {
+            segments.add(segment);
+        }
+        if (upkeep != null) {
+            upkeep.committed(files);
+        }
+    }
+
+    void afterCommit(Positions positions) {
+        try {
+            dedup.expire();
+            long horizon = dedup.horizon();
+            for (Iterator<long[]> it = segments.iterator(); it.hasNext(); ) {
+                long[] s = it.next();
+                if (s[2] < horizon) {
+                    Files.deleteIfExists(state.dir().resolve("dedup").resolve(s[0] + "-" + s[1] + ".ids"));
+                    it.remove();
+                }
+            }
+            Instant now = config.clock().instant();
+            JournalRetention.apply(journal.events(), positions.events(), now, config.retention());
+            JournalRetention.apply(journal.deadLetters(), positions.deadLetters(), now, config.retention());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("storage writer: housekeeping after a commit failed ({}); will try again after the next", e.toString());
+        }
+        long now = config.clock().millis();
+        if (upkeep != null && now >= nextUpkeep) {
+            nextUpkeep = now + config.upkeep().interval().toMillis();
+            runUpkeep();
+        }
+    }
+
+    /** Runs the tables' upkeep now (also what {@code StorageWriter.upkeep()} asks for). */
+    void runUpkeep() {
+        if (upkeep == null) {
+            return;
+        }
+        try {
+            upkeep.run();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("storage writer: table upkeep failed ({}); will try again in {}", Lake.rootMessage(e),
+                    config.upkeep().interval());
+        }
+    }
+
+    void close() {
+        if (upkeep != null) {
+            upkeep.close();
+        }
+    }
+}
