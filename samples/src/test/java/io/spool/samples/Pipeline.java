@@ -43,7 +43,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     String events() {
-        return "read_parquet('" + lake.resolve("events").toAbsolutePath() + "/**/*.parquet', hive_partitioning = true)";
+        return "read_parquet('" + lake.resolve("spool/events/data").toAbsolutePath() + "/**/*.parquet', hive_partitioning = true)";
     }
 
     /** Runs a query with DuckDB, an independent Parquet reader; rows as column → value. */

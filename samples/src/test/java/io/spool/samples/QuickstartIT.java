@@ -57,7 +57,7 @@ class QuickstartIT {
         }
         assertThat(printedTotal).isGreaterThanOrEqualTo(2_000);
 
-        String events = "read_parquet('" + lake.resolve("events") + "/**/*.parquet', hive_partitioning = true)";
+        String events = "read_parquet('" + lake.resolve("spool/events/data") + "/**/*.parquet', hive_partitioning = true)";
         Map<String, Long> inParquet = new LinkedHashMap<>();
         for (Map<String, Object> r : Pipeline.query("SELECT type, coalesce(event, name, '') AS n, count(*) AS c FROM "
                 + events + " GROUP BY ALL")) {
@@ -110,7 +110,7 @@ class QuickstartIT {
             process.destroyForcibly();
         }
         List<Map<String, Object>> rows = Pipeline.query("SELECT message_id, event, user_id FROM read_parquet('"
-                + data.resolve("lake").resolve("events") + "/**/*.parquet', hive_partitioning = true)");
+                + data.resolve("lake").resolve("spool/events/data") + "/**/*.parquet', hive_partitioning = true)");
         assertThat(rows).singleElement().satisfies(r -> {
             assertThat(r).containsEntry("message_id", "serve-1").containsEntry("event", "Served")
                     .containsEntry("user_id", "u-serve");

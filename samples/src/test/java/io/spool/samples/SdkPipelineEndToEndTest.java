@@ -74,10 +74,10 @@ class SdkPipelineEndToEndTest {
                 assertThat((String) row.get("context_library_version")).isNotBlank();
                 JsonNode context = JSON.readTree(row.get("context").toString());
                 assertThat(context.at("/library/name").asText()).isEqualTo("spool-java");
-                // Hive partition columns follow received_at, in UTC
-                Instant r = Instant.ofEpochMilli(received);
-                assertThat(row.get("dt").toString()).isEqualTo(r.atOffset(ZoneOffset.UTC).toLocalDate().toString());
-                assertThat(Integer.parseInt(row.get("hour").toString())).isEqualTo(r.atOffset(ZoneOffset.UTC).getHour());
+                // the Iceberg partition (the folder DuckDB reads as a column) is the event's own day, in UTC
+                Instant day = Instant.ofEpochMilli((Long) row.get("ts_ms"));
+                assertThat(row.get("timestamp_day").toString())
+                        .isEqualTo(day.atOffset(ZoneOffset.UTC).toLocalDate().toString());
             }
 
             Map<String, Object> track = rows.get("m-1-track");

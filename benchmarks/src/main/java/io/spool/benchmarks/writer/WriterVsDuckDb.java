@@ -78,10 +78,10 @@ public final class WriterVsDuckDb {
         if (spoolOnly) {
             System.out.printf("spool drain: %,d rows in %.2f s (%,.0f events/s), %.2f CPU s, %,d bytes in %d files%n",
                     stats.rowsCommitted(), spoolSeconds, stats.rowsCommitted() / spoolSeconds, spoolCpu,
-                    size(lake.resolve("events")), stats.filesCommitted());
+                    size(lake.resolve("spool/events/data")), stats.filesCommitted());
             return;
         }
-        long spoolBytes = size(lake.resolve("events"));
+        long spoolBytes = size(lake.resolve("spool/events/data"));
 
         double duckSeconds;
         double duckCpu;
@@ -115,7 +115,7 @@ public final class WriterVsDuckDb {
                 stats.rowsCommitted(), spoolSeconds, stats.rowsCommitted() / spoolSeconds, spoolCpu, spoolBytes);
         System.out.printf("%-28s %,12d %10.2f %,14.0f %10.2f %,14d%n", "duckdb NDJSON->parquet zstd", duckRows,
                 duckSeconds, duckRows / duckSeconds, duckCpu, duckBytes);
-        System.out.printf("files: spool %d (%s), duckdb 1%n", stats.filesCommitted(), lake.resolve("events"));
+        System.out.printf("files: spool %d (%s), duckdb 1%n", stats.filesCommitted(), lake.resolve("spool/events/data"));
     }
 
     /** CPU seconds of the busiest live threads: where the drain's CPU went (writer, JIT, GC). */

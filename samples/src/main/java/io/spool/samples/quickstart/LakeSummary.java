@@ -29,7 +29,7 @@ record LakeSummary(
     }
 
     static String eventsGlob(Path lake) {
-        return lake.toAbsolutePath().resolve("events").resolve("**").resolve("*.parquet").toString();
+        return lake.toAbsolutePath().resolve("spool/events/data").resolve("**").resolve("*.parquet").toString();
     }
 
     static LakeSummary read(Path lake) throws SQLException {

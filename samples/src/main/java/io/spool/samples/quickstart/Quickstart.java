@@ -71,10 +71,12 @@ public final class Quickstart implements java.util.concurrent.Callable<Integer> 
 
     public static void main(String[] args) {
         Journal.disableChronicleAnalytics();
-        // Chronicle, Undertow and XNIO log their start-up at INFO; the quickstart's own lines are what a
-        // newcomer reads. (Undertow logs through JBoss logging, routed to SLF4J here.)
+        // Chronicle, Undertow, XNIO, Iceberg and Hadoop log their start-up and every metadata refresh at
+        // INFO; the quickstart's own lines are what a newcomer reads. (Undertow logs through JBoss
+        // logging, routed to SLF4J here.)
         System.setProperty("org.jboss.logging.provider", "slf4j");
-        for (String chatty : new String[] {"net.openhft", "io.undertow", "org.xnio", "org.jboss"}) {
+        for (String chatty : new String[] {"net.openhft", "io.undertow", "org.xnio", "org.jboss", "org.apache.iceberg",
+                "org.apache.hadoop"}) {
             System.setProperty("org.slf4j.simpleLogger.log." + chatty, "warn");
         }
         System.exit(run(System.out, args));
@@ -158,8 +160,9 @@ public final class Quickstart implements java.util.concurrent.Callable<Integer> 
     }
 
     private void print(LakeSummary summary, Path lake) {
-        out.printf("%nDataset: %s (%d Parquet files, Hive-partitioned by dt= and hour=)%n",
-                lake.toAbsolutePath().resolve("events"), summary.files());
+        out.printf("%nDataset: Iceberg table spool.events in %s (catalog %s), %d Parquet data files partitioned by"
+                + " day(timestamp)%n", lake.toAbsolutePath().resolve("spool/events"),
+                lake.toAbsolutePath().resolve("catalog.sqlite"), summary.files());
         out.println("Events by type and name:");
         for (Map.Entry<String, Long> row : summary.byTypeAndName().entrySet()) {
             String[] typeAndName = row.getKey().split("\t", -1);
