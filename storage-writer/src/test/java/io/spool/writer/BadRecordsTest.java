@@ -83,7 +83,7 @@ class BadRecordsTest {
         assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(3);
     }
 
-    private static byte[] encoded(io.spool.journal.EventRecord record) {
+    static byte[] encoded(io.spool.journal.EventRecord record) {
         BatchEncoder encoder = new BatchEncoder().add(record);
         Bytes<?> bytes = encoder.bytes();
         byte[] all = new byte[(int) bytes.readRemaining()];

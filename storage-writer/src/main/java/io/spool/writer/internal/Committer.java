@@ -60,6 +60,7 @@ final class Committer {
                 store.publish(w.temporary(), w.location());
             }
         }
+        CrashPoints.reached(CrashPoints.PUBLISHED);
     }
 
     /** Commits to both tables; returns normally only when both took the commit. */
@@ -71,12 +72,15 @@ final class Committer {
             append(lake.rejected(), rejectedFiles, pending.seq(), Map.of(
                     EVENTS_INDEX, Long.toString(eventsRejected),
                     DEAD_LETTERS_INDEX, Long.toString(pending.deadLettersIndex())));
+            CrashPoints.reached(CrashPoints.REJECTED_COMMITTED);
         }
         if (pending.readEvents()) {
             append(lake.events(), pending.files("events"), pending.seq(),
                     Map.of(EVENTS_INDEX, Long.toString(pending.eventsIndex())));
+            CrashPoints.reached(CrashPoints.EVENTS_COMMITTED);
         }
         intent.clear();
+        CrashPoints.reached(CrashPoints.INTENT_CLEARED);
         Positions next = new Positions(pending.readEvents() ? pending.eventsIndex() : at.events(), eventsRejected,
                 pending.readDeadLetters() ? pending.deadLettersIndex() : at.deadLetters(), pending.seq());
         state.writePositions(next);

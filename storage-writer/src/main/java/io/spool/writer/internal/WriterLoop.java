@@ -449,6 +449,7 @@ public final class WriterLoop implements Runnable {
             }
         }
         written.addAll(files.close());
+        CrashPoints.reached(CrashPoints.FILES_CLOSED);
         committer.prepare(written);
         DedupIndex.Pending ids = dedup.pending();
         Path segment = ids.size() > 0 ? state.writeSegmentTemp(ids) : null;
