@@ -27,6 +27,16 @@ final class TestLake {
                 CatalogProperties.WAREHOUSE_LOCATION, lake.toAbsolutePath().toString()), new Configuration());
     }
 
+    /** The embedded catalog, its database created if there is none yet (as the writer would). */
+    static Catalog catalogCreatingItsTables(Path lake) throws IOException {
+        java.nio.file.Files.createDirectories(lake);
+        return CatalogUtil.buildIcebergCatalog("lake", Map.of(
+                CatalogUtil.ICEBERG_CATALOG_TYPE, "jdbc",
+                CatalogProperties.URI, "jdbc:sqlite:" + lake.toAbsolutePath().resolve("catalog.sqlite"),
+                "jdbc.schema-version", "V1",
+                CatalogProperties.WAREHOUSE_LOCATION, lake.toAbsolutePath().toString()), new Configuration());
+    }
+
     static Table table(Path lake, String name) {
         Catalog catalog = catalog(lake);
         try {
