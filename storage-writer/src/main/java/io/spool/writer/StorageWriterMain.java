@@ -103,7 +103,7 @@ public final class StorageWriterMain implements Callable<Integer> {
                     + " off (default ${DEFAULT-VALUE}) [SPOOL_UPKEEP_INTERVAL].")
     Duration upkeepInterval;
 
-    @Option(names = "--snapshot-retention", defaultValue = "${env:SPOOL_SNAPSHOT_RETENTION:-3d}",
+    @Option(names = "--snapshot-retention", defaultValue = "${env:SPOOL_SNAPSHOT_RETENTION:-1d}",
             converter = DurationConverter.class,
             description = "Expire snapshots older than this; time travel reaches back this far (default"
                     + " ${DEFAULT-VALUE}) [SPOOL_SNAPSHOT_RETENTION].")

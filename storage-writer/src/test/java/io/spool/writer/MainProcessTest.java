@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,45 @@ class MainProcessTest {
         }
         assertThat(Files.readString(log)).contains("committed 3 rows");
         assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(3);
+    }
+
+    @Test
+    void catalogAndTableComeFromFlagsOrTheEnvironmentAndAnUnsafeCatalogIsRefusedClearly() throws Exception {
+        Path journalDir = dir.resolve("journal");
+        Path lake = dir.resolve("lake");
+        Path catalogDb = dir.resolve("elsewhere.sqlite");
+        try (Journal journal = Journal.open(journalDir)) {
+            TestJournal.append(journal, TestJournal.track("a", Instant.parse("2026-05-01T10:00:00Z").toEpochMilli()));
+        }
+        Process drain = cli(Map.of("SPOOL_CATALOG_URI", "jdbc:sqlite:" + catalogDb, "SPOOL_TABLE", "analytics.events",
+                        "SPOOL_CATALOG_NAME", "warehouse1", "SPOOL_CATALOG_PROPERTIES", "jdbc.busy_timeout=5000"),
+                "--journal-dir", journalDir.toString(), "--output", lake.toString(), "--writer-id", "cli1", "--drain");
+        assertThat(drain.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(drain.exitValue()).as(Files.readString(dir.resolve("cli.log"))).isZero();
+        assertThat(Files.exists(catalogDb)).as("the catalog the environment named").isTrue();
+        assertThat(TestJournal.count("SELECT count(*) FROM read_parquet('" + lake.resolve("analytics/events/data")
+                + "/**/*.parquet')")).isEqualTo(1);
+
+        Files.delete(dir.resolve("cli.log"));
+        Process refused = cli(Map.of(), "--journal-dir", journalDir.toString(), "--output", "s3://bucket/lake",
+                "--catalog-type", "hadoop", "--writer-id", "cli2", "--drain");
+        assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String log = Files.readString(dir.resolve("cli.log"));
+        assertThat(refused.exitValue()).as(log).isNotZero();
+        assertThat(log).contains("not safe on an object store").doesNotContain("\tat ");
+    }
+
+    private Process cli(Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Arrays.asList(System.getProperty("spool.test.jvmArgs", "").trim().split("\\s+")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), StorageWriterMain.class.getName()));
+        command.addAll(List.of(args));
+        command.removeIf(String::isEmpty);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("cli.log").toFile()));
+        builder.environment().putAll(env);
+        return builder.start();
     }
 
     private static String waitForMetrics(int port, Process writer) throws Exception {

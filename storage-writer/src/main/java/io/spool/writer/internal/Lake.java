@@ -136,6 +136,7 @@ public final class Lake implements Closeable {
             createNamespace(catalog, eventsId.namespace());
             Table events = openTable(catalog, eventsId, LakeSchemas.EVENTS, LakeSchemas.EVENTS_SPEC);
             Table rejected = openTable(catalog, rejectedId, LakeSchemas.REJECTED, LakeSchemas.REJECTED_SPEC);
+            createUniqueView(catalog, eventsId);
             String description = type + " catalog \"" + settings.name() + "\""
                     + (props.containsKey(CatalogProperties.URI) ? " at " + redact(props.get(CatalogProperties.URI)) : "")
                     + ", table " + eventsId + " in " + events.location();
@@ -190,6 +191,40 @@ public final class Lake implements Closeable {
         }
         evolve(table, schema);
         return table;
+    }
+
+    /**
+     * Creates {@code <namespace>.<table>_unique} where the catalog keeps views (JDBC, REST): the events
+     * with each {@code message_id} once, the earliest received. A client's retry that reached a second
+     * collector is written by that host's writer too (each writer deduplicates only its own journal);
+     * readers who need every event exactly once read this view. Standard SQL that Spark and Trino run
+     * alike; a catalog without views (Hadoop) gets none, and the README gives the same query.
+     */
+    private static void createUniqueView(Catalog catalog, TableIdentifier events) {
+        if (!(catalog instanceof org.apache.iceberg.catalog.ViewCatalog views)) {
+            return;
+        }
+        TableIdentifier id = TableIdentifier.of(events.namespace(), events.name() + "_unique");
+        try {
+            if (views.viewExists(id)) {
+                return;
+            }
+            String columns = String.join(", ", LakeSchemas.EVENTS.columns().stream()
+                    .map(f -> "\"" + f.name() + "\"").toList());
+            String sql = "SELECT " + columns + " FROM (SELECT *, row_number() OVER (PARTITION BY message_id ORDER BY"
+                    + " received_at, \"timestamp\") AS spool_copy FROM " + events.name() + ") WHERE spool_copy = 1";
+            String sparkSql = sql.replace('"', '`');
+            views.buildView(id).withSchema(LakeSchemas.EVENTS).withDefaultNamespace(events.namespace())
+                    .withQuery("spark", sparkSql).withQuery("trino", sql)
+                    .withProperty("comment", "spool.events with each message_id once (client retries across collectors removed)")
+                    .create();
+            LOG.info("storage writer: created view {} (each message_id once)", id);
+        } catch (AlreadyExistsException raced) {
+            // another writer created it first
+        } catch (RuntimeException e) {
+            // a catalog that lists views but cannot create them (an old JDBC schema): the README has the query
+            LOG.warn("storage writer: could not create the view {} ({}); the README gives its query", id, rootMessage(e));
+        }
     }
 
     /**

@@ -38,9 +38,9 @@ public record WriterConfig(
      */
     public record Upkeep(Duration interval, Duration snapshotRetention, long smallFileBytes, int openPartitionFiles,
             Duration orphanAge) {
-        public static final Upkeep DEFAULT = new Upkeep(Duration.ofMinutes(10), Duration.ofDays(3), 32L << 20, 48,
+        public static final Upkeep DEFAULT = new Upkeep(Duration.ofMinutes(10), Duration.ofDays(1), 32L << 20, 48,
                 Duration.ofDays(3));
-        public static final Upkeep OFF = new Upkeep(Duration.ZERO, Duration.ofDays(3), 32L << 20, 48, Duration.ofDays(3));
+        public static final Upkeep OFF = new Upkeep(Duration.ZERO, Duration.ofDays(1), 32L << 20, 48, Duration.ofDays(3));
     }
 
     public String output() {
