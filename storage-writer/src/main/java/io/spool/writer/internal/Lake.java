@@ -94,7 +94,7 @@ public final class Lake implements Closeable {
                     mkdirs(Path.of(warehouse));
                 }
                 props.put(CatalogProperties.URI, uri);
-                // new catalogs get the schema that also holds views; an existing V0 catalog is left as it is
+                // the catalog schema version that also holds views (spool.events_unique)
                 props.putIfAbsent("jdbc.schema-version", "V1");
                 if (uri.startsWith("jdbc:sqlite:")) {
                     // SQLite serializes writers with a file lock: wait for it rather than fail the commit
@@ -123,6 +123,13 @@ public final class Lake implements Closeable {
             props.put(CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.aws.s3.S3FileIO");
             // the JDK's HTTP client: the writer ships neither Netty nor Apache's client
             props.putIfAbsent("http-client.type", "urlconnection");
+        }
+        if (props.containsKey("s3.endpoint")) {
+            // An S3-compatible server (MinIO, Ceph, S3Proxy, …): many reject the checksums the AWS SDK
+            // adds to every request since 2.30 unless asked; send them only where the API requires them.
+            // The SDK reads these once, globally; a user's own setting wins.
+            setIfAbsent("aws.requestChecksumCalculation", "WHEN_REQUIRED");
+            setIfAbsent("aws.responseChecksumValidation", "WHEN_REQUIRED");
         }
         props.put(CatalogUtil.ICEBERG_CATALOG_TYPE, type);
         if (!props.containsKey(CatalogProperties.METRICS_REPORTER_IMPL)) {
@@ -279,6 +286,13 @@ public final class Lake implements Closeable {
             };
         } catch (IOException e) {
             throw new IllegalStateException("cannot lock the warehouse " + warehouse + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null && System.getenv(property.replace("aws.", "AWS_")
+                .replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)) == null) {
+            System.setProperty(property, value);
         }
     }
 
