@@ -58,6 +58,11 @@ public final class JournalBatch {
         return true;
     }
 
+    /** The whole excerpt's size in bytes (every record with its length prefix). */
+    public int size() {
+        return end;
+    }
+
     /** The current record's position in its excerpt, from 0. */
     public int recordNumber() {
         return recordNumber;

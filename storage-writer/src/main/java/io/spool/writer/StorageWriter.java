@@ -82,6 +82,25 @@ public final class StorageWriter implements Closeable {
         }
     }
 
+    /**
+     * Runs the tables' upkeep now, on the writer's thread, and returns when it is done: small files of
+     * this writer compacted, old snapshots expired, and (at most once a day) unreferenced old files
+     * removed. Runs even when the periodic upkeep is off ({@code upkeepInterval} zero). Commits wait
+     * while it runs. Works whether or not {@link #start()} was called.
+     *
+     * @throws IllegalStateException when the upkeep failed (nothing is lost: it is tried again later)
+     */
+    public void upkeep() {
+        try {
+            if (!loop.isStarted()) {
+                loop.start(false);
+            }
+            loop.requestUpkeep().join();
+        } catch (CompletionException e) {
+            throw failure(e);
+        }
+    }
+
     private static RuntimeException failure(CompletionException e) {
         Throwable cause = e.getCause();
         if (cause instanceof RuntimeException r) {
@@ -222,7 +241,7 @@ public final class StorageWriter implements Closeable {
             return this;
         }
 
-        /** Snapshots older than this are expired; time travel reaches back this far. Default 3 days. */
+        /** Snapshots older than this are expired; time travel reaches back this far. Default 1 day (each commit rewrites the table metadata, which lists every live snapshot). */
         public Builder snapshotRetention(Duration retention) {
             Objects.requireNonNull(retention, "snapshotRetention");
             this.upkeep = new WriterConfig.Upkeep(upkeep.interval(), retention, upkeep.smallFileBytes(),

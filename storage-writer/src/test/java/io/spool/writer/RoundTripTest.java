@@ -96,6 +96,27 @@ class RoundTripTest {
     }
 
     @Test
+    void aRequestLargerThanTheReadBufferIsWrittenWhole() throws Exception {
+        // one excerpt of ~450 KB: a client batch near the collector's 500 KB limit
+        Path journalDir = dir.resolve("journal");
+        Path lake = dir.resolve("lake");
+        EventRecord[] batch = new EventRecord[1500];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = new EventRecord().type(EventType.TRACK).messageId("big-" + i).userId("u").event("Bulk")
+                    .receivedAt(RECEIVED).timestamp(RECEIVED);
+            batch[i].properties().set("{\"i\":" + i + ",\"pad\":\"" + "p".repeat(200) + "\"}");
+        }
+        try (Journal journal = Journal.open(journalDir)) {
+            TestJournal.append(journal, batch);
+        }
+        try (StorageWriter writer = StorageWriter.builder().journalDir(journalDir).output(lake).writerId("w1").build()) {
+            assertThat(writer.drain().rowsCommitted()).isEqualTo(batch.length);
+        }
+        assertThat(TestJournal.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
+                .isEqualTo(batch.length);
+    }
+
+    @Test
     void anObjectStoreOrHdfsWarehouseNeedsACatalogServerNotTheEmbeddedOne() {
         StorageWriter writer = StorageWriter.builder().journalDir(dir.resolve("j")).output("hdfs://namenode/lake")
                 .writerId("w1").build();

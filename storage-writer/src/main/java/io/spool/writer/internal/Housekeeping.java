@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
  * window's segments that fell out of the window, journal cycles that are committed and past retention,
  * and, every {@link WriterConfig.Upkeep#interval()}, the tables' upkeep ({@link TableUpkeep}:
  * compaction, snapshot expiry, orphan files). A failure is logged and tried again after a later commit.
+ * The upkeep exists even when its interval is zero (no periodic runs): it still settles a compaction a
+ * crash interrupted, and {@link #upkeepNow()} runs it on request.
  */
 final class Housekeeping {
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
@@ -23,15 +25,17 @@ final class Housekeeping {
     private final WriterState state;
     private final Journal journal;
     private final TableUpkeep upkeep;
+    private final boolean periodic;
     /** Published dedup segments: {first, last, newest receivedAt}. */
     private final List<long[]> segments = new ArrayList<>();
     private long nextUpkeep;
 
-    Housekeeping(WriterConfig config, Lake lake, WriterState state, Journal journal) {
+    Housekeeping(WriterConfig config, Lake lake, WriterState state, Journal journal, WriterMetrics metrics) {
         this.config = config;
         this.state = state;
         this.journal = journal;
-        this.upkeep = config.upkeep().interval().isZero() ? null : new TableUpkeep(config, lake, state);
+        this.upkeep = new TableUpkeep(config, lake, state, metrics);
+        this.periodic = !config.upkeep().interval().isZero();
         this.nextUpkeep = config.clock().millis() + config.upkeep().interval().toMillis();
     }
 
@@ -57,9 +61,7 @@ final class Housekeeping {
         if (segment != null) {
             segments.add(segment);
         }
-        if (upkeep != null) {
-            upkeep.committed(files);
-        }
+        upkeep.committed(files);
     }
 
     void afterCommit(Positions positions) {
@@ -80,17 +82,14 @@ final class Housekeeping {
             LOG.warn("storage writer: housekeeping after a commit failed ({}); will try again after the next", e.toString());
         }
         long now = config.clock().millis();
-        if (upkeep != null && now >= nextUpkeep) {
+        if (periodic && now >= nextUpkeep) {
             nextUpkeep = now + config.upkeep().interval().toMillis();
             runUpkeep();
         }
     }
 
-    /** Runs the tables' upkeep now (also what {@code StorageWriter.upkeep()} asks for). */
-    void runUpkeep() {
-        if (upkeep == null) {
-            return;
-        }
+    /** The periodic upkeep: a failure is logged and tried again an interval later. */
+    private void runUpkeep() {
         try {
             upkeep.run();
         } catch (IOException | RuntimeException e) {
@@ -99,9 +98,12 @@ final class Housekeeping {
         }
     }
 
+    /** Runs the tables' upkeep now (what {@code StorageWriter.upkeep()} asks for); a failure is thrown. */
+    void upkeepNow() throws IOException {
+        upkeep.run();
+    }
+
     void close() {
-        if (upkeep != null) {
-            upkeep.close();
-        }
+        upkeep.close();
     }
 }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * {@link EventShard}s that encode them into Parquet, and decides when to commit. Publishing a commit and
  * recovering from a failed one belong to the {@link Committer}; upkeep that may fail without harm to
  * {@link Housekeeping}. Tailers, dedup index and the commit being prepared are owned by this thread;
- * other threads talk to it through {@link #requestDrain()}, {@link #requestClose()} and the volatile
+ * other threads talk to it through {@link #requestDrain()}, {@link #requestUpkeep()}, {@link #requestClose()} and the volatile
  * {@link #stats()}.
  *
  * <p>On start, and after any failure, {@link #recover()} asks the committer where the tables say this
@@ -49,6 +49,7 @@ public final class WriterLoop implements Runnable {
     private final WriterConfig config;
     private final WriterMetrics metrics;
     private final ConcurrentLinkedQueue<CompletableFuture<WriterStats>> drainRequests = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<CompletableFuture<Void>> upkeepRequests = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean continuous;
@@ -137,6 +138,20 @@ public final class WriterLoop implements Runnable {
     public CompletableFuture<WriterStats> requestDrain() {
         CompletableFuture<WriterStats> f = new CompletableFuture<>();
         drainRequests.add(f);
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+        return f;
+    }
+
+    /** Asks for the tables' upkeep to run now, on this thread; completes when it has (exceptionally if it failed). */
+    public CompletableFuture<Void> requestUpkeep() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        upkeepRequests.add(f);
+        if (stopped.isDone()) {
+            f.completeExceptionally(new IllegalStateException("the storage writer stopped"));
+        }
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);
@@ -233,7 +248,15 @@ public final class WriterLoop implements Runnable {
         if (now - lagUpdatedAt >= 1000) {
             updateLag(now);
         }
-        if (!read && !closeRequested && drainRequests.isEmpty()) {
+        for (CompletableFuture<Void> f; (f = upkeepRequests.poll()) != null; ) {
+            try {
+                housekeeping.upkeepNow();
+                f.complete(null);
+            } catch (IOException | RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        }
+        if (!read && !closeRequested && drainRequests.isEmpty() && upkeepRequests.isEmpty()) {
             LockSupport.parkNanos(IDLE_PARK_NANOS);
         }
     }
@@ -302,7 +325,7 @@ public final class WriterLoop implements Runnable {
             return;
         }
         try {
-            beginPending(batch.length());
+            beginPending(batch.size());
         } catch (IOException e) {
             ioFailure = e;
             return;
@@ -313,7 +336,7 @@ public final class WriterLoop implements Runnable {
         eventsLast = index;
         int s = shard;
         EventShard target = shards[s];
-        byte[] out = target.buffer(batch.length());
+        byte[] out = target.buffer(batch.size());
         int used = 0;
         int accepted = 0;
         try {
@@ -396,7 +419,7 @@ public final class WriterLoop implements Runnable {
             return;
         }
         try {
-            beginPending(batch.length());
+            beginPending(batch.size());
         } catch (IOException e) {
             ioFailure = e;
             return;
@@ -461,8 +484,11 @@ public final class WriterLoop implements Runnable {
                 eventsLast >= 0 ? eventsLast : positions.events(),
                 deadLettersLast >= 0 ? deadLettersLast : positions.deadLetters(),
                 eventsLast >= 0, deadLettersLast >= 0);
+        java.util.concurrent.atomic.LongAdder retries = CommitRetries.of(config.writerId());
+        long retriesBefore = retries.sum();
         committer.commit(pending);
         // Committed. Nothing below may undo it.
+        metrics.commitRetries.inc(retries.sum() - retriesBefore);
         positions = state.positions();
         nextSeq++;
         long eventRows = pending.rows("events");
@@ -561,7 +587,7 @@ public final class WriterLoop implements Runnable {
             committer = new Committer(lake, config.writerId(), intent, state);
             eventsTable = new TableFiles("events", lake.events(), EventWriteSupport.SCHEMA, "timestamp");
             rejectedTable = new TableFiles("rejected", lake.rejected(), RejectedWriteSupport.SCHEMA, "received_at");
-            housekeeping = new Housekeeping(config, lake, state, journal);
+            housekeeping = new Housekeeping(config, lake, state, journal, metrics);
         }
         Committer.Recovery recovery = committer.recover();
         positions = recovery.positions();
@@ -624,6 +650,9 @@ public final class WriterLoop implements Runnable {
         drains.forEach(d -> d.future().completeExceptionally(e));
         drains.clear();
         for (CompletableFuture<WriterStats> f; (f = drainRequests.poll()) != null; ) {
+            f.completeExceptionally(e);
+        }
+        for (CompletableFuture<Void> f; (f = upkeepRequests.poll()) != null; ) {
             f.completeExceptionally(e);
         }
     }

@@ -25,8 +25,22 @@ public final class WriterMetrics {
             .help("Commits (checkpoint replacements)").register(registry);
     final Counter failures = Counter.builder().name("spool_writer_commit_failures_total")
             .help("Commits that failed and were retried from the last checkpoint").register(registry);
+    final Counter commitRetries = Counter.builder().name("spool_writer_commit_retries_total")
+            .help("Commit attempts Iceberg retried after another writer committed first (optimistic concurrency)")
+            .register(registry);
     final Histogram commitSeconds = Histogram.builder().name("spool_writer_commit_duration_seconds")
             .help("Time to close, sync and publish a commit's files and checkpoint").register(registry);
+    final Counter compactedFiles = Counter.builder().name("spool_writer_compacted_files_total")
+            .help("Small data files of this writer replaced by compaction (rewrite commits)").register(registry);
+    final Counter compactionFiles = Counter.builder().name("spool_writer_compaction_files_written_total")
+            .help("Data files written by compaction in place of the small ones").register(registry);
+    final Counter compactionDuplicates = Counter.builder().name("spool_writer_compaction_duplicates_dropped_total")
+            .help("Event rows dropped by compaction because their message_id repeated among the rows rewritten")
+            .register(registry);
+    final Counter expiredSnapshots = Counter.builder().name("spool_writer_expired_snapshots_total")
+            .help("Table snapshots expired by this writer's upkeep").register(registry);
+    final Counter orphanFiles = Counter.builder().name("spool_writer_orphan_files_deleted_total")
+            .help("Files in the tables' data folders that no snapshot referenced, deleted once old").register(registry);
     final Gauge lagExcerpts = Gauge.builder().name("spool_writer_lag_excerpts")
             .help("Journal excerpts (requests) not yet committed; a lower bound across an hour boundary")
             .register(registry);
