@@ -39,7 +39,8 @@ class QuickstartIT {
         assertThat(process.exitValue()).as(printed).isZero();
         assertThat(printed).contains("Check: the Parquet files hold exactly the events the shop tracked.");
 
-        Matcher dataset = Pattern.compile("Dataset: (\\S+)" + Pattern.quote(File.separator) + "events ").matcher(printed);
+        Matcher dataset = Pattern.compile("Dataset: Iceberg table spool.events in (\\S+)" + Pattern.quote(File.separator) + "spool"
+                + Pattern.quote(File.separator) + "events ").matcher(printed);
         assertThat(dataset.find()).as(printed).isTrue();
         Path lake = Path.of(dataset.group(1));
 

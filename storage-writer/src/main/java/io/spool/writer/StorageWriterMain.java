@@ -135,6 +135,8 @@ public final class StorageWriterMain implements Callable<Integer> {
         // Iceberg and Hadoop log each metadata refresh and commit at INFO; the writer says what matters.
         setIfAbsent("org.slf4j.simpleLogger.log.org.apache.iceberg", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.org.apache.hadoop", "warn");
+        // "Unable to load native-hadoop library": true, and nothing Spool needs
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.hadoop.util.NativeCodeLoader", "error");
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(StorageWriterMain.class);

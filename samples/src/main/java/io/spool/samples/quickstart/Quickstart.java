@@ -79,6 +79,8 @@ public final class Quickstart implements java.util.concurrent.Callable<Integer> 
                 "org.apache.hadoop"}) {
             System.setProperty("org.slf4j.simpleLogger.log." + chatty, "warn");
         }
+        // "Unable to load native-hadoop library": true, and nothing Spool needs
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.hadoop.util.NativeCodeLoader", "error");
         System.exit(run(System.out, args));
     }
 
