@@ -101,23 +101,8 @@ class CommitPhaseCrashTest {
     }
 
     private Process start(Path journalDir, Path lake, String crashAt) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(System.getProperty("spool.test.jvmArgs", "").trim().split("\\s+")));
-        command.add("-Xmx256m");
-        command.add("-XX:TieredStopAtLevel=1");
-        if (crashAt != null) {
-            command.add("-Dspool.test.crash-at=" + crashAt);
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(CrashChild.class.getName());
-        command.add(journalDir.toString());
-        command.add(lake.toString());
-        command.add("1000000");
-        command.removeIf(String::isEmpty);
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("child.log").toFile()))
-                .start();
+        return ChildJvm.start(CrashChild.class, dir.resolve("child.log"),
+                crashAt == null ? List.of() : List.of("-Dspool.test.crash-at=" + crashAt),
+                journalDir.toString(), lake.toString(), "1000000");
     }
 }

@@ -54,7 +54,7 @@ class CrashSafetyTest {
             Process child = start(journalDir, lake);
             // wait until this child has recovered and is writing, then kill it somewhere in its commits
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (count(log, "resuming after") <= k && child.isAlive() && System.nanoTime() < deadline) {
+            while (ChildJvm.count(log, "resuming after") <= k && child.isAlive() && System.nanoTime() < deadline) {
                 java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
             if (!child.waitFor(random.nextInt(700), TimeUnit.MILLISECONDS)) {
@@ -67,7 +67,7 @@ class CrashSafetyTest {
         assertThat(last.waitFor(60, TimeUnit.SECONDS)).as("the final run finishes").isTrue();
         assertThat(last.exitValue()).isZero();
         assertThat(killedMidRun).as("kills that hit a running writer").isGreaterThan(KILLS / 2);
-        assertThat(count(log, "deleted")).as("restarts that cleaned up after a killed commit").isPositive();
+        assertThat(ChildJvm.count(log, "deleted")).as("restarts that cleaned up after a killed commit").isPositive();
 
         assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(total);
         assertThat(TestJournal.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
@@ -79,30 +79,8 @@ class CrashSafetyTest {
         }
     }
 
-    private static long count(Path log, String text) throws java.io.IOException {
-        if (!Files.exists(log)) {
-            return 0;
-        }
-        try (Stream<String> lines = Files.lines(log)) {
-            return lines.filter(l -> l.contains(text)).count();
-        }
-    }
-
     private Process start(Path journalDir, Path lake) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(System.getProperty("spool.test.jvmArgs", "").trim().split("\\s+")));
-        command.add("-Xmx256m");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(CrashChild.class.getName());
-        command.add(journalDir.toString());
-        command.add(lake.toString());
-        command.add("300");
-        command.removeIf(String::isEmpty);
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("child.log").toFile()))
-                .start();
+        return ChildJvm.start(CrashChild.class, dir.resolve("child.log"), List.of(), journalDir.toString(), lake.toString(),
+                "300");
     }
 }

@@ -57,13 +57,13 @@ class UpkeepCrashTest {
         int killedDraining = 0;
         int killedCompacting = 0;
         for (int k = 0; k < KILLS; k++) {
-            long upkeepsBefore = count(log, UpkeepCrashChild.UPKEEP_STARTS);
+            long upkeepsBefore = ChildJvm.count(log, UpkeepCrashChild.UPKEEP_STARTS);
             Process child = start(journalDir, lake);
             boolean inUpkeep = k % 2 == 1;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             String marker = inUpkeep ? UpkeepCrashChild.UPKEEP_STARTS : "resuming after";
             long seen = inUpkeep ? upkeepsBefore : k;
-            while (count(log, marker) <= seen && child.isAlive() && System.nanoTime() < deadline) {
+            while (ChildJvm.count(log, marker) <= seen && child.isAlive() && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             }
             if (!child.waitFor(random.nextInt(inUpkeep ? 400 : 1500), TimeUnit.MILLISECONDS)) {
@@ -81,7 +81,7 @@ class UpkeepCrashTest {
         assertThat(last.exitValue()).isZero();
         System.out.printf("upkeep crash test: %d kills while draining, %d while compacting; restarts found %d"
                         + " compaction(s) committed and %d not%n", killedDraining, killedCompacting,
-                count(log, "an earlier run left had committed"), count(log, "an earlier run left had not committed"));
+                ChildJvm.count(log, "an earlier run left had committed"), ChildJvm.count(log, "an earlier run left had not committed"));
         assertThat(killedCompacting).as("kills that hit a compaction").isPositive();
 
         assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(total);
@@ -104,30 +104,8 @@ class UpkeepCrashTest {
         assertThat(journalDir.resolve("writer/crash/compaction-intent")).doesNotExist();
     }
 
-    private static long count(Path log, String text) throws java.io.IOException {
-        if (!Files.exists(log)) {
-            return 0;
-        }
-        try (Stream<String> lines = Files.lines(log)) {
-            return lines.filter(l -> l.contains(text)).count();
-        }
-    }
-
     private Process start(Path journalDir, Path lake) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(System.getProperty("spool.test.jvmArgs", "").trim().split("\\s+")));
-        command.add("-Xmx256m");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(UpkeepCrashChild.class.getName());
-        command.add(journalDir.toString());
-        command.add(lake.toString());
-        command.add("200");
-        command.removeIf(String::isEmpty);
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("child.log").toFile()))
-                .start();
+        return ChildJvm.start(UpkeepCrashChild.class, dir.resolve("child.log"), List.of(), journalDir.toString(), lake.toString(),
+                "200");
     }
 }
