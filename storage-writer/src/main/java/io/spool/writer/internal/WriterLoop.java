@@ -91,20 +91,13 @@ public final class WriterLoop implements Runnable {
     private long pendingRows;
     private long pendingBytes;
     private long pendingSince;
-    private long newestCommittedReceivedAt = Long.MIN_VALUE;
     private long newestPendingReceivedAt = Long.MIN_VALUE;
+    private long pendingDuplicates;
     private final List<Pending> drains = new ArrayList<>();
-    private long lagUpdatedAt;
     private IOException ioFailure;
 
-    // Published to other threads.
-    private volatile WriterStats stats = new WriterStats(0, 0, 0, 0, 0, -1, 0, 0);
-    private long rowsCommitted;
-    private long rejectedCommitted;
-    private long duplicatesDropped;
-    private long pendingDuplicates;
-    private long filesCommitted;
-    private long commits;
+    /** Counters and lag; its stats are what other threads read. */
+    private final WriterProgress progress;
 
     private record Pending(CompletableFuture<WriterStats> future, long events, long deadLetters) {
     }
@@ -112,6 +105,7 @@ public final class WriterLoop implements Runnable {
     public WriterLoop(WriterConfig config, WriterMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
+        this.progress = new WriterProgress(metrics);
     }
 
     /** Starts the thread (once); {@code readContinuously} false reads only when a drain asks. */
@@ -172,7 +166,7 @@ public final class WriterLoop implements Runnable {
     }
 
     public WriterStats stats() {
-        return stats;
+        return progress.stats();
     }
 
     @Override
@@ -200,7 +194,7 @@ public final class WriterLoop implements Runnable {
                         started.completeExceptionally(e);
                         return;
                     }
-                    metrics.failures.inc();
+                    progress.failed();
                     abandon();
                     if (closeRequested) {
                         LOG.error("storage writer: could not commit on shutdown ({}); the uncommitted records stay in"
@@ -241,11 +235,11 @@ public final class WriterLoop implements Runnable {
         }
         if (drainDue && !hasPending()) {
             updateLag(now);
-            WriterStats s = stats;
+            WriterStats s = progress.stats();
             drains.forEach(d -> d.future().complete(s));
             drains.clear();
         }
-        if (now - lagUpdatedAt >= 1000) {
+        if (progress.due(now)) {
             updateLag(now);
         }
         for (CompletableFuture<Void> f; (f = upkeepRequests.poll()) != null; ) {
@@ -488,26 +482,13 @@ public final class WriterLoop implements Runnable {
         long retriesBefore = retries.sum();
         committer.commit(pending);
         // Committed. Nothing below may undo it.
-        metrics.commitRetries.inc(retries.sum() - retriesBefore);
         positions = state.positions();
         nextSeq++;
         long eventRows = pending.rows("events");
         long rejectedRows = pending.rows("rejected");
         double seconds = (System.nanoTime() - t0) / 1e9;
-        rowsCommitted += eventRows;
-        rejectedCommitted += rejectedRows;
-        duplicatesDropped += pendingDuplicates;
-        filesCommitted += written.size();
-        commits++;
-        metrics.rows.inc(eventRows);
-        metrics.rejected.inc(rejectedRows);
-        metrics.duplicates.inc(pendingDuplicates);
-        metrics.files.inc(written.size());
-        metrics.commits.inc();
-        metrics.commitSeconds.observe(seconds);
-        if (newestPendingReceivedAt > newestCommittedReceivedAt) {
-            newestCommittedReceivedAt = newestPendingReceivedAt;
-        }
+        progress.committed(eventRows, rejectedRows, pendingDuplicates, written.size(), seconds,
+                retries.sum() - retriesBefore, newestPendingReceivedAt);
         LOG.info("storage writer: committed {} rows, {} rejected, {} duplicates dropped, in {} file(s); events up to"
                         + " index {}, dead letters up to {}; {} ms", eventRows, rejectedRows, pendingDuplicates,
                 written.size(), positions.events(), positions.deadLetters(), Math.round(seconds * 1000));
@@ -539,27 +520,7 @@ public final class WriterLoop implements Runnable {
     }
 
     private void updateLag(long now) {
-        lagUpdatedAt = now;
-        long lastEvents = journal.events().lastIndex();
-        long lagExcerpts = 0;
-        double lagSeconds = 0;
-        long committed = positions.events();
-        if (lastEvents > committed) {
-            JournalQueue q = journal.events();
-            var cycle = q.rollCycle();
-            if (committed < 0 || cycle.toCycle(lastEvents) != cycle.toCycle(committed)) {
-                lagExcerpts = cycle.toSequenceNumber(lastEvents) + 1;
-            } else {
-                lagExcerpts = cycle.toSequenceNumber(lastEvents) - cycle.toSequenceNumber(committed);
-            }
-            if (newestCommittedReceivedAt != Long.MIN_VALUE) {
-                lagSeconds = Math.max(0, now - newestCommittedReceivedAt) / 1000.0;
-            }
-        }
-        metrics.lagExcerpts.set(lagExcerpts);
-        metrics.lagSeconds.set(lagSeconds);
-        stats = new WriterStats(rowsCommitted, rejectedCommitted, duplicatesDropped, filesCommitted, commits,
-                committed, lagExcerpts, lagSeconds);
+        progress.update(now, journal.events(), positions.events());
     }
 
     // ---------------------------------------------------------------- recovery
