@@ -232,8 +232,11 @@ public final class StorageWriterMain implements Callable<Integer> {
             LOG.info("stopping: committing what was read");
             writer.close();
             return 0;
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            LOG.error("cannot run: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            // bad settings and unreachable stores are the user's to fix: one line, no stack trace
+            LOG.error("cannot run: {}", e instanceof IllegalStateException || e instanceof IllegalArgumentException
+                    ? e.getMessage() : io.spool.writer.internal.Lake.rootMessage(e));
+            LOG.debug("cannot run", e);
             return 1;
         } finally {
             if (metrics != null) {

@@ -63,7 +63,7 @@ class UpkeepTest {
     }
 
     private StorageWriter.Builder writer(Journal journal, String id) {
-        return StorageWriter.builder().journal(journal).output(lake()).writerId(id).dedupWindow(Duration.ZERO);
+        return StorageWriter.builder().journal(journal).output(lake()).writerId(id).dedupWindow(Duration.ofMinutes(1));
     }
 
     @Test
@@ -82,7 +82,7 @@ class UpkeepTest {
                 }
                 TestJournal.append(journal, batch);
                 if (c == 10 || c == 30) {
-                    // a client's retry that a dedup window of zero lets through: two rows until compaction
+                    // a client retry 20 minutes after the first: past the 1-minute dedup window, two rows until compaction
                     TestJournal.append(journal, TestJournal.track("retried", T0 + c * 60_000L));
                 }
                 DeadLetterRecord dl = new DeadLetterRecord().receivedAt(T0 + c).batchIndex(c).reason("not an object")

@@ -42,6 +42,7 @@ final class CommitIntent {
         channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
         append("commit " + seq + "\n");
+        LocalOutputStore.syncDirectory(file.getParent()); // the note itself survives a power cut
     }
 
     synchronized boolean begun() {

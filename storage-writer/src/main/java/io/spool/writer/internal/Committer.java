@@ -6,7 +6,7 @@ import java.util.Map;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.CleanableFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,11 +16,12 @@ import org.slf4j.LoggerFactory;
  * ({@code spool.writer-id}, {@code spool.events-index}, {@code spool.dead-letters-index},
  * {@code spool.commit}), so data and checkpoint are published by one atomic metadata swap.
  *
- * <p>The three outcomes, as Iceberg has them: committed (the intent is cleared); failed (Iceberg has
- * already retried the conflicts it can; the files stay in the intent and recovery deletes them, since no
- * snapshot references them); unknown (the table is re-read: if the commit shows, it is committed; if not,
- * its files are dropped from the intent but never deleted, because a commit whose outcome is unknown may
- * still reference them: orphan cleanup takes them once old and unreferenced).
+ * <p>The three outcomes, as Iceberg has them: committed (the intent is cleared); failed, only when
+ * Iceberg says so ({@link CleanableFailure}: a conflict it could not retry past; the files stay in the
+ * intent, and recovery, after re-reading the table, deletes those it did not take); unknown, any other
+ * failure (the table is re-read: if the commit shows, it is committed; if not, its files are dropped from
+ * the intent but never deleted, because a commit whose outcome is unknown may still reference them:
+ * orphan removal takes them once old and unreferenced).
  *
  * <p>The rejected table is committed before the events table: a crash between the two leaves the
  * rejected table ahead, and {@link Positions#eventsRejected()} tells the re-read which unreadable records
@@ -67,7 +68,8 @@ final class Committer {
     void commit(PendingCommit pending) throws IOException {
         List<CommitFiles.Written> rejectedFiles = pending.files("rejected");
         Positions at = state.positions();
-        long eventsRejected = pending.readEvents() && !rejectedFiles.isEmpty() ? pending.eventsIndex() : at.eventsRejected();
+        long eventsRejected = pending.readEvents() && !rejectedFiles.isEmpty()
+                ? Math.max(at.eventsRejected(), pending.eventsIndex()) : at.eventsRejected();
         if (pending.readDeadLetters() || !rejectedFiles.isEmpty()) {
             append(lake.rejected(), rejectedFiles, pending.seq(), Map.of(
                     EVENTS_INDEX, Long.toString(eventsRejected),
@@ -96,7 +98,12 @@ final class Committer {
         positions.forEach(append::set);
         try {
             append.commit();
-        } catch (CommitStateUnknownException e) {
+        } catch (RuntimeException e) {
+            if (e instanceof CleanableFailure) {
+                throw e; // failed for sure (a conflict Iceberg could not retry past): recovery deletes the files
+            }
+            // CommitStateUnknownException, and any other failure that does not say it is clean (a JDBC
+            // connection lost mid-UPDATE surfaces as a plain UncheckedSQLException): the commit may have landed.
             // Re-read the table before deciding anything.
             try {
                 table.refresh();
@@ -158,9 +165,18 @@ final class Committer {
         if (left != null) {
             OutputStore store = lake.store();
             for (CommitIntent.Noted f : left.files()) {
-                long took = f.table().equals("events") ? eventsSeq : rejectedSeq;
+                boolean events1 = f.table().equals("events");
+                long took = events1 ? eventsSeq : rejectedSeq;
                 if (took >= left.seq()) {
                     continue; // that commit landed: the file is the table's
+                }
+                if ((events1 ? events : rejected) == null && local.seq() > 0) {
+                    // This writer committed before, yet the table shows none of its snapshots: someone
+                    // expired them. Whether the interrupted commit landed cannot be told: keep its files
+                    // (orphan removal takes them if unreferenced).
+                    LOG.warn("storage writer: the table {} holds no snapshot of writer {} any more (expired by"
+                            + " another process?); keeping {} rather than guessing", f.table(), writerId, f.location());
+                    continue;
                 }
                 if (store.renames()) {
                     store.delete(store.temporary(f.location()));

@@ -304,7 +304,8 @@ final class Compaction {
         List<NewFile> added = new ArrayList<>();
         long duplicates;
         try {
-            duplicates = write(table, old, nonce, p.table().equals("events"), added);
+            // --dedup-window 0s turns deduplication off, here too
+            duplicates = write(table, old, nonce, p.table().equals("events") && !config.dedupWindow().isZero(), added);
             if (store.renames()) {
                 for (NewFile n : added) {
                     store.publish(n.temporary(), n.location());

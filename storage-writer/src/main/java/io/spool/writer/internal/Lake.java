@@ -102,9 +102,9 @@ public final class Lake implements Closeable {
                 }
             }
             case "hadoop" -> {
-                if (LakeLocations.isObjectStore(warehouse)) {
+                if (!LakeLocations.isLocal(warehouse) && !LakeLocations.isHdfs(warehouse)) {
                     throw new IllegalArgumentException("the Hadoop catalog is not safe on an object store (" + warehouse
-                            + "): it publishes metadata by rename, which is not atomic there. Use a JDBC catalog"
+                            + "): it publishes metadata by rename, which is atomic on HDFS only. Use a JDBC catalog"
                             + " (--catalog-type jdbc --catalog-uri jdbc:postgresql://HOST/DB) or a REST catalog");
                 }
                 if (LakeLocations.isLocal(warehouse)) {
@@ -136,8 +136,9 @@ public final class Lake implements Closeable {
             props.put(CatalogProperties.METRICS_REPORTER_IMPL, CommitRetries.class.getName());
             props.put(CommitRetries.WRITER_PROPERTY, settings.writerId());
         }
+        Catalog catalog = null;
         try {
-            Catalog catalog = build(settings.name(), props);
+            catalog = build(settings.name(), props);
             TableIdentifier eventsId = settings.table();
             TableIdentifier rejectedId = TableIdentifier.of(eventsId.namespace(), "rejected");
             createNamespace(catalog, eventsId.namespace());
@@ -149,8 +150,16 @@ public final class Lake implements Closeable {
                     + ", table " + eventsId + " in " + events.location();
             return new Lake(catalog, events, rejected, OutputStore.forWarehouse(warehouse, events.io()), description, lock);
         } catch (RuntimeException e) {
+            if (catalog instanceof Closeable c) {
+                closeQuietly(c);
+            }
             closeQuietly(lock);
-            throw e;
+            if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+                throw e;
+            }
+            // wrong S3 keys, a missing bucket, a read-only warehouse, a REST server saying no: one clear line
+            throw new IllegalStateException("cannot open the tables in " + warehouse + " through the " + type
+                    + " catalog: " + rootMessage(e), e);
         }
     }
 
@@ -308,7 +317,8 @@ public final class Lake implements Closeable {
         return uri.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
-    static String rootMessage(Throwable e) {
+    /** The message of {@code e}, with its root cause when that says more (for one-line logs). */
+    public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

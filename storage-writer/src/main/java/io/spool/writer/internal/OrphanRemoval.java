@@ -67,12 +67,18 @@ final class OrphanRemoval {
         Set<String> keep = new HashSet<>();
         CommitIntent.Left commit = new CommitIntent(state.intentFile()).read();
         if (commit != null) {
-            commit.files().forEach(f -> keep.add(key(f.location())));
+            commit.files().forEach(f -> {
+                keep.add(key(f.location()));
+                keep.add(key(lake.store().temporary(f.location()))); // still being written, or not yet renamed
+            });
         }
         CompactionIntent.Left compaction = intent.read();
         if (compaction != null) {
             compaction.replaced().forEach(f -> keep.add(key(f)));
-            compaction.added().forEach(f -> keep.add(key(f)));
+            compaction.added().forEach(f -> {
+                keep.add(key(f));
+                keep.add(key(lake.store().temporary(f)));
+            });
         }
         int removed = removeOrphans(lake.events(), olderThan, keep) + removeOrphans(lake.rejected(), olderThan, keep);
         Path tmp = state.dir().resolve(ORPHANS_CHECKED_FILE + ".tmp");

@@ -132,6 +132,9 @@ public final class WriterLoop implements Runnable {
     public CompletableFuture<WriterStats> requestDrain() {
         CompletableFuture<WriterStats> f = new CompletableFuture<>();
         drainRequests.add(f);
+        if (stopped.isDone()) {
+            f.completeExceptionally(new IllegalStateException("the storage writer stopped"));
+        }
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);
@@ -198,21 +201,27 @@ public final class WriterLoop implements Runnable {
                     abandon();
                     if (closeRequested) {
                         LOG.error("storage writer: could not commit on shutdown ({}); the uncommitted records stay in"
-                                + " the journal and are written on the next start", String.valueOf(e), e);
+                                + " the journal and are written on the next start", Lake.rootMessage(e));
+                        LOG.debug("storage writer: the failure", e);
                         failDrains(e);
                         break;
                     }
-                    LOG.error("storage writer: commit failed ({}); retrying from the last checkpoint in {} ms",
-                            String.valueOf(e), backoffMillis, e);
+                    // One line per retry (a catalog outage retries every 30 s); the stack trace at debug.
+                    LOG.error("storage writer: commit failed ({}); retrying from what the tables hold in {} ms",
+                            Lake.rootMessage(e), backoffMillis);
+                    LOG.debug("storage writer: the failure", e);
                     needsRecovery = true;
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
                     backoffMillis = Math.min(backoffMillis * 2, 30_000);
                 }
             }
         } finally {
-            release();
-            failDrains(new IllegalStateException("the storage writer stopped"));
-            stopped.complete(null);
+            try {
+                release();
+            } finally {
+                stopped.complete(null);
+                failDrains(new IllegalStateException("the storage writer stopped"));
+            }
         }
     }
 
