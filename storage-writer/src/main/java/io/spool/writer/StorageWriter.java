@@ -191,7 +191,7 @@ public final class StorageWriter implements Closeable {
         /**
          * Names this writer in its files' names and in the snapshots it commits (where its journal
          * position is kept); unique among the writers sharing a table. Letters, digits, {@code -} and
-         * {@code _}. Defaults to the host name.
+         * {@code _}. Defaults to the host name of the first run on this journal (kept beside it).
          */
         public Builder writerId(String id) {
             this.writerId = Objects.requireNonNull(id, "writerId");
@@ -319,7 +319,7 @@ public final class StorageWriter implements Closeable {
             if (output == null || output.isBlank()) {
                 throw new IllegalArgumentException("an output folder or URI is required");
             }
-            String id = writerId != null ? writerId : defaultWriterId();
+            String id = writerId != null ? writerId : rememberedDefaultId(journalDir != null ? journalDir : journal.dir());
             if (!WRITER_ID.matcher(id).matches()) {
                 throw new IllegalArgumentException("writer id \"" + id + "\" must be 1 to 64 letters, digits,"
                         + " underscores or dashes");
@@ -361,6 +361,30 @@ public final class StorageWriter implements Closeable {
             LakeSettings lake = new LakeSettings(output, catalogType, catalogUri, catalogName, catalogProperties, tableId, id);
             return new StorageWriter(new WriterConfig(journalDir, journal, lake, id, rollInterval, rollRows,
                     rollBytes, compression.codec(), dedupWindow, retention, writerThreads, upkeep, clock));
+        }
+
+        /**
+         * The default writer id for a journal: the one chosen the first time a writer ran on it, kept in
+         * {@code <journal>/writer/default-writer-id}, else the host name (then remembered). Remembered
+         * because a container's host name changes with every run, and a new id would find no position
+         * in the table and write the whole journal again.
+         */
+        static String rememberedDefaultId(Path journalDir) {
+            Path file = journalDir.resolve("writer").resolve("default-writer-id");
+            try {
+                if (java.nio.file.Files.exists(file)) {
+                    String kept = java.nio.file.Files.readString(file).trim();
+                    if (WRITER_ID.matcher(kept).matches()) {
+                        return kept;
+                    }
+                }
+                String id = defaultWriterId();
+                java.nio.file.Files.createDirectories(file.getParent());
+                java.nio.file.Files.writeString(file, id + "\n");
+                return id;
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot keep the default writer id in " + file + ": " + e, e);
+            }
         }
 
         /** The host name with everything but letters, digits and underscores replaced by underscores. */

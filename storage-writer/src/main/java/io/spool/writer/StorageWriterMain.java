@@ -89,7 +89,8 @@ public final class StorageWriterMain implements Callable<Integer> {
 
     @Option(names = "--writer-id", defaultValue = "${env:SPOOL_WRITER_ID}",
             description = "Names this writer's files and the snapshots that carry its journal position; unique among"
-                    + " the writers of a table. Default: the host name [SPOOL_WRITER_ID].")
+                    + " the writers of a table. Default: the host name of the first run on this journal (kept beside it)"
+                    + " [SPOOL_WRITER_ID].")
     String writerId;
 
     @Option(names = "--writer-threads", defaultValue = "${env:SPOOL_WRITER_THREADS}",

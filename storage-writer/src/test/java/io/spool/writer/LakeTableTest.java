@@ -150,6 +150,32 @@ class LakeTableTest {
     }
 
     @Test
+    void aWriterIdThatAnotherJournalCommitsUnderIsRefused() throws Exception {
+        Path lake = dir.resolve("lake");
+        for (String j : List.of("journal-a", "journal-b")) {
+            try (Journal journal = Journal.open(dir.resolve(j))) {
+                TestJournal.append(journal, TestJournal.track(j + "-1", DAY1));
+            }
+        }
+        try (StorageWriter w = StorageWriter.builder().journalDir(dir.resolve("journal-a")).output(lake).writerId("web1")
+                .build()) {
+            assertThat(w.drain().rowsCommitted()).isEqualTo(1);
+        }
+        // a copied --writer-id on a second host: its journal would resume from the first host's position
+        StorageWriter copy = StorageWriter.builder().journalDir(dir.resolve("journal-b")).output(lake).writerId("web1")
+                .build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(copy::drain)
+                .hasMessageContaining("writer id \"web1\" already commits to this table from another journal");
+        copy.close();
+        // and with no id given, a journal keeps the one its first run chose
+        StorageWriter first = StorageWriter.builder().journalDir(dir.resolve("journal-b")).output(lake).build();
+        StorageWriter second = StorageWriter.builder().journalDir(dir.resolve("journal-b")).output(lake).build();
+        assertThat(second.writerId()).isEqualTo(first.writerId());
+        first.close();
+        second.close();
+    }
+
+    @Test
     void aTableFromAnOlderVersionGainsTheNewColumnWithoutItsFilesBeingRewritten() throws Exception {
         Path lake = dir.resolve("lake");
         // the table as an older Spool made it: without context_user_agent, with one file of its own

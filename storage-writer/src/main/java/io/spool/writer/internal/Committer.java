@@ -33,6 +33,7 @@ final class Committer {
     static final String EVENTS_INDEX = "spool.events-index";
     static final String DEAD_LETTERS_INDEX = "spool.dead-letters-index";
     static final String COMMIT = "spool.commit";
+    static final String JOURNAL_ID = "spool.journal-id";
 
     private final Lake lake;
     private final String writerId;
@@ -94,7 +95,7 @@ final class Committer {
         for (CommitFiles.Written w : files) {
             append.appendFile(w.file());
         }
-        append.set(WRITER_ID, writerId).set(COMMIT, Long.toString(seq));
+        append.set(WRITER_ID, writerId).set(COMMIT, Long.toString(seq)).set(JOURNAL_ID, state.journalId());
         positions.forEach(append::set);
         try {
             append.commit();
@@ -147,6 +148,15 @@ final class Committer {
         Positions local = state.positions();
         Snapshot events = newestOwn(lake.events());
         Snapshot rejected = newestOwn(lake.rejected());
+        String journalId = state.journalId();
+        for (Snapshot own : new Snapshot[] {events, rejected}) {
+            String theirs = own == null ? null : own.summary().get(JOURNAL_ID);
+            if (theirs != null && !theirs.equals(journalId)) {
+                throw new IllegalStateException("writer id \"" + writerId + "\" already commits to this table from"
+                        + " another journal (journal id " + theirs + ", this one is " + journalId + "): give each"
+                        + " collector's writer its own --writer-id");
+            }
+        }
         long eventsSeq = events == null ? 0 : number(events, COMMIT);
         long rejectedSeq = rejected == null ? 0 : number(rejected, COMMIT);
         Positions table = new Positions(

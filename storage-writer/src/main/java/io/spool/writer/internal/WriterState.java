@@ -95,6 +95,26 @@ public final class WriterState implements Closeable {
         positions = next;
     }
 
+    /**
+     * This journal's identity, a random id made the first time a writer runs on it and kept in
+     * {@code <journal>/writer/journal-id}. Each commit carries it, so a writer id that another journal
+     * already commits under is refused instead of mixing two journals' positions.
+     */
+    public String journalId() throws IOException {
+        Path file = dir.getParent().resolve("journal-id");
+        if (Files.exists(file)) {
+            String id = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (!id.isEmpty()) {
+                return id;
+            }
+        }
+        String id = java.util.UUID.randomUUID().toString();
+        Path tmp = dir.getParent().resolve("journal-id.tmp");
+        writeDurably(tmp, (id + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return id;
+    }
+
     /** Where the note of the commit in progress is kept ({@link CommitIntent}). */
     Path intentFile() {
         return dir.resolve("commit-intent");
