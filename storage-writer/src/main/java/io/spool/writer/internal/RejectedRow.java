@@ -1,7 +1,7 @@
 package io.spool.writer.internal;
 
 /**
- * One row of {@code rejected/}: an event the collector refused (a dead letter) or a journal record
+ * One row of the rejected table: an event the collector refused (a dead letter) or a journal record
  * this writer could not decode. Mutable and reused; the payload is a slice of a buffer it does not own.
  */
 public final class RejectedRow {

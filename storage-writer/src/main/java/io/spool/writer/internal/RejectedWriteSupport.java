@@ -12,7 +12,7 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 
 /**
- * The schema of {@code rejected/}. {@code payload} is binary, not JSON: a dead letter's payload is the
+ * The schema of the rejected table. {@code payload} is binary, not JSON: a dead letter's payload is the
  * JSON the client sent, but a record this writer cannot decode is kept byte for byte.
  */
 public final class RejectedWriteSupport extends WriteSupport<RejectedRow> {

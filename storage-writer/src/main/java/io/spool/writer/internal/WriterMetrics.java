@@ -15,21 +15,21 @@ public final class WriterMetrics {
     final Counter rows = Counter.builder().name("spool_writer_rows_committed_total")
             .help("Event rows in committed Parquet files").register(registry);
     final Counter rejected = Counter.builder().name("spool_writer_rejected_rows_committed_total")
-            .help("Rows committed under rejected/ (dead letters and undecodable records)").register(registry);
+            .help("Rows committed to the rejected table (dead letters and undecodable records)").register(registry);
     final Counter duplicates = Counter.builder().name("spool_writer_duplicates_dropped_total")
             .help("Events dropped because their message_id was already written within the dedup window")
             .register(registry);
     final Counter files = Counter.builder().name("spool_writer_files_committed_total")
             .help("Parquet files committed").register(registry);
     final Counter commits = Counter.builder().name("spool_writer_commits_total")
-            .help("Commits (checkpoint replacements)").register(registry);
+            .help("Commits (snapshots carrying the journal position)").register(registry);
     final Counter failures = Counter.builder().name("spool_writer_commit_failures_total")
-            .help("Commits that failed and were retried from the last checkpoint").register(registry);
+            .help("Commits that failed and were retried from what the tables hold").register(registry);
     final Counter commitRetries = Counter.builder().name("spool_writer_commit_retries_total")
             .help("Commit attempts Iceberg retried after another writer committed first (optimistic concurrency)")
             .register(registry);
     final Histogram commitSeconds = Histogram.builder().name("spool_writer_commit_duration_seconds")
-            .help("Time to close, sync and publish a commit's files and checkpoint").register(registry);
+            .help("Time to close and publish a commit's files and commit them to the tables").register(registry);
     final Counter compactedFiles = Counter.builder().name("spool_writer_compacted_files_total")
             .help("Small data files of this writer replaced by compaction (rewrite commits)").register(registry);
     final Counter compactionFiles = Counter.builder().name("spool_writer_compaction_files_written_total")
