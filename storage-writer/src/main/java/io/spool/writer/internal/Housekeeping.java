@@ -28,6 +28,8 @@ final class Housekeeping {
     private final boolean periodic;
     /** Published dedup segments: {first, last, newest receivedAt}. */
     private final List<long[]> segments = new ArrayList<>();
+    /** The writer's dedup window, set by {@link #restoreDedup} on every recovery. */
+    private DedupIndex dedup;
     private long nextUpkeep;
 
     Housekeeping(WriterConfig config, Lake lake, WriterState state, Journal journal, WriterMetrics metrics) {
@@ -54,8 +56,6 @@ final class Housekeeping {
         this.dedup = dedup;
     }
 
-    private DedupIndex dedup;
-
     /** Notes what a commit published: its data files (for compaction) and its dedup segment, if any. */
     void committed(List<CommitFiles.Written> files, long[] segment) {
         if (segment != null) {
@@ -71,7 +71,7 @@ final class Housekeeping {
             for (Iterator<long[]> it = segments.iterator(); it.hasNext(); ) {
                 long[] s = it.next();
                 if (s[2] < horizon) {
-                    Files.deleteIfExists(state.dir().resolve("dedup").resolve(s[0] + "-" + s[1] + ".ids"));
+                    Files.deleteIfExists(state.segmentFile(s[0], s[1]));
                     it.remove();
                 }
             }

@@ -128,8 +128,8 @@ public final class Lake implements Closeable {
             // An S3-compatible server (MinIO, Ceph, S3Proxy, …): many reject the checksums the AWS SDK
             // adds to every request since 2.30 unless asked; send them only where the API requires them.
             // The SDK reads these once, globally; a user's own setting wins.
-            setIfAbsent("aws.requestChecksumCalculation", "WHEN_REQUIRED");
-            setIfAbsent("aws.responseChecksumValidation", "WHEN_REQUIRED");
+            setIfAbsent("aws.requestChecksumCalculation", "AWS_REQUEST_CHECKSUM_CALCULATION", "WHEN_REQUIRED");
+            setIfAbsent("aws.responseChecksumValidation", "AWS_RESPONSE_CHECKSUM_VALIDATION", "WHEN_REQUIRED");
         }
         props.put(CatalogUtil.ICEBERG_CATALOG_TYPE, type);
         if (!props.containsKey(CatalogProperties.METRICS_REPORTER_IMPL)) {
@@ -298,9 +298,9 @@ public final class Lake implements Closeable {
         }
     }
 
-    private static void setIfAbsent(String property, String value) {
-        if (System.getProperty(property) == null && System.getenv(property.replace("aws.", "AWS_")
-                .replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)) == null) {
+    /** Sets an AWS SDK system property unless it, or the environment variable the SDK also reads, is set. */
+    private static void setIfAbsent(String property, String environment, String value) {
+        if (System.getProperty(property) == null && System.getenv(environment) == null) {
             System.setProperty(property, value);
         }
     }

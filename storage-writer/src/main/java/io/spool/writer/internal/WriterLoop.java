@@ -130,22 +130,18 @@ public final class WriterLoop implements Runnable {
 
     /** Asks for everything the journal holds now to be committed; completes when it is. */
     public CompletableFuture<WriterStats> requestDrain() {
-        CompletableFuture<WriterStats> f = new CompletableFuture<>();
-        drainRequests.add(f);
-        if (stopped.isDone()) {
-            f.completeExceptionally(new IllegalStateException("the storage writer stopped"));
-        }
-        Thread t = thread;
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
-        return f;
+        return request(drainRequests);
     }
 
     /** Asks for the tables' upkeep to run now, on this thread; completes when it has (exceptionally if it failed). */
     public CompletableFuture<Void> requestUpkeep() {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        upkeepRequests.add(f);
+        return request(upkeepRequests);
+    }
+
+    /** Queues a request for the writer's thread and wakes it; fails at once when the thread has stopped. */
+    private <T> CompletableFuture<T> request(ConcurrentLinkedQueue<CompletableFuture<T>> queue) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        queue.add(f);
         if (stopped.isDone()) {
             f.completeExceptionally(new IllegalStateException("the storage writer stopped"));
         }

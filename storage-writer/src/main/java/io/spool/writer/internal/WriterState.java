@@ -151,8 +151,12 @@ public final class WriterState implements Closeable {
     }
 
     public void publishSegment(Path tmp, long first, long last) throws IOException {
-        Files.move(tmp, dedupDir.resolve(first + "-" + last + SEGMENT_SUFFIX), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, segmentFile(first, last), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The published segment of the commit that covered events {@code first}..{@code last}. */
+    Path segmentFile(long first, long last) {
+        return dedupDir.resolve(first + "-" + last + SEGMENT_SUFFIX);
     }
 
     /** Every published segment; also deletes temporaries (only called before the writer runs). */
