@@ -39,7 +39,12 @@ final class TestCollector implements AutoCloseable {
     }
 
     TestCollector(Path dir, Consumer<Collector.Builder> settings) {
-        journal = Journal.open(dir.resolve("journal"));
+        this(Journal.open(dir.resolve("journal")), settings);
+    }
+
+    /** Over a journal the test opened with its own settings (fsync); closed with this collector. */
+    TestCollector(Journal journal, Consumer<Collector.Builder> settings) {
+        this.journal = journal;
         Collector.Builder builder = Collector.builder().host("127.0.0.1").port(0).journal(journal).writeKey(KEY)
                 .ioThreads(1).workerThreads(4);
         settings.accept(builder);

@@ -55,21 +55,25 @@ public final class Journal implements Closeable {
     private static JournalQueue open(Builder builder, Path queueDir) {
         SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.binary(queueDir)
                 .rollCycle(RollCycles.FAST_HOURLY)
-                .syncMode(builder.fsync ? SyncMode.SYNC : SyncMode.NONE);
+                // Spool syncs itself, once for many appends (GroupSync), never per append under the lock.
+                .syncMode(SyncMode.NONE);
         if (builder.clock != null) {
             Clock clock = builder.clock;
             b.timeProvider(clock::millis);
         }
-        return new JournalQueue(queueDir, b.build());
+        return new JournalQueue(queueDir, b.build(), builder.fsync);
     }
 
     /**
      * Tells Chronicle not to send usage statistics and not to print its banner. Runs before any
      * Chronicle class initializes as long as it is the first thing a process calls (mains do).
+     * Also turns off Chronicle's disk-space monitor, which logs an error a second on a nearly full
+     * disk: the journal reserves space before each append and says "disk full" itself.
      */
     public static void disableChronicleAnalytics() {
         System.setProperty("chronicle.analytics.disable", "true");
         System.setProperty("chronicle.announcer.disable", "true");
+        System.setProperty("chronicle.disk.monitor.disable", "true");
     }
 
     /** Opens (creating if needed) the journal in {@code dir} with default settings. */
@@ -117,7 +121,8 @@ public final class Journal implements Closeable {
 
         /**
          * Whether each append is forced to disk before it returns (survives power loss) or left to
-         * the page cache (survives the process dying). Off by default: it costs throughput.
+         * the page cache (survives the process dying). Off by default: it costs throughput. Appends
+         * made while a sync runs share the next one (group commit).
          */
         public Builder fsync(boolean fsync) {
             this.fsync = fsync;

@@ -4,20 +4,37 @@ import java.io.Closeable;
 import java.nio.file.Path;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 /** One Chronicle queue of the journal: the events, or the dead letters. */
 public final class JournalQueue implements Closeable {
     private final Path dir;
     private final ChronicleQueue queue;
+    private final boolean fsync;
+    private QueueWriter writer; // created by the first appender: a reading process never locks the queue
 
-    JournalQueue(Path dir, ChronicleQueue queue) {
+    JournalQueue(Path dir, ChronicleQueue queue, boolean fsync) {
         this.dir = dir;
         this.queue = queue;
+        this.fsync = fsync;
     }
 
-    /** A new appender; share it between threads (it is thread safe), and close it with the journal. */
-    public JournalAppender newAppender() {
-        return new JournalAppender(queue.createAppender());
+    /**
+     * An appender; share it between threads (it is thread safe). Every appender of this queue writes
+     * through the queue's one writer, which closes with the journal.
+     *
+     * @throws IllegalStateException when another process (or journal) appends to this queue
+     */
+    public synchronized JournalAppender newAppender() {
+        if (writer == null) {
+            writer = new QueueWriter(dir, (SingleChronicleQueue) queue, fsync);
+        }
+        return new JournalAppender(writer);
+    }
+
+    /** The fsyncs done for this queue's appends so far (each serves every append before it). */
+    public synchronized long syncs() {
+        return writer == null ? 0 : writer.syncs();
     }
 
     /** A new tailer at the start of the queue; one thread owns it. */
@@ -48,6 +65,14 @@ public final class JournalQueue implements Closeable {
 
     @Override
     public void close() {
-        queue.close();
+        try {
+            synchronized (this) {
+                if (writer != null) {
+                    writer.close();
+                }
+            }
+        } finally {
+            queue.close();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.spool.collector.internal;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -10,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The collector's Prometheus metrics, in a registry of its own (several collectors can live in one
@@ -65,6 +67,15 @@ final class CollectorMetrics {
                 .name("spool_collector_requests_in_flight")
                 .help("Ingest requests received and not yet answered")
                 .callback(callback -> callback.call(requests.getAsInt()))
+                .register(registry);
+    }
+
+    /** Publishes the journal's fsyncs (read at each scrape): with --fsync, one serves many requests. */
+    void journalSyncs(LongSupplier syncs) {
+        CounterWithCallback.builder()
+                .name("spool_journal_fsyncs_total")
+                .help("Syncs of the journal to disk (--fsync); each serves every append made before it started")
+                .callback(callback -> callback.call(syncs.getAsLong()))
                 .register(registry);
     }
 

@@ -4,6 +4,8 @@ import io.spool.collector.internal.BoundedGunzip.NotGzipException;
 import io.spool.collector.internal.BoundedGunzip.TooLargeException;
 import io.spool.collector.internal.RequestParser.BadRequestException;
 import io.spool.journal.EventType;
+import io.spool.journal.JournalFullException;
+import io.spool.journal.JournalSyncException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,10 +94,15 @@ final class Ingest {
         finisher.finish(ws, settings.clock().millis(), ip, key);
         String unwritable = sink.unwritableReason();
         if (unwritable != null) {
-            return Outcome.error(503, "events not stored: " + unwritable);
+            return Outcome.unavailable("events not stored: " + unwritable, 1);
         }
         try {
             sink.append(ws);
+        } catch (JournalFullException e) {
+            return Outcome.unavailable("events not stored: the journal's disk is full", 1);
+        } catch (JournalSyncException e) {
+            log.error("The journal's fsync failed, answering 503: {}", e.getMessage());
+            return Outcome.unavailable("events not stored: the journal could not be synced to disk", 1);
         } catch (RuntimeException e) {
             log.warn("Appending to the journal failed, answering 503: {}", e.toString());
             return Outcome.error(503, "events not stored: the journal cannot take writes");

@@ -2,17 +2,21 @@ package io.spool.collector.internal;
 
 import io.spool.journal.Journal;
 import io.spool.journal.JournalAppender;
+import io.spool.journal.JournalFullException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Where accepted events and dead letters go: one appender per journal queue, shared by all request
- * threads (they are thread safe), and the check that the journal can take writes. A memory-mapped
- * write to a full disk kills the JVM (SIGBUS), so the free space is checked before taking a body, at
- * most once a second, and the collector answers 503 under the minimum instead.
+ * threads (they are thread safe), and the check that the journal can take writes. The journal itself
+ * reserves disk space before each append (a full disk is a {@link JournalFullException}, never a lost
+ * mapped write); the free-space check here, at most once a second, answers 503 early, under the
+ * minimum, before a request's body is even read. After a full disk the sink says so until the next
+ * check finds room again: it recovers by itself when space returns.
  */
 final class JournalSink implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JournalSink.class);
     private static final long CHECK_EVERY_NANOS = 1_000_000_000L;
 
     private final Journal journal;
@@ -32,6 +36,7 @@ final class JournalSink implements AutoCloseable {
         this.metrics = metrics;
         this.events = journal.events().newAppender();
         this.deadLetters = journal.deadLetters().newAppender();
+        metrics.journalSyncs(() -> journal.events().syncs() + journal.deadLetters().syncs());
         this.checkedAtNanos = System.nanoTime();
         this.unwritableReason = check();
     }
@@ -72,19 +77,30 @@ final class JournalSink implements AutoCloseable {
 
     /**
      * Appends the workspace's dead letters, then its events. When this returns, both are in the
-     * journal; when it throws, the client must not get a 200.
+     * journal (with fsync, on disk); when it throws, the client must not get a 200.
+     *
+     * @throws JournalFullException when the disk has no room; the sink reports it until space returns
      */
     void append(Workspace ws) {
         if (closed) {
             throw new IllegalStateException("the journal is closed");
         }
-        if (ws.deadLetters.count() > 0) {
-            deadLetters.append(ws.deadLetters);
-        }
-        if (ws.events.count() > 0) {
-            long start = System.nanoTime();
-            events.append(ws.events);
-            metrics.appendNanos(System.nanoTime() - start);
+        try {
+            if (ws.deadLetters.count() > 0) {
+                deadLetters.append(ws.deadLetters);
+            }
+            if (ws.events.count() > 0) {
+                long start = System.nanoTime();
+                events.append(ws.events);
+                metrics.appendNanos(System.nanoTime() - start);
+            }
+        } catch (JournalFullException e) {
+            if (unwritableReason == null) {
+                log.warn("Answering 503 until the journal's disk has room again: {}", e.getMessage());
+            }
+            checkedAtNanos = System.nanoTime();
+            unwritableReason = "the journal's disk is full";
+            throw e;
         }
     }
 

@@ -27,6 +27,11 @@ final class Outcome {
         return new Outcome(429, errorBody(message), retryAfterSeconds);
     }
 
+    /** 503 with Retry-After: the collector cannot store events now and expects to soon. */
+    static Outcome unavailable(String message, long retryAfterSeconds) {
+        return new Outcome(503, errorBody(message), retryAfterSeconds);
+    }
+
     /** A 200 that lists the refused events of a batch: {@code "rejected":[{"index":…,"error":…}]}. */
     static Outcome okWithRejections(Workspace ws) {
         StringBuilder sb = ws.response;

@@ -1,0 +1,241 @@
+package io.spool.journal;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.PrecreatedFiles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.Wire;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one writer of a journal queue in this process: owns its only Chronicle appender, the lock every
+ * {@link JournalAppender} handle appends under, the disk space reserved ahead of the appends
+ * ({@link SpaceReserver}) and, with fsync, the group commit ({@link GroupSync}).
+ *
+ * <p>One process appends to a queue at a time (a lock file in the queue's folder says which): the
+ * reservation must know every write to the file, and two collectors on one journal are a mistake.
+ */
+final class QueueWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(QueueWriter.class);
+    static final String LOCK_FILE = "appender.lock";
+
+    private final Path dir;
+    private final SingleChronicleQueue queue;
+    private final boolean fsync;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final ExcerptAppender appender;
+    private final SpaceReserver space = new SpaceReserver();
+    private final GroupSync sync;
+    private final DateTimeFormatter cycleFormat;
+    private Path file; // the cycle file of the last append
+    private FileChannel channel; // to force it, with fsync
+    private long appended; // appends so far, guarded by this
+    private boolean directoryForced = true; // with fsync: whether the folder was forced since the file changed
+    private boolean closed;
+
+    QueueWriter(Path dir, SingleChronicleQueue queue, boolean fsync) {
+        this.dir = dir;
+        this.queue = queue;
+        this.fsync = fsync;
+        try {
+            this.lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock l;
+            try {
+                l = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                l = null;
+            }
+            if (l == null) {
+                lockChannel.close();
+                throw new IllegalStateException("the journal queue " + dir + " is already being appended to by another "
+                        + "collector (or another journal opened on the same folder); one process appends to a journal");
+            }
+            this.lock = l;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock the journal queue " + dir + " for appending", e);
+        }
+        RollCycle rollCycle = queue.rollCycle();
+        this.cycleFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+        this.appender = queue.createAppender();
+        // Chronicle pins an appender to the first thread that uses it; this class's lock makes sharing safe.
+        appender.singleThreadedCheckDisabled(true);
+        this.sync = new GroupSync(this::syncSnapshot);
+        removeStalePrecreatedFiles();
+    }
+
+    /**
+     * Appends one excerpt and returns its index; with fsync, returns once it is on disk.
+     *
+     * @throws JournalFullException when the disk has no room (nothing was written)
+     * @throws JournalSyncException with fsync, when the sync failed (the excerpt is written, not durable)
+     */
+    long append(Bytes<?> excerpt) {
+        long index;
+        long sequence;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the journal is closed");
+            }
+            reserveFor(excerpt.readRemaining());
+            appender.writeBytes(excerpt);
+            index = appender.lastIndexAppended();
+            sequence = ++appended;
+        }
+        if (fsync) {
+            sync.await(sequence);
+        }
+        return index;
+    }
+
+    /** Syncs done so far with fsync on (one serves every append before it); 0 without fsync. */
+    long syncs() {
+        return sync.syncs();
+    }
+
+    private void reserveFor(long bytes) {
+        int cycle = queue.cycle();
+        Wire wire = appender.wire();
+        if (wire != null && appender.cycle() == cycle && file != null) {
+            space.reserve(file, wire.bytes().writePosition(), bytes);
+            return;
+        }
+        // This append opens a cycle file (the first append of this process, or the hour rolled).
+        Path target = dir.resolve(cycleFormat.format(Instant.ofEpochMilli((long) cycle * queue.rollCycle().lengthInMillis()))
+                + ".cq4");
+        if (Files.exists(target)) {
+            space.reserve(target, endOfLastExcerpt(cycle) + SpaceReserver.HEADROOM, bytes);
+        } else {
+            // Chronicle renames a "pre-created" file into place when it creates a cycle: allocating that
+            // one first means the file's header and first index are written into allocated blocks too.
+            Path precreated = PrecreatedFiles.preCreatedFile(target.toFile()).toPath();
+            try {
+                if (!Files.exists(precreated)) {
+                    Files.createFile(precreated);
+                }
+            } catch (IOException e) {
+                throw new JournalFullException("cannot create the journal's next cycle file " + precreated + ": " + e);
+            }
+            space.reserve(precreated, SpaceReserver.HEADROOM, bytes);
+        }
+        rolledTo(target);
+    }
+
+    /** Switches the file that fsync forces; the previous one is forced whole first. */
+    private void rolledTo(Path target) {
+        if (target.equals(file)) {
+            return;
+        }
+        FileChannel previous = channel;
+        channel = null;
+        file = target;
+        if (previous != null) {
+            try {
+                if (fsync) {
+                    previous.force(false);
+                }
+                previous.close();
+            } catch (IOException e) {
+                throw new JournalSyncException("the journal's fsync of " + target + " failed: " + e.getMessage(), e);
+            }
+        }
+        if (fsync) {
+            try {
+                // Opened on the pre-created file when there is one: a rename keeps the file it names.
+                Path open = Files.exists(target) ? target : PrecreatedFiles.preCreatedFile(target.toFile()).toPath();
+                channel = FileChannel.open(open, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw new JournalSyncException("cannot open " + target + " to fsync it: " + e.getMessage(), e);
+            }
+            directoryForced = false;
+        }
+    }
+
+    private synchronized GroupSync.Snapshot syncSnapshot() {
+        if (!directoryForced) {
+            // A new cycle file's name must survive a power loss too: force the folder once per file.
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+                directoryForced = true;
+            } catch (IOException e) {
+                log.warn("Cannot fsync the journal folder {}: {}", dir, e.toString());
+            }
+        }
+        return new GroupSync.Snapshot(appended, channel);
+    }
+
+    /** Where the last excerpt of {@code cycle} ends in its file, read back by a tailer; 0 when none. */
+    private long endOfLastExcerpt(int cycle) {
+        long last = queue.lastIndex();
+        if (last == Long.MIN_VALUE || queue.rollCycle().toCycle(last) != cycle) {
+            return 0;
+        }
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            if (!tailer.moveToIndex(last)) {
+                return 0;
+            }
+            try (DocumentContext dc = tailer.readingDocument()) {
+                return dc.isPresent() ? dc.wire().bytes().readLimit() : 0;
+            }
+        }
+    }
+
+    /** Pre-created files of hours gone by, left when a process died between creating one and using it. */
+    private void removeStalePrecreatedFiles() {
+        String current = cycleFormat.format(Instant.ofEpochMilli((long) queue.cycle() * queue.rollCycle().lengthInMillis()));
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.precreated")) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.compareTo(current) < 0) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            log.debug("Cannot list pre-created files in {}: {}", dir, e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            appender.close();
+            space.close();
+            if (channel != null) {
+                if (fsync) {
+                    channel.force(false);
+                }
+                channel.close();
+            }
+        } catch (IOException e) {
+            log.warn("Closing the journal queue {}: {}", dir, e.toString());
+        } finally {
+            try {
+                lock.release();
+                lockChannel.close();
+            } catch (IOException e) {
+                log.debug("Releasing {}: {}", LOCK_FILE, e.toString());
+            }
+        }
+    }
+}
