@@ -21,7 +21,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -174,6 +179,76 @@ class CollectorJarIT {
     }
 
     @Test
+    void kill9UnderLoadLosesNoAcknowledgedEvent() throws Exception {
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        for (int round = 0; round < 3; round++) {
+            start("--port", "0", "--host", "127.0.0.1", "--journal-dir", "journal", "--write-key", "K");
+            URI batch = URI.create("http://127.0.0.1:" + awaitListening() + "/v1/batch");
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger acksThisRound = new AtomicInteger();
+            List<Thread> senders = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                String prefix = "r" + round + "-t" + t + "-";
+                Thread sender = new Thread(() -> {
+                    for (int n = 0; !stop.get(); n++) {
+                        List<String> ids = new ArrayList<>();
+                        StringBuilder body = new StringBuilder("{\"batch\":[");
+                        for (int i = 0; i < 20; i++) {
+                            String id = prefix + n + "-" + i;
+                            ids.add(id);
+                            body.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"event\":\"Played\",")
+                                    .append("\"userId\":\"u\",\"messageId\":\"").append(id).append("\"}");
+                        }
+                        try {
+                            HttpResponse<String> r = send(HttpRequest.newBuilder(batch).header("Authorization", basic("K"))
+                                    .POST(HttpRequest.BodyPublishers.ofString(body.append("]}").toString())).build());
+                            if (r.statusCode() == 200) {
+                                acknowledged.addAll(ids);
+                                acksThisRound.addAndGet(ids.size());
+                            }
+                        } catch (Exception e) {
+                            return; // the collector died under this request: not acknowledged
+                        }
+                    }
+                });
+                sender.start();
+                senders.add(sender);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (acksThisRound.get() < 5_000) {
+                assertThat(System.nanoTime()).as("acknowledgements in round " + round).isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            process.destroyForcibly(); // SIGKILL, requests in flight
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            stop.set(true);
+            for (Thread sender : senders) {
+                sender.join(TimeUnit.SECONDS.toMillis(60));
+            }
+        }
+        Set<String> stored = new HashSet<>();
+        List<String> duplicates = new ArrayList<>();
+        try (Journal journal = Journal.open(dir.resolve("journal")); JournalTailer tailer = journal.events().newTailer()) {
+            EventRecord record = new EventRecord();
+            while (tailer.readBatch((index, b) -> {
+                while (b.next()) {
+                    String id = b.view().copyTo(record).messageId();
+                    if (!stored.add(id)) {
+                        duplicates.add(id);
+                    }
+                }
+            })) {
+                // read on
+            }
+        }
+        assertThat(duplicates).isEmpty();
+        Set<String> lost = new HashSet<>(acknowledged);
+        lost.removeAll(stored);
+        assertThat(lost).as("acknowledged but not in the journal after three kill -9").isEmpty();
+        assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(15_000);
+    }
+
+    @Test
     void refusesToStartWithoutAWriteKeyInOneClearLine() throws Exception {
         start("--port", "0", "--journal-dir", "journal");
 
@@ -183,6 +258,19 @@ class CollectorJarIT {
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0)).startsWith("spool-collector: no write key configured")
                 .contains("--write-key").contains("--allow-anonymous");
+        assertThat(Files.exists(dir.resolve("journal"))).as("nothing is created").isFalse();
+    }
+
+    @Test
+    void aKeystoreWithTheWrongPasswordStopsStartUpInOneClearLine() throws Exception {
+        TestKeystore keystore = TestKeystore.generate(dir, "PKCS12", "right-password");
+        start("--port", "0", "--journal-dir", "journal", "--write-key", "K", "--tls-keystore", keystore.file().toString(),
+                "--tls-keystore-password", "wrong-password");
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(drainStderr()).containsExactly(
+                "spool-collector: TLS keystore " + keystore.file() + " did not open: wrong password");
         assertThat(Files.exists(dir.resolve("journal"))).as("nothing is created").isFalse();
     }
 
