@@ -29,7 +29,8 @@ run() { # $1 label, $2.. collector flags
   "${load[@]}" -d5s >/dev/null 2>&1 # warm-up
   "${load[@]}" -d"${SECONDS_RUN}s" >"$WORK/wrk-$label.txt" 2>&1
   curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/metrics-$label.txt"
-  kill -TERM "$pid"; wait "$pid" || true
+  pkill -TERM -f "spool-collector.jar --port $PORT" || true # the JVM, not strace: strace reports when it exits
+  wait "$pid" || true
   local requests syncs calls
   requests=$(grep -E '^spool_collector_requests_total\{status="200"\}' "$WORK/metrics-$label.txt" | awk '{print $2}')
   syncs=$(grep -E '^spool_journal_fsyncs_total' "$WORK/metrics-$label.txt" | awk '{print $2}')

@@ -2,6 +2,7 @@ package io.spool.collector;
 
 import io.spool.collector.internal.CollectorServer;
 import io.spool.collector.internal.Settings;
+import io.spool.collector.internal.TlsKeystore;
 import io.spool.journal.Journal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 
 /**
  * Spool's HTTP collector: speaks Segment's tracking API, stores every accepted event in the journal,
@@ -65,6 +67,10 @@ public final class Collector implements AutoCloseable {
         public static final int DEFAULT_MAX_EVENT_BYTES = 32 * 1024;
         /** Segment's per-request limit (inflated). */
         public static final int DEFAULT_MAX_REQUEST_BYTES = 500 * 1024;
+        /** Open connections past which new ones wait in the kernel's accept queue. */
+        public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+        /** The largest request line plus headers; Segment's clients send well under 1 KB. */
+        public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
 
         private String host = "0.0.0.0";
         private int port = 8088;
@@ -82,6 +88,11 @@ public final class Collector implements AutoCloseable {
         private int workerThreads = 8 * Math.max(1, Runtime.getRuntime().availableProcessors());
         private Duration readTimeout = Duration.ofSeconds(30);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+        private Path tlsKeystore;
+        private char[] tlsKeystorePassword;
+        private String metricsKey;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -197,6 +208,49 @@ public final class Collector implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many connections may be open at once; 10,000 by default. At the cap the collector stops
+         * accepting: a new connection waits in the kernel's accept queue (1,000 long) until an open one
+         * closes (idle ones close after the read timeout), or its client's connect times out. Requests
+         * on open connections are served as before.
+         */
+        public Builder maxConnections(int connections) {
+            this.maxConnections = connections;
+            return this;
+        }
+
+        /**
+         * The largest request line and headers together, in bytes; 16 KB by default. A larger request is
+         * answered {@code 400} (by Undertow, before any handler, so with an empty body) and its
+         * connection closed; its headers are never held in full.
+         */
+        public Builder maxHeaderBytes(int bytes) {
+            this.maxHeaderBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Serve HTTPS, with the certificate chain and private key of a PKCS12 or JKS keystore (the type is
+         * read from the file), instead of plain HTTP on the same port. The private key must have the
+         * keystore's password. The file is read by {@link #build()}, which names the file and the cause
+         * when it is missing, unreadable, not a keystore or the password is wrong.
+         */
+        public Builder tlsKeystore(Path keystore, String password) {
+            this.tlsKeystore = Objects.requireNonNull(keystore, "keystore");
+            this.tlsKeystorePassword = Objects.requireNonNull(password, "password").toCharArray();
+            return this;
+        }
+
+        /**
+         * Requires {@code Authorization: Bearer <key>} (what Prometheus' {@code authorization} setting
+         * sends) or Basic auth with the key as password on {@code /metrics}; others get 401. Unset by
+         * default: {@code /metrics} is open. {@code /health} stays open either way.
+         */
+        public Builder metricsKey(String key) {
+            this.metricsKey = Objects.requireNonNull(key, "key");
+            return this;
+        }
+
         /** The clock that sets {@code receivedAt} (tests fix it). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -218,6 +272,10 @@ public final class Collector implements AutoCloseable {
                 throw new IllegalArgumentException(journal == null
                         ? "no journal: set journalDir(path) or journal(journal)"
                         : "both journalDir and journal are set; set one");
+            }
+            if (fsync && journal != null) {
+                throw new IllegalArgumentException("fsync applies to a journal the collector opens (journalDir); "
+                        + "open yours with Journal.builder(dir).fsync(true)");
             }
             for (String key : writeKeys) {
                 if (key.isEmpty() || key.indexOf(':') >= 0 || !key.strip().equals(key)) {
@@ -254,9 +312,22 @@ public final class Collector implements AutoCloseable {
             if (shutdownTimeout.isNegative()) {
                 throw new IllegalArgumentException("shutdownTimeout " + shutdownTimeout + " is negative");
             }
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections " + maxConnections + " is not positive");
+            }
+            if (maxHeaderBytes < 1024) {
+                throw new IllegalArgumentException("maxHeaderBytes " + maxHeaderBytes
+                        + " is under 1024, too small for a real client's request line and headers");
+            }
+            if (metricsKey != null && (metricsKey.isEmpty() || !metricsKey.strip().equals(metricsKey)
+                    || metricsKey.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e))) {
+                throw new IllegalArgumentException("the metrics key is empty or has spaces or characters outside"
+                        + " printable ASCII (it is sent in an Authorization header)");
+            }
+            SSLContext tls = tlsKeystore == null ? null : TlsKeystore.load(tlsKeystore, tlsKeystorePassword);
             Settings settings = new Settings(host, port, Set.copyOf(writeKeys), allowAnonymous, trustProxy,
                     maxEventBytes, maxRequestBytes, rateLimit, minFreeDiskBytes, ioThreads, workerThreads,
-                    readTimeout, shutdownTimeout, clock);
+                    readTimeout, shutdownTimeout, maxConnections, maxHeaderBytes, tls, tlsKeystore, metricsKey, clock);
             boolean owns = journal == null;
             Journal j = owns ? Journal.builder(journalDir).fsync(fsync).build() : journal;
             try {

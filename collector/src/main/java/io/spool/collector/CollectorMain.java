@@ -14,7 +14,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar spool-collector.jar}: runs the collector until SIGTERM or SIGINT, then shuts it
@@ -26,6 +28,10 @@ import picocli.CommandLine.Option;
         description = "Receives events over Segment's HTTP tracking API and stores them in the Spool journal "
                 + "before answering.%nEvery option also reads the environment variable named in its description.")
 public final class CollectorMain implements Callable<Integer> {
+    /** The command line running this, so that errors go to its error stream (tests capture it). */
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--port", defaultValue = "${env:SPOOL_PORT:-8088}",
             description = "Port to listen on (0: any free port). Env SPOOL_PORT. Default: ${DEFAULT-VALUE}.")
     int port;
@@ -95,6 +101,27 @@ public final class CollectorMain implements Callable<Integer> {
             description = "On SIGTERM, how long to wait for requests in flight. Env SPOOL_SHUTDOWN_TIMEOUT. Default: ${DEFAULT-VALUE}.")
     Duration shutdownTimeout;
 
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "${env:SPOOL_MAX_CONNECTIONS:-10000}",
+            description = "Open connections past which new ones wait in the kernel's accept queue. Env SPOOL_MAX_CONNECTIONS. Default: ${DEFAULT-VALUE}.")
+    int maxConnections;
+
+    @Option(names = "--max-header-size", paramLabel = "SIZE", converter = SizeConverter.class,
+            defaultValue = "${env:SPOOL_MAX_HEADER_SIZE:-16KB}",
+            description = "Largest request line plus headers; larger get 400 and the connection closed. Env SPOOL_MAX_HEADER_SIZE. Default: ${DEFAULT-VALUE}.")
+    long maxHeaderSize;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE", defaultValue = "${env:SPOOL_TLS_KEYSTORE}",
+            description = "Serve HTTPS (instead of HTTP) with the key and certificate in this PKCS12 or JKS keystore. Env SPOOL_TLS_KEYSTORE.")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-keystore-password", paramLabel = "PASSWORD", defaultValue = "${env:SPOOL_TLS_KEYSTORE_PASSWORD}",
+            description = "The keystore's password (also the key's). Env SPOOL_TLS_KEYSTORE_PASSWORD (better: a command line is visible to every user).")
+    String tlsKeystorePassword;
+
+    @Option(names = "--metrics-key", paramLabel = "KEY", defaultValue = "${env:SPOOL_METRICS_KEY}",
+            description = "Require Authorization: Bearer KEY (or Basic auth with KEY as password) on /metrics; /health stays open. Env SPOOL_METRICS_KEY.")
+    String metricsKey;
+
     public static void main(String[] args) {
         Journal.disableChronicleAnalytics();
         quietLibraryLogs();
@@ -116,7 +143,7 @@ public final class CollectorMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = new CommandLine(this).getErr();
+        PrintWriter err = spec.commandLine().getErr();
         List<String> keys = new ArrayList<>();
         for (String key : writeKeys) {
             if (!key.isBlank()) {
@@ -141,6 +168,12 @@ public final class CollectorMain implements Callable<Integer> {
                     + " SPOOL_WRITE_KEYS), or --allow-anonymous to accept events without one");
             return 2;
         }
+        if (tlsKeystorePassword != null && !tlsKeystorePassword.isEmpty()
+                && (tlsKeystore == null || tlsKeystore.toString().isEmpty())) {
+            err.println("spool-collector: --tls-keystore-password (SPOOL_TLS_KEYSTORE_PASSWORD) is set but --tls-keystore"
+                    + " (SPOOL_TLS_KEYSTORE) is not");
+            return 2;
+        }
         Collector.Builder builder = Collector.builder()
                 .host(host)
                 .port(port)
@@ -154,13 +187,21 @@ public final class CollectorMain implements Callable<Integer> {
                 .rateLimit(rateLimit)
                 .minFreeDiskBytes(minFreeDisk)
                 .readTimeout(readTimeout)
-                .shutdownTimeout(shutdownTimeout);
+                .shutdownTimeout(shutdownTimeout)
+                .maxHeaderBytes(toInt(maxHeaderSize, "--max-header-size"));
+        if (tlsKeystore != null && !tlsKeystore.toString().isEmpty()) {
+            builder.tlsKeystore(tlsKeystore, tlsKeystorePassword == null ? "" : tlsKeystorePassword);
+        }
+        if (metricsKey != null && !metricsKey.isEmpty()) {
+            builder.metricsKey(metricsKey);
+        }
         if (ioThreads > 0) {
             builder.ioThreads(ioThreads);
         }
         if (workerThreads > 0) {
             builder.workerThreads(workerThreads);
         }
+        builder.maxConnections(maxConnections);
         Collector collector;
         try {
             collector = builder.build();

@@ -37,6 +37,8 @@ class CollectorBuilderTest {
         assertThatThrownBy(() -> valid().workerThreads(0).build()).hasMessageContaining("workerThreads 0");
         assertThatThrownBy(() -> valid().readTimeout(Duration.ZERO).build()).hasMessageContaining("readTimeout PT0S");
         assertThatThrownBy(() -> valid().writeKey("a:b").build()).hasMessageContaining("\"a:b\"");
+        assertThatThrownBy(() -> valid().maxConnections(0).build()).hasMessageContaining("maxConnections 0");
+        assertThatThrownBy(() -> valid().maxHeaderBytes(512).build()).hasMessageContaining("maxHeaderBytes 512");
         assertThatThrownBy(() -> Collector.builder().writeKey("k").build()).hasMessageContaining("no journal");
     }
 

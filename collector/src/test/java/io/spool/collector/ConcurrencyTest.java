@@ -30,6 +30,7 @@ class ConcurrencyTest {
         int requestsEach = 25;
         int eventsPerRequest = 20;
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        List<String> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (TestCollector c = new TestCollector(dir, b -> b.workerThreads(8))) {
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             try {
@@ -58,7 +59,7 @@ class ConcurrencyTest {
                             if (reply.status() == 200) {
                                 acknowledged.addAll(ids);
                             } else {
-                                System.err.println("DEBUG " + reply.status() + " " + reply.body());
+                                refusals.add(reply.status() + " " + reply.body());
                             }
                         }
                         return null;
@@ -74,6 +75,7 @@ class ConcurrencyTest {
             List<Stored> stored = c.events();
             Map<String, Long> counts = stored.stream()
                     .collect(Collectors.groupingBy(Stored::messageId, Collectors.counting()));
+            assertThat(refusals).as("requests not answered 200").isEmpty();
             assertThat(acknowledged).hasSize(clients * requestsEach * eventsPerRequest);
             assertThat(counts.keySet()).isEqualTo(new HashSet<>(acknowledged));
             assertThat(counts.values()).allMatch(n -> n == 1);

@@ -30,6 +30,8 @@ final class BodyReader implements ChannelListener<StreamSourceChannel> {
 
     /** How much of an oversized body is read and dropped, in multiples of the limit, to deliver the 413. */
     static final int DISCARD_FACTOR = 8;
+    /** Nothing can be written into it, so it is safe to share between threads. */
+    private static final ByteBuffer END_PROBE = ByteBuffer.allocate(0);
 
     private final HttpServerExchange exchange;
     private final Workspace ws;
@@ -88,6 +90,10 @@ final class BodyReader implements ChannelListener<StreamSourceChannel> {
                     continue;
                 }
                 if (contentLength >= 0 && length == contentLength) {
+                    // One more read, which returns -1 without touching the socket, is what tells Undertow
+                    // the body is over: without it the request never counts as complete, and every answer
+                    // would close a connection the client meant to reuse.
+                    channel.read(END_PROBE);
                     done();
                     callback.onBody(exchange, ws, length);
                     return;

@@ -3,6 +3,7 @@ package io.spool.collector.internal;
 import io.spool.journal.Journal;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +32,21 @@ public final class CollectorServer {
         WriteKeys writeKeys = new WriteKeys(settings.writeKeys());
         Ingest ingest = new Ingest(settings, writeKeys, sink, metrics);
         IngestHandler handler = new IngestHandler(settings, writeKeys, ingest, sink, metrics, shutdown);
+        this.undertow = undertow(settings, handler);
+    }
+
+    /** Undertow with the collector's listener, limits and timeouts. */
+    private static Undertow undertow(Settings settings, HttpHandler handler) {
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, settings.readTimeout().toMillis());
-        this.undertow = Undertow.builder()
-                .addHttpListener(settings.port(), settings.host())
+        Undertow.Builder builder = Undertow.builder();
+        if (settings.tls() != null) {
+            // HTTPS instead of HTTP, not beside it: clients send the write key in every request, and a
+            // plain port left open next to the TLS one is where a misconfigured client keeps sending it.
+            builder.addHttpsListener(settings.port(), settings.host(), settings.tls());
+        } else {
+            builder.addHttpListener(settings.port(), settings.host());
+        }
+        return builder
                 .setIoThreads(settings.ioThreads())
                 .setWorkerThreads(settings.workerThreads())
                 // A client that sends headers or a body slowly (or never) loses its connection after the
@@ -42,8 +55,16 @@ public final class CollectorServer {
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, timeoutMillis)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, timeoutMillis)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) BodyReader.DISCARD_FACTOR * settings.maxRequestBytes())
+                // Undertow counts the request line and headers as they arrive and answers 400 and closes
+                // past this, so a client cannot make it hold more (its default is 1 MB).
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, settings.maxHeaderBytes())
                 .setSocketOption(Options.READ_TIMEOUT, timeoutMillis)
-                .setHandler(handler)
+                // XNIO's accept thread (one for all I/O threads) stops accepting once this many connections
+                // are open and starts again when they drop to the low mark, here as soon as one closes; the
+                // kernel's accept queue (Undertow's backlog, 1,000) holds the next ones meanwhile.
+                .setSocketOption(Options.CONNECTION_HIGH_WATER, settings.maxConnections())
+                .setSocketOption(Options.CONNECTION_LOW_WATER, settings.maxConnections())
+                .setHandler(new BodyDeadline(handler, timeoutMillis))
                 .build();
     }
 
@@ -57,8 +78,11 @@ public final class CollectorServer {
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
         port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
-        log.info("Spool collector listening on http://{}:{}, journal {}, {} write key(s){}", settings.host(), port,
-                sink.dir(), settings.writeKeys().size(), settings.allowAnonymous() ? ", anonymous requests allowed" : "");
+        log.info("Spool collector listening on {}://{}:{}{}, journal {}, {} write key(s){}{}",
+                settings.tls() != null ? "https" : "http", settings.host(), port,
+                settings.tls() != null ? " (TLS keystore " + settings.tlsKeystore() + ")" : "",
+                sink.dir(), settings.writeKeys().size(), settings.allowAnonymous() ? ", anonymous requests allowed" : "",
+                settings.metricsKey() != null ? ", /metrics needs the metrics key" : "");
     }
 
     /** The port the server listens on (useful when it was started on port 0). */

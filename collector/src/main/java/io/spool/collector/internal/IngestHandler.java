@@ -32,6 +32,7 @@ final class IngestHandler implements HttpHandler {
     private final CollectorMetrics metrics;
     private final WorkspacePool workspaces = new WorkspacePool();
     private final ShutdownState shutdown;
+    private final MetricsKey metricsKey;
 
     IngestHandler(Settings settings, WriteKeys writeKeys, Ingest ingest, JournalSink sink, CollectorMetrics metrics,
             ShutdownState shutdown) {
@@ -41,6 +42,7 @@ final class IngestHandler implements HttpHandler {
         this.sink = sink;
         this.metrics = metrics;
         this.shutdown = shutdown;
+        this.metricsKey = new MetricsKey(settings.metricsKey());
     }
 
     @Override
@@ -114,7 +116,7 @@ final class IngestHandler implements HttpHandler {
         }
         String unwritable = sink.unwritableReason();
         if (unwritable != null) {
-            respond(exchange, Outcome.error(503, "events not stored: " + unwritable));
+            respond(exchange, Outcome.unavailable("events not stored: " + unwritable, 1));
             return;
         }
         String ip = clientIp(exchange);
@@ -199,6 +201,11 @@ final class IngestHandler implements HttpHandler {
 
     private void metrics(HttpServerExchange exchange) {
         if (!isGet(exchange)) {
+            return;
+        }
+        if (!metricsKey.allows(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION))) {
+            exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer realm=\"spool-metrics\"");
+            respond(exchange, Outcome.error(401, "/metrics needs the metrics key: send Authorization: Bearer <key>"));
             return;
         }
         byte[] text = metrics.scrape();
