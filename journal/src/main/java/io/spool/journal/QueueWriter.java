@@ -96,6 +96,7 @@ final class QueueWriter implements AutoCloseable {
             }
             reserveFor(excerpt.readRemaining());
             appender.writeBytes(excerpt);
+            space.releasePrevious(); // after a roll: the old file has its EOF now
             index = appender.lastIndexAppended();
             sequence = ++appended;
         }
@@ -133,7 +134,7 @@ final class QueueWriter implements AutoCloseable {
             } catch (IOException e) {
                 throw new JournalFullException("cannot create the journal's next cycle file " + precreated + ": " + e);
             }
-            space.reserve(precreated, SpaceReserver.HEADROOM, bytes);
+            space.reserve(target, precreated, SpaceReserver.HEADROOM, bytes);
         }
         rolledTo(target);
     }

@@ -34,9 +34,16 @@ final class SpaceReserver implements AutoCloseable {
 
     private boolean supported;
     private final PosixAPI posix;
+    private static final int PUNCH_HOLE_KEEP_SIZE = 0x02 | 0x01; // FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE
+
     private Path file;
     private int fd = -1;
     private long reservedEnd;
+    private long writtenEnd; // where the last reserved-for append ends, at most
+    // The file before the last switch, kept open until the append that rolled has written its EOF there.
+    private int previousFd = -1;
+    private long previousWrittenEnd;
+    private long previousReservedEnd;
 
     SpaceReserver() {
         PosixAPI api = null;
@@ -67,12 +74,21 @@ final class SpaceReserver implements AutoCloseable {
      * @throws JournalFullException when the disk has no room for this append
      */
     void reserve(Path target, long writeEnd, long bytes) {
+        reserve(target, target, writeEnd, bytes);
+    }
+
+    /**
+     * As {@link #reserve(Path, long, long)}, for a cycle file not created yet: {@code open} is the
+     * pre-created file Chronicle will rename to {@code target} (the same file, so not a switch).
+     */
+    void reserve(Path target, Path open, long writeEnd, long bytes) {
         if (!supported) {
             return;
         }
         if (!target.equals(file)) {
-            switchTo(target);
+            switchTo(target, open);
         }
+        writtenEnd = writeEnd + bytes;
         long needed = writeEnd + bytes + HEADROOM;
         if (needed <= reservedEnd) {
             return;
@@ -103,15 +119,39 @@ final class SpaceReserver implements AutoCloseable {
         return posix.fallocate(fd, 0, from, to - from) == 0;
     }
 
-    private void switchTo(Path target) {
-        close();
-        int opened = posix.open(target.toString(), O_RDWR, 0);
+    private void switchTo(Path target, Path open) {
+        releasePrevious();
+        if (fd >= 0) {
+            previousFd = fd;
+            previousWrittenEnd = writtenEnd;
+            previousReservedEnd = reservedEnd;
+            fd = -1;
+        }
+        int opened = posix.open(open.toString(), O_RDWR, 0);
         if (opened < 0) {
-            throw new JournalFullException("cannot open " + target + " to allocate space: " + posix.lastErrorStr());
+            throw new JournalFullException("cannot open " + open + " to allocate space: " + posix.lastErrorStr());
         }
         fd = opened;
         file = target;
         reservedEnd = 0;
+    }
+
+    /**
+     * Gives back the unused allocation of the file before the last switch (up to 8 MB per hourly file
+     * otherwise stays allocated for the journal's retention), keeping the headroom past its last append
+     * where Chronicle writes the end-of-file marker. Call after the append that rolled.
+     */
+    void releasePrevious() {
+        if (previousFd < 0) {
+            return;
+        }
+        long from = (previousWrittenEnd + HEADROOM + 4095) & ~4095L;
+        if (previousReservedEnd > from
+                && posix.fallocate(previousFd, PUNCH_HOLE_KEEP_SIZE, from, previousReservedEnd - from) != 0) {
+            log.debug("Cannot give back the unused space of the journal's previous file: {}", posix.lastErrorStr());
+        }
+        posix.close(previousFd);
+        previousFd = -1;
     }
 
     private static void logUnsupported(String why) {
@@ -124,6 +164,7 @@ final class SpaceReserver implements AutoCloseable {
 
     @Override
     public void close() {
+        releasePrevious();
         if (fd >= 0) {
             posix.close(fd);
             fd = -1;

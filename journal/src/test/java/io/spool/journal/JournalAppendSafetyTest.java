@@ -115,7 +115,18 @@ class JournalAppendSafetyTest {
             try (Stream<Path> files = Files.list(dir.resolve("events"))) {
                 assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".precreated"));
             }
+            // The old hour's unused reservation is given back: what stays allocated is its data and headroom.
+            assertThat(allocatedBytes(dir.resolve("events").resolve("20261201-10F.cq4")))
+                    .isLessThan(SpaceReserver.STEP / 2);
         }
+    }
+
+    /** Bytes of disk the file holds (not its length: cycle files are sparse), from stat(1). */
+    private static long allocatedBytes(Path file) throws Exception {
+        Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).start();
+        String[] out = new String(stat.getInputStream().readAllBytes()).trim().split(" ");
+        assertThat(stat.waitFor()).isZero();
+        return Long.parseLong(out[0]) * Long.parseLong(out[1]);
     }
 
     @Test
