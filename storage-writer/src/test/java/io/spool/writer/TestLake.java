@@ -16,11 +16,11 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.io.CloseableIterable;
 
 /** Opens a lake's embedded catalog the way another Iceberg client would, to check what the tables reference. */
-final class TestLake {
+public final class TestLake {
     private TestLake() {
     }
 
-    static Catalog catalog(Path lake) {
+    public static Catalog catalog(Path lake) {
         return CatalogUtil.buildIcebergCatalog("lake", Map.of(
                 CatalogUtil.ICEBERG_CATALOG_TYPE, "jdbc",
                 CatalogProperties.URI, "jdbc:sqlite:" + lake.toAbsolutePath().resolve("catalog.sqlite"),
@@ -28,7 +28,7 @@ final class TestLake {
     }
 
     /** The embedded catalog, its database created if there is none yet (as the writer would). */
-    static Catalog catalogCreatingItsTables(Path lake) throws IOException {
+    public static Catalog catalogCreatingItsTables(Path lake) throws IOException {
         java.nio.file.Files.createDirectories(lake);
         return CatalogUtil.buildIcebergCatalog("lake", Map.of(
                 CatalogUtil.ICEBERG_CATALOG_TYPE, "jdbc",
@@ -37,7 +37,7 @@ final class TestLake {
                 CatalogProperties.WAREHOUSE_LOCATION, lake.toAbsolutePath().toString()), new Configuration());
     }
 
-    static Table table(Path lake, String name) {
+    public static Table table(Path lake, String name) {
         Catalog catalog = catalog(lake);
         try {
             return catalog.loadTable(TableIdentifier.of("spool", name));
@@ -53,7 +53,7 @@ final class TestLake {
     }
 
     /** The data files the table's current snapshot references. */
-    static List<String> currentFiles(Path lake, String name) {
+    public static List<String> currentFiles(Path lake, String name) {
         Table table = table(lake, name);
         List<String> files = new ArrayList<>();
         try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {

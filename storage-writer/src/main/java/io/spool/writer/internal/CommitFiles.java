@@ -103,8 +103,14 @@ final class CommitFiles {
         intent.note(table.name, location);
         String temporary = store.temporary(location);
         CountingOutputFile file = new CountingOutputFile(store.create(temporary));
-        return new Open<>(day, ParquetSettings.open(file, support, codec, plain, noStatistics), file, temporary,
-                location);
+        ParquetWriter<T> writer;
+        try {
+            writer = ParquetSettings.open(file, support, codec, plain, noStatistics);
+        } catch (IOException | RuntimeException e) {
+            file.release(); // the header could not be written: nothing else will close the stream
+            throw e;
+        }
+        return new Open<>(day, writer, file, temporary, location);
     }
 
     /** Closes every file (writing its footer) and returns them, ready to publish. */
@@ -135,6 +141,7 @@ final class CommitFiles {
                 } catch (IOException | RuntimeException ignored) {
                     // the file is not published and will be deleted
                 }
+                open.file.release();
             }
             files.clear();
         }

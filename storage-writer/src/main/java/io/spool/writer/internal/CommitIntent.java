@@ -30,10 +30,16 @@ final class CommitIntent {
     }
 
     private final Path file;
+    private final StateIo io;
     private FileChannel channel;
 
     CommitIntent(Path file) {
+        this(file, StateIo.NONE);
+    }
+
+    CommitIntent(Path file, StateIo io) {
         this.file = file;
+        this.io = io;
     }
 
     /** Starts the note of commit {@code seq} (replacing whatever was there). */
@@ -58,6 +64,7 @@ final class CommitIntent {
     }
 
     private void append(String line) throws IOException {
+        io.before(StateIo.INTENT_WRITE, file);
         ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {
             channel.write(bytes);
@@ -67,6 +74,7 @@ final class CommitIntent {
 
     /** The commit is decided (published, or its files dealt with): forget it. */
     synchronized void clear() throws IOException {
+        io.before(StateIo.INTENT_CLEAR, file);
         closeChannel();
         Files.deleteIfExists(file);
     }

@@ -50,6 +50,21 @@ final class CountingOutputFile implements OutputFile {
         return stream;
     }
 
+    /**
+     * Closes the file's stream whatever state the Parquet writer left it in: after a failed write,
+     * parquet-java (1.18.1) aborts the file without closing its stream, which would keep the descriptor
+     * and, once the file is deleted, its disk space (on a full disk, the space the writer waits for).
+     */
+    void release() {
+        if (stream != null) {
+            try {
+                stream.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the file is not published and will be deleted
+            }
+        }
+    }
+
     @Override
     public boolean supportsBlockSize() {
         return delegate.supportsBlockSize();

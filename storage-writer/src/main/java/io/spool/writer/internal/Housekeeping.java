@@ -41,17 +41,24 @@ final class Housekeeping {
         this.nextUpkeep = config.clock().millis() + config.upkeep().interval().toMillis();
     }
 
-    /** Rebuilds the dedup window from the segments of committed commits; deletes the ones past {@code eventsIndex}. */
+    /**
+     * Rebuilds the dedup window from the segments of committed commits. A commit's segment ends at the
+     * events index that commit recorded, so a segment reaching past {@code eventsIndex} (the tables'
+     * position) belongs to an attempt that did not land, whatever its first index: it is deleted, never
+     * loaded, or the events it names would be dropped as duplicates when they are read again.
+     */
     void restoreDedup(DedupIndex dedup, long eventsIndex) throws IOException {
         segments.clear();
+        List<WriterState.Segment> stale = new ArrayList<>();
         for (WriterState.Segment s : state.segments()) {
-            if (s.first() > eventsIndex) {
-                Files.deleteIfExists(s.file());
+            if (s.last() > eventsIndex) {
+                stale.add(s);
                 continue;
             }
             long newest = WriterState.readSegment(s, dedup);
             segments.add(new long[] {s.first(), s.last(), newest});
         }
+        state.deleteSegments(stale);
         dedup.expire();
         this.dedup = dedup;
     }

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
@@ -76,6 +77,11 @@ public final class Lake implements Closeable {
 
     /** Opens the catalog the settings name and the two tables, creating or evolving them as needed. */
     public static Lake open(LakeSettings settings) {
+        return open(settings, UnaryOperator.identity());
+    }
+
+    /** As {@link #open(LakeSettings)}, with the data files' store wrapped by {@code store} (tests make it fail). */
+    static Lake open(LakeSettings settings, UnaryOperator<OutputStore> store) {
         String warehouse = LakeLocations.normalizeWarehouse(settings.warehouse());
         Map<String, String> props = new HashMap<>(settings.properties());
         props.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse);
@@ -148,7 +154,8 @@ public final class Lake implements Closeable {
             String description = type + " catalog \"" + settings.name() + "\""
                     + (props.containsKey(CatalogProperties.URI) ? " at " + redact(props.get(CatalogProperties.URI)) : "")
                     + ", table " + eventsId + " in " + events.location();
-            return new Lake(catalog, events, rejected, OutputStore.forWarehouse(warehouse, events.io()), description, lock);
+            return new Lake(catalog, events, rejected, store.apply(OutputStore.forWarehouse(warehouse, events.io())),
+                    description, lock);
         } catch (RuntimeException e) {
             if (catalog instanceof Closeable c) {
                 closeQuietly(c);

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On start, and after any failure, {@link #recover()} asks the committer where the tables say this
  * writer stands (cleaning up after an interrupted commit) and resumes reading after it, so each journal
- * record ends up in exactly one committed row.
+ * record ends up in exactly one committed row. Attempts after a failure wait a backoff that doubles from
+ * 0.5 s to 30 s until a commit lands, so a full or failing output pauses the writer (one log line per
+ * attempt, its position kept) and it resumes by itself once the output takes writes again.
  */
 public final class WriterLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WriterLoop.class);
@@ -48,6 +52,7 @@ public final class WriterLoop implements Runnable {
 
     private final WriterConfig config;
     private final WriterMetrics metrics;
+    private final Seams seams;
     private final ConcurrentLinkedQueue<CompletableFuture<WriterStats>> drainRequests = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> upkeepRequests = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -95,6 +100,8 @@ public final class WriterLoop implements Runnable {
     private long pendingDuplicates;
     private final List<Pending> drains = new ArrayList<>();
     private IOException ioFailure;
+    /** Set when a commit lands (cleared after each step): what ends a run of failures and its backoff. */
+    private boolean landed;
 
     /** Counters and lag; its stats are what other threads read. */
     private final WriterProgress progress;
@@ -102,9 +109,24 @@ public final class WriterLoop implements Runnable {
     private record Pending(CompletableFuture<WriterStats> future, long events, long deadLetters) {
     }
 
+    /**
+     * What tests replace: the store data files go to, a check before each write to the writer's own
+     * state, and the backoff between attempts after a failure (doubling from {@code firstBackoff} up to
+     * {@code maxBackoff}).
+     */
+    record Seams(UnaryOperator<OutputStore> store, StateIo stateIo, Duration firstBackoff, Duration maxBackoff) {
+        static final Seams NONE = new Seams(UnaryOperator.identity(), StateIo.NONE, Duration.ofMillis(500),
+                Duration.ofSeconds(30));
+    }
+
     public WriterLoop(WriterConfig config, WriterMetrics metrics) {
+        this(config, metrics, Seams.NONE);
+    }
+
+    WriterLoop(WriterConfig config, WriterMetrics metrics, Seams seams) {
         this.config = config;
         this.metrics = metrics;
+        this.seams = seams;
         this.progress = new WriterProgress(metrics);
     }
 
@@ -171,7 +193,10 @@ public final class WriterLoop implements Runnable {
     @Override
     public void run() {
         boolean needsRecovery = true;
-        long backoffMillis = 500;
+        long firstBackoff = seams.firstBackoff().toMillis();
+        long backoffMillis = firstBackoff;
+        int failedAttempts = 0;
+        long failingSince = 0;
         try {
             while (true) {
                 try {
@@ -181,7 +206,20 @@ public final class WriterLoop implements Runnable {
                         started.complete(null);
                     }
                     step();
-                    backoffMillis = 500;
+                    // A run of failures ends with a commit that lands, or with nothing left to commit; not
+                    // with any step that succeeds: those re-reading the journal after a failure do, and
+                    // resetting on them kept a writer whose output is full re-reading and re-encoding its
+                    // whole pending commit every half second.
+                    if (landed || !hasPending()) {
+                        if (failedAttempts > 0) {
+                            LOG.info("storage writer: {} after {} failed attempt(s) over {} ms",
+                                    landed ? "committing again" : "nothing left to retry", failedAttempts,
+                                    (System.nanoTime() - failingSince) / 1_000_000);
+                        }
+                        failedAttempts = 0;
+                        backoffMillis = firstBackoff;
+                    }
+                    landed = false;
                     if (closeRequested) {
                         if (hasPending()) {
                             commit();
@@ -194,6 +232,9 @@ public final class WriterLoop implements Runnable {
                         return;
                     }
                     progress.failed();
+                    if (failedAttempts++ == 0) {
+                        failingSince = System.nanoTime();
+                    }
                     abandon();
                     if (closeRequested) {
                         LOG.error("storage writer: could not commit on shutdown ({}); the uncommitted records stay in"
@@ -208,7 +249,7 @@ public final class WriterLoop implements Runnable {
                     LOG.debug("storage writer: the failure", e);
                     needsRecovery = true;
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
-                    backoffMillis = Math.min(backoffMillis * 2, 30_000);
+                    backoffMillis = Math.min(backoffMillis * 2, seams.maxBackoff().toMillis());
                 }
             }
         } finally {
@@ -487,6 +528,7 @@ public final class WriterLoop implements Runnable {
         long retriesBefore = retries.sum();
         committer.commit(pending);
         // Committed. Nothing below may undo it.
+        landed = true;
         positions = state.positions();
         nextSeq++;
         long eventRows = pending.rows("events");
@@ -545,11 +587,11 @@ public final class WriterLoop implements Runnable {
             }
         }
         if (state == null) {
-            state = new WriterState(journal.dir().resolve("writer").resolve(config.writerId()));
-            intent = new CommitIntent(state.intentFile());
+            state = new WriterState(journal.dir().resolve("writer").resolve(config.writerId()), seams.stateIo());
+            intent = new CommitIntent(state.intentFile(), seams.stateIo());
         }
         if (lake == null) {
-            lake = Lake.open(config.lake());
+            lake = Lake.open(config.lake(), seams.store());
             committer = new Committer(lake, config.writerId(), intent, state);
             eventsTable = new TableFiles("events", lake.events(), EventWriteSupport.SCHEMA, "timestamp");
             rejectedTable = new TableFiles("rejected", lake.rejected(), RejectedWriteSupport.SCHEMA, "received_at");

@@ -32,10 +32,16 @@ public final class WriterState implements Closeable {
     private final Path dedupDir;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final StateIo io;
     private Positions positions;
 
     public WriterState(Path dir) throws IOException {
+        this(dir, StateIo.NONE);
+    }
+
+    WriterState(Path dir, StateIo io) throws IOException {
         this.dir = dir;
+        this.io = io;
         this.dedupDir = dir.resolve("dedup");
         Files.createDirectories(dedupDir);
         this.lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -89,6 +95,7 @@ public final class WriterState implements Closeable {
         String text = "events=" + next.events() + "\neventsRejected=" + next.eventsRejected() + "\ndeadLetters="
                 + next.deadLetters() + "\ncommit=" + next.seq() + "\n";
         Path tmp = dir.resolve(POSITIONS + ".tmp");
+        io.before(StateIo.POSITIONS_WRITE, tmp);
         writeDurably(tmp, text.getBytes(StandardCharsets.UTF_8));
         Files.move(tmp, dir.resolve(POSITIONS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         LocalOutputStore.syncDirectory(dir);
@@ -135,6 +142,7 @@ public final class WriterState implements Closeable {
     /** Writes a commit's ids to a temporary file; {@link #publishSegment} gives it its name. */
     public Path writeSegmentTemp(DedupIndex.Pending ids) throws IOException {
         Path tmp = dedupDir.resolve("pending" + SEGMENT_SUFFIX + ".tmp");
+        io.before(StateIo.DEDUP_WRITE, tmp);
         // One bulk write: the layout is the big-endian int count, then hi, lo, time per id.
         java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 + 24 * ids.size());
         bytes.putInt(ids.size());
@@ -150,8 +158,34 @@ public final class WriterState implements Closeable {
         return tmp;
     }
 
+    /**
+     * Gives a written segment its name and makes the name durable (the folder fsynced), before the commit
+     * whose ids it holds is published: once the tables show that commit, a power cut cannot take its ids
+     * away (which would let a client's retry of those events in again). Recovery deletes a segment whose
+     * commit did not land ({@link #deleteSegments}).
+     */
     public void publishSegment(Path tmp, long first, long last) throws IOException {
-        Files.move(tmp, segmentFile(first, last), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Path segment = segmentFile(first, last);
+        io.before(StateIo.DEDUP_PUBLISH, segment);
+        Files.move(tmp, segment, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        io.before(StateIo.DEDUP_SYNC, dedupDir);
+        LocalOutputStore.syncDirectory(dedupDir);
+    }
+
+    /**
+     * Deletes segments of commits that did not land, and makes the deletion durable before the writer
+     * commits again: a segment that came back after a power cut would name events that were never
+     * committed, and they would be dropped as duplicates when read again.
+     */
+    void deleteSegments(List<Segment> stale) throws IOException {
+        if (stale.isEmpty()) {
+            return;
+        }
+        for (Segment s : stale) {
+            Files.deleteIfExists(s.file());
+        }
+        io.before(StateIo.DEDUP_SYNC, dedupDir);
+        LocalOutputStore.syncDirectory(dedupDir);
     }
 
     /** The published segment of the commit that covered events {@code first}..{@code last}. */
