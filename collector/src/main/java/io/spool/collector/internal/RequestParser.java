@@ -37,7 +37,7 @@ public final class RequestParser {
      * {@code ws.body} from offset 0, so that token offsets are array indexes.
      */
     void parseBatch(Workspace ws) throws BadRequestException {
-        try (JsonParser p = factory.createParser(ws.body, 0, ws.bodyLength)) {
+        try (JsonParser p = utf8Parser(ws)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new BadRequestException("body is not a JSON object");
             }
@@ -84,7 +84,7 @@ public final class RequestParser {
 
     /** Parses the body of a single-event path: the body is the event, its type comes from the path. */
     void parseSingle(Workspace ws, EventType type) throws BadRequestException {
-        try (JsonParser p = factory.createParser(ws.body, 0, ws.bodyLength)) {
+        try (JsonParser p = utf8Parser(ws)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new BadRequestException("body is not a JSON object");
             }
@@ -99,6 +99,20 @@ public final class RequestParser {
         } catch (IOException e) {
             throw new BadRequestException("body could not be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * A parser over the body as UTF-8. Given bytes, Jackson guesses the encoding: a NUL among the first
+     * two bytes makes it read UTF-16 or UTF-32 (JSON without a byte order mark), and such a parser
+     * reports no byte offsets (−1), which the slices of the body are cut by. JSON text never holds a
+     * NUL byte (not even inside strings), so a body that starts with one is refused before Jackson sees it.
+     */
+    private JsonParser utf8Parser(Workspace ws) throws IOException, BadRequestException {
+        byte[] b = ws.body;
+        if (ws.bodyLength >= 2 && (b[0] == 0 || b[1] == 0)) {
+            throw new BadRequestException("body is not JSON in UTF-8 (it starts with a NUL byte, as UTF-16 or UTF-32 text does)");
+        }
+        return factory.createParser(b, 0, ws.bodyLength);
     }
 
     /** Collects the top-level keys of the JSON object in a slice (to merge a batch object under it). */
