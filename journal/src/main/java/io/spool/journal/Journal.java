@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
@@ -57,11 +58,11 @@ public final class Journal implements Closeable {
                 .rollCycle(RollCycles.FAST_HOURLY)
                 // Spool syncs itself, once for many appends (GroupSync), never per append under the lock.
                 .syncMode(SyncMode.NONE);
-        if (builder.clock != null) {
-            Clock clock = builder.clock;
-            b.timeProvider(clock::millis);
-        }
-        return new JournalQueue(queueDir, b.build(), builder.fsync);
+        Clock clock = builder.clock;
+        // The writer holds this clock still during an append (QueueWriter.AppendClock says why).
+        QueueWriter.AppendClock time = new QueueWriter.AppendClock(clock != null ? clock::millis : SystemTimeProvider.INSTANCE);
+        b.timeProvider(time);
+        return new JournalQueue(queueDir, b.build(), time, builder.fsync);
     }
 
     /**

@@ -11,11 +11,13 @@ public final class JournalQueue implements Closeable {
     private final Path dir;
     private final ChronicleQueue queue;
     private final boolean fsync;
+    private final QueueWriter.AppendClock clock;
     private QueueWriter writer; // created by the first appender: a reading process never locks the queue
 
-    JournalQueue(Path dir, ChronicleQueue queue, boolean fsync) {
+    JournalQueue(Path dir, ChronicleQueue queue, QueueWriter.AppendClock clock, boolean fsync) {
         this.dir = dir;
         this.queue = queue;
+        this.clock = clock;
         this.fsync = fsync;
     }
 
@@ -27,7 +29,7 @@ public final class JournalQueue implements Closeable {
      */
     public synchronized JournalAppender newAppender() {
         if (writer == null) {
-            writer = new QueueWriter(dir, (SingleChronicleQueue) queue, fsync);
+            writer = new QueueWriter(dir, (SingleChronicleQueue) queue, clock, fsync);
         }
         return new JournalAppender(writer);
     }

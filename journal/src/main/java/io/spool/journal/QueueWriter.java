@@ -13,7 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -35,9 +38,16 @@ import org.slf4j.LoggerFactory;
 final class QueueWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueWriter.class);
     static final String LOCK_FILE = "appender.lock";
+    /**
+     * Queue folders this JVM appends to. A second writer must be refused before it opens the lock file:
+     * closing any descriptor of a file drops every POSIX lock the process holds on it, the first writer's too.
+     */
+    private static final Set<Path> APPENDING = ConcurrentHashMap.newKeySet();
 
     private final Path dir;
+    private final Path key; // in APPENDING
     private final SingleChronicleQueue queue;
+    private final AppendClock clock;
     private final boolean fsync;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -47,38 +57,86 @@ final class QueueWriter implements AutoCloseable {
     private final DateTimeFormatter cycleFormat;
     private Path file; // the cycle file of the last append
     private FileChannel channel; // to force it, with fsync
+    private FileChannel closedAfterForce; // the last channel this writer forced whole, then closed
     private long appended; // appends so far, guarded by this
     private boolean directoryForced = true; // with fsync: whether the folder was forced since the file changed
     private boolean closed;
 
-    QueueWriter(Path dir, SingleChronicleQueue queue, boolean fsync) {
+    /** @param clock the queue's time provider ({@link SingleChronicleQueue#time()} must be it) */
+    QueueWriter(Path dir, SingleChronicleQueue queue, AppendClock clock, boolean fsync) {
+        if (queue.time() != clock) {
+            throw new IllegalArgumentException("the queue must tell time with the writer's AppendClock");
+        }
         this.dir = dir;
         this.queue = queue;
+        this.clock = clock;
         this.fsync = fsync;
+        this.key = key(dir);
+        if (!APPENDING.add(key)) {
+            throw alreadyAppending(dir);
+        }
+        FileChannel lc = null;
         try {
-            this.lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lc = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock l;
             try {
-                l = lockChannel.tryLock();
+                l = lc.tryLock();
             } catch (OverlappingFileLockException e) {
                 l = null;
             }
             if (l == null) {
-                lockChannel.close();
-                throw new IllegalStateException("the journal queue " + dir + " is already being appended to by another "
-                        + "collector (or another journal opened on the same folder); one process appends to a journal");
+                throw alreadyAppending(dir);
             }
+            this.lockChannel = lc;
             this.lock = l;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot lock the journal queue " + dir + " for appending", e);
+            RollCycle rollCycle = queue.rollCycle();
+            this.cycleFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+            this.appender = queue.createAppender();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(lc); // releases the lock, if taken
+            APPENDING.remove(key);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot lock the journal queue " + dir + " for appending", io);
+            }
+            throw (RuntimeException) e;
         }
-        RollCycle rollCycle = queue.rollCycle();
-        this.cycleFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
-        this.appender = queue.createAppender();
         // Chronicle pins an appender to the first thread that uses it; this class's lock makes sharing safe.
         appender.singleThreadedCheckDisabled(true);
-        this.sync = new GroupSync(this::syncSnapshot);
+        this.sync = new GroupSync(new GroupSync.Target() {
+            @Override
+            public GroupSync.Snapshot snapshot() throws IOException {
+                return syncSnapshot();
+            }
+
+            @Override
+            public boolean closedAfterForce(FileChannel c) {
+                return wasClosedAfterForce(c);
+            }
+        });
         removeStalePrecreatedFiles();
+    }
+
+    private static Path key(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            return dir.toAbsolutePath().normalize();
+        }
+    }
+
+    private static IllegalStateException alreadyAppending(Path dir) {
+        return new IllegalStateException("the journal queue " + dir + " is already being appended to by another "
+                + "collector (or another journal opened on the same folder); one process appends to a journal");
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                log.debug("Closing a file of the journal queue: {}", e.toString());
+            }
+        }
     }
 
     /**
@@ -94,8 +152,16 @@ final class QueueWriter implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("the journal is closed");
             }
-            reserveFor(excerpt.readRemaining());
-            appender.writeBytes(excerpt);
+            // One instant for both choices of the cycle file: the one space is reserved in here and the one
+            // Chronicle writes to (an hour ending between two readings would send the append to a file
+            // with nothing reserved, and leave later appends reserving and forcing the old one).
+            clock.hold();
+            try {
+                reserveFor(excerpt.readRemaining());
+                appender.writeBytes(excerpt);
+            } finally {
+                clock.release();
+            }
             space.releasePrevious(); // after a roll: the old file has its EOF now
             index = appender.lastIndexAppended();
             sequence = ++appended;
@@ -139,37 +205,61 @@ final class QueueWriter implements AutoCloseable {
         rolledTo(target);
     }
 
-    /** Switches the file that fsync forces; the previous one is forced whole first. */
+    /**
+     * Switches the file that fsync forces; the previous one is forced whole first. Nothing changes until
+     * each step succeeded, so the next append retries a failed one: a new file must never be left
+     * without a channel (its appends would be acknowledged and never forced).
+     */
     private void rolledTo(Path target) {
         if (target.equals(file)) {
             return;
         }
-        FileChannel previous = channel;
-        channel = null;
-        file = target;
-        if (previous != null) {
+        if (channel != null) {
+            FileChannel previous;
             try {
-                if (fsync) {
-                    previous.force(false);
-                }
-                previous.close();
+                previous = currentChannel();
+                previous.force(false);
             } catch (IOException e) {
-                throw new JournalSyncException("the journal's fsync of " + target + " failed: " + e.getMessage(), e);
+                sync.failed(appended); // appends still waiting for their sync are in that file: not on disk
+                throw new JournalSyncException("the journal's fsync of " + file + " failed: " + e.getMessage(), e);
             }
+            closeQuietly(previous);
+            closedAfterForce = previous;
+            channel = null;
         }
         if (fsync) {
             try {
-                // Opened on the pre-created file when there is one: a rename keeps the file it names.
-                Path open = Files.exists(target) ? target : PrecreatedFiles.preCreatedFile(target.toFile()).toPath();
-                channel = FileChannel.open(open, StandardOpenOption.WRITE);
+                channel = openForSync(target);
             } catch (IOException e) {
                 throw new JournalSyncException("cannot open " + target + " to fsync it: " + e.getMessage(), e);
             }
             directoryForced = false;
         }
+        file = target;
     }
 
-    private synchronized GroupSync.Snapshot syncSnapshot() {
+    /** Opened on the pre-created file while there is one: a rename keeps the file it names. */
+    private static FileChannel openForSync(Path target) throws IOException {
+        Path open = Files.exists(target) ? target : PrecreatedFiles.preCreatedFile(target.toFile()).toPath();
+        return FileChannel.open(open, StandardOpenOption.WRITE);
+    }
+
+    /**
+     * The channel of the current file, reopened when an interrupt closed it (a FileChannel closes itself
+     * when the thread in its force() is interrupted); null without fsync or before the first append.
+     */
+    private FileChannel currentChannel() throws IOException {
+        if (channel != null && !channel.isOpen()) {
+            channel = openForSync(file);
+        }
+        return channel;
+    }
+
+    private synchronized boolean wasClosedAfterForce(FileChannel c) {
+        return c == closedAfterForce;
+    }
+
+    private synchronized GroupSync.Snapshot syncSnapshot() throws IOException {
         if (!directoryForced) {
             // A new cycle file's name must survive a power loss too: force the folder once per file.
             try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -179,7 +269,7 @@ final class QueueWriter implements AutoCloseable {
                 log.warn("Cannot fsync the journal folder {}: {}", dir, e.toString());
             }
         }
-        return new GroupSync.Snapshot(appended, channel);
+        return new GroupSync.Snapshot(appended, currentChannel());
     }
 
     /** Where the last excerpt of {@code cycle} ends in its file, read back by a tailer; 0 when none. */
@@ -222,13 +312,18 @@ final class QueueWriter implements AutoCloseable {
         try {
             appender.close();
             space.close();
-            if (channel != null) {
-                if (fsync) {
-                    channel.force(false);
+            FileChannel last = currentChannel();
+            channel = null;
+            if (last != null) {
+                try {
+                    last.force(false);
+                    closedAfterForce = last;
+                } finally {
+                    closeQuietly(last);
                 }
-                channel.close();
             }
         } catch (IOException e) {
+            sync.failed(appended); // appends still waiting for their sync: not on disk
             log.warn("Closing the journal queue {}: {}", dir, e.toString());
         } finally {
             try {
@@ -237,6 +332,36 @@ final class QueueWriter implements AutoCloseable {
             } catch (IOException e) {
                 log.debug("Releasing {}: {}", LOCK_FILE, e.toString());
             }
+            APPENDING.remove(key);
+        }
+    }
+
+    /**
+     * The queue's clock, held still by the writer for the length of one append, on the appending thread
+     * only (Chronicle reads the clock again inside the append to pick its cycle file; tailers and other
+     * threads see the source clock). Install it with the queue's builder.
+     */
+    static final class AppendClock implements TimeProvider {
+        private final TimeProvider source;
+        private volatile Thread holder;
+        private long heldMillis; // written and read by the holder only
+
+        AppendClock(TimeProvider source) {
+            this.source = source;
+        }
+
+        @Override
+        public long currentTimeMillis() {
+            return Thread.currentThread() == holder ? heldMillis : source.currentTimeMillis();
+        }
+
+        void hold() {
+            heldMillis = source.currentTimeMillis();
+            holder = Thread.currentThread();
+        }
+
+        void release() {
+            holder = null;
         }
     }
 }

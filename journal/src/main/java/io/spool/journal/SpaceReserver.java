@@ -85,8 +85,8 @@ final class SpaceReserver implements AutoCloseable {
         if (!supported) {
             return;
         }
-        if (!target.equals(file)) {
-            switchTo(target, open);
+        if (!target.equals(file) && !switchTo(target, open)) {
+            return; // no posix binding after all
         }
         writtenEnd = writeEnd + bytes;
         long needed = writeEnd + bytes + HEADROOM;
@@ -119,7 +119,7 @@ final class SpaceReserver implements AutoCloseable {
         return posix.fallocate(fd, 0, from, to - from) == 0;
     }
 
-    private void switchTo(Path target, Path open) {
+    private boolean switchTo(Path target, Path open) {
         releasePrevious();
         if (fd >= 0) {
             previousFd = fd;
@@ -127,13 +127,23 @@ final class SpaceReserver implements AutoCloseable {
             previousReservedEnd = reservedEnd;
             fd = -1;
         }
-        int opened = posix.open(open.toString(), O_RDWR, 0);
+        int opened;
+        try {
+            opened = posix.open(open.toString(), O_RDWR, 0);
+        } catch (RuntimeException | LinkageError e) {
+            // PosixAPI.posix() hands out a stub that throws when JNR cannot load (a noexec temp folder, say)
+            supported = false;
+            logUnsupported("no native posix binding: " + e);
+            close();
+            return false;
+        }
         if (opened < 0) {
             throw new JournalFullException("cannot open " + open + " to allocate space: " + posix.lastErrorStr());
         }
         fd = opened;
         file = target;
         reservedEnd = 0;
+        return true;
     }
 
     /**
@@ -146,9 +156,15 @@ final class SpaceReserver implements AutoCloseable {
             return;
         }
         long from = (previousWrittenEnd + HEADROOM + 4095) & ~4095L;
-        if (previousReservedEnd > from
-                && posix.fallocate(previousFd, PUNCH_HOLE_KEEP_SIZE, from, previousReservedEnd - from) != 0) {
-            log.debug("Cannot give back the unused space of the journal's previous file: {}", posix.lastErrorStr());
+        try {
+            if (previousReservedEnd > from
+                    && posix.fallocate(previousFd, PUNCH_HOLE_KEEP_SIZE, from, previousReservedEnd - from) != 0) {
+                log.debug("Cannot give back the unused space of the journal's previous file: {}", posix.lastErrorStr());
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // Runs after a stored append: failing here would answer "not stored" for it (the binding
+            // rethrows a missing fallocate symbol for any mode but 0).
+            log.debug("Cannot give back the unused space of the journal's previous file: {}", e.toString());
         }
         posix.close(previousFd);
         previousFd = -1;

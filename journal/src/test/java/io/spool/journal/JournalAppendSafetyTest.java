@@ -3,14 +3,30 @@ package io.spool.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import net.openhft.posix.PosixAPI;
+import net.openhft.posix.internal.PosixAPIHolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -142,6 +158,293 @@ class JournalAppendSafetyTest {
         try (Journal reopened = Journal.open(dir)) {
             reopened.events().newAppender().append(new BatchEncoder().add(record("two")));
             assertThat(ids(reopened.events())).containsExactly("one", "two");
+        }
+    }
+
+    /** A clock that moves to {@code next} once it has answered {@code calls} more calls: an hour ending mid-append. */
+    static final class SteppingClock extends Clock {
+        volatile Instant now;
+        volatile Instant next;
+        final AtomicInteger callsLeft = new AtomicInteger(-1);
+
+        SteppingClock(Instant now) {
+            this.now = now;
+        }
+
+        void stepAfter(int calls, Instant to) {
+            next = to;
+            callsLeft.set(calls);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            if (callsLeft.getAndDecrement() == 0) {
+                now = next;
+            }
+            return now;
+        }
+    }
+
+    @Test
+    void anHourEndingInTheMiddleOfAnAppendStillLeavesTheNextHoursFileReserved() throws Exception {
+        SteppingClock clock = new SteppingClock(Instant.parse("2026-12-01T10:59:59Z"));
+        try (Journal journal = Journal.builder(dir).clock(clock).build()) {
+            JournalAppender appender = journal.events().newAppender();
+            BatchEncoder batch = new BatchEncoder();
+            appender.append(batch.reset().add(record("first")));
+            // The journal reads the clock once to pick the file to reserve space in; the hour ends right after.
+            clock.stepAfter(1, Instant.parse("2026-12-01T11:00:00Z"));
+            appender.append(batch.reset().add(record("at-the-turn")));
+            for (int i = 0; i < 100; i++) {
+                appender.append(batch.reset().add(record("later-" + i)));
+            }
+            assertThat(ids(journal.events())).hasSize(102).startsWith("first", "at-the-turn");
+            // The file the 11:00 appends land in has its blocks allocated ahead of them (not just what was written).
+            assertThat(allocatedBytes(dir.resolve("events").resolve("20261201-11F.cq4")))
+                    .isGreaterThanOrEqualTo(SpaceReserver.HEADROOM);
+        }
+    }
+
+    @Test
+    void anAppendWhoseFsyncIsCutShortIsNotReportedDurableAndLaterAppendsSyncAgain() throws Exception {
+        try (Journal journal = Journal.builder(dir).fsync(true).build()) {
+            JournalAppender appender = journal.events().newAppender();
+            BatchEncoder batch = new BatchEncoder();
+            appender.append(batch.reset().add(record("one")));
+            long descriptors = cycleFileDescriptors(dir.resolve("events"));
+            // An interrupt (a server's forced shutdown) closes a FileChannel in the middle of force().
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> appender.append(batch.reset().add(record("two"))))
+                        .isInstanceOf(JournalSyncException.class);
+            } finally {
+                Thread.interrupted();
+            }
+            long syncs = journal.events().syncs();
+            appender.append(batch.reset().add(record("three")));
+            assertThat(journal.events().syncs()).isGreaterThan(syncs);
+            // Later appends are forced again: the channel the interrupt closed was reopened, not given up.
+            assertThat(cycleFileDescriptors(dir.resolve("events"))).isEqualTo(descriptors);
+            assertThat(ids(journal.events())).containsExactly("one", "two", "three");
+        }
+    }
+
+    /** Descriptors this process holds on the {@code .cq4} cycle files under {@code dir}, from Linux's /proc. */
+    private static long cycleFileDescriptors(Path dir) throws IOException {
+        long n = 0;
+        String prefix = dir.toRealPath() + "/";
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith(prefix) && target.endsWith(".cq4")) {
+                        n++;
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void appendsCoveredByAFailedFsyncFailTooInsteadOfRetryingIntoASuccess() throws Exception {
+        // Linux reports a failed writeback once: a second fsync of the same file can succeed without the data.
+        CountDownLatch forcing = new CountDownLatch(1);
+        CountDownLatch fail = new CountDownLatch(1);
+        AtomicInteger forces = new AtomicInteger();
+        FileChannel channel = new StubChannel() {
+            @Override
+            public void force(boolean metaData) throws IOException {
+                if (forces.incrementAndGet() == 1) {
+                    forcing.countDown();
+                    try {
+                        fail.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IOException("EIO");
+                }
+            }
+        };
+        GroupSync sync = new GroupSync(new GroupSync.Target() {
+            @Override
+            public GroupSync.Snapshot snapshot() {
+                return new GroupSync.Snapshot(2, channel); // append 2 was made before the leader's sync
+            }
+
+            @Override
+            public boolean closedAfterForce(FileChannel c) {
+                return false;
+            }
+        });
+        AtomicReference<Throwable> leader = new AtomicReference<>();
+        Thread first = new Thread(() -> {
+            try {
+                sync.await(1);
+            } catch (Throwable e) {
+                leader.set(e);
+            }
+        });
+        first.start();
+        assertThat(forcing.await(10, TimeUnit.SECONDS)).isTrue();
+        AtomicReference<Throwable> follower = new AtomicReference<>();
+        Thread second = new Thread(() -> {
+            try {
+                sync.await(2);
+            } catch (Throwable e) {
+                follower.set(e);
+            }
+        });
+        second.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (second.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        fail.countDown();
+        first.join(10_000);
+        second.join(10_000);
+        assertThat(leader.get()).isInstanceOf(JournalSyncException.class);
+        assertThat(follower.get()).as("append 2 was in the failed sync").isInstanceOf(JournalSyncException.class);
+    }
+
+    /** A FileChannel that does nothing, for GroupSync alone. */
+    private static class StubChannel extends FileChannel {
+        @Override
+        public int read(ByteBuffer dst) {
+            return -1;
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) {
+            return -1;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            return 0;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) {
+            return 0;
+        }
+
+        @Override
+        public long position() {
+            return 0;
+        }
+
+        @Override
+        public FileChannel position(long newPosition) {
+            return this;
+        }
+
+        @Override
+        public long size() {
+            return 0;
+        }
+
+        @Override
+        public FileChannel truncate(long size) {
+            return this;
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+        }
+
+        @Override
+        public long transferTo(long position, long count, WritableByteChannel target) {
+            return 0;
+        }
+
+        @Override
+        public long transferFrom(ReadableByteChannel src, long position, long count) {
+            return 0;
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) {
+            return -1;
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) {
+            return 0;
+        }
+
+        @Override
+        public MappedByteBuffer map(MapMode mode, long position, long size) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public FileLock lock(long position, long size, boolean shared) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        protected void implCloseChannel() {
+        }
+    }
+
+    @Test
+    void aRefusedSecondJournalDoesNotFreeTheFirstOnesLockForOtherProcesses() throws Exception {
+        try (Journal first = Journal.open(dir); Journal second = Journal.open(dir)) {
+            first.events().newAppender().append(new BatchEncoder().add(record("one")));
+            assertThatThrownBy(() -> second.events().newAppender()).isInstanceOf(IllegalStateException.class);
+            // POSIX locks belong to the process: closing any descriptor of the file drops them all.
+            assertThat(tryLockFromAnotherProcess(dir.resolve("events").resolve(QueueWriter.LOCK_FILE)))
+                    .isEqualTo("held");
+        }
+    }
+
+    private static String tryLockFromAnotherProcess(Path lockFile) throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), TryLock.class.getName(), lockFile.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes()).trim();
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    /** Child JVM: whether the lock file can be locked from this process. */
+    static final class TryLock {
+        public static void main(String[] args) throws IOException {
+            try (FileChannel c = FileChannel.open(Path.of(args[0]), StandardOpenOption.WRITE)) {
+                FileLock lock = c.tryLock();
+                System.out.println(lock == null ? "held" : "free");
+            }
+        }
+    }
+
+    @Test
+    void withoutANativePosixLibraryTheJournalStillAppends() {
+        // Chronicle's posix binding falls back to a stub that throws when JNR cannot load (a noexec /tmp, say).
+        PosixAPI real = PosixAPI.posix();
+        PosixAPI.useNoOpPosixApi();
+        try (Journal journal = Journal.open(dir)) {
+            journal.events().newAppender().append(new BatchEncoder().add(record("x")));
+            assertThat(ids(journal.events())).containsExactly("x");
+        } finally {
+            PosixAPIHolder.POSIX_API = real;
         }
     }
 }
