@@ -111,7 +111,8 @@ stop() {
 }
 
 json_number() { # json_number <file> <key>: the first number after "key":
-  grep -o "\"$2\": *[-0-9.]*" "$1" | head -1 | sed 's/.*: *//'
+  # sed reads to the end (head would close the pipe under grep: SIGPIPE, and pipefail ends the script)
+  grep -o "\"$2\": *[-0-9.]*" "$1" | sed -n '1s/.*: *//p'
 }
 
 metric() { # metric <port> <name>: a Prometheus sample's value (0 if absent)
