@@ -185,8 +185,7 @@ final class QueueWriter implements AutoCloseable {
             return;
         }
         // This append opens a cycle file (the first append of this process, or the hour rolled).
-        Path target = dir.resolve(cycleFormat.format(Instant.ofEpochMilli((long) cycle * queue.rollCycle().lengthInMillis()))
-                + ".cq4");
+        Path target = dir.resolve(cycleName(cycle) + ".cq4");
         if (Files.exists(target)) {
             space.reserve(target, endOfLastExcerpt(cycle) + SpaceReserver.HEADROOM, bytes);
         } else {
@@ -288,9 +287,14 @@ final class QueueWriter implements AutoCloseable {
         }
     }
 
+    /** The name of a cycle's file without its extension, as Chronicle names it ({@code 20261201-10F}). */
+    private String cycleName(int cycle) {
+        return cycleFormat.format(Instant.ofEpochMilli((long) cycle * queue.rollCycle().lengthInMillis()));
+    }
+
     /** Pre-created files of hours gone by, left when a process died between creating one and using it. */
     private void removeStalePrecreatedFiles() {
-        String current = cycleFormat.format(Instant.ofEpochMilli((long) queue.cycle() * queue.rollCycle().lengthInMillis()));
+        String current = cycleName(queue.cycle());
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.precreated")) {
             for (Path f : files) {
                 String name = f.getFileName().toString();

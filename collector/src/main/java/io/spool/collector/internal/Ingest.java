@@ -1,8 +1,5 @@
 package io.spool.collector.internal;
 
-import io.spool.collector.internal.BoundedGunzip.NotGzipException;
-import io.spool.collector.internal.BoundedGunzip.TooLargeException;
-import io.spool.collector.internal.RequestParser.BadRequestException;
 import io.spool.journal.EventType;
 import io.spool.journal.JournalFullException;
 import io.spool.journal.JournalSyncException;
@@ -20,6 +17,7 @@ final class Ingest {
     private final Settings settings;
     private final WriteKeys writeKeys;
     private final RequestParser parser = new RequestParser();
+    private final RequestDecoder decoder;
     private final EventFinisher finisher;
     private final RateLimiter rateLimiter;
     private final JournalSink sink;
@@ -30,6 +28,7 @@ final class Ingest {
         this.writeKeys = writeKeys;
         this.sink = sink;
         this.metrics = metrics;
+        this.decoder = new RequestDecoder(parser, settings.maxRequestBytes(), metrics);
         this.finisher = new EventFinisher(parser, settings.maxEventBytes());
         this.rateLimiter = settings.rateLimit() > 0 ? new RateLimiter(settings.rateLimit()) : null;
     }
@@ -40,36 +39,9 @@ final class Ingest {
      * @param headerKey the write key from the Authorization header, already accepted, or null
      */
     Outcome process(Workspace ws, EventType single, int wireLength, boolean gzip, String headerKey, String ip) {
-        byte[] body = ws.wire;
-        int length = wireLength;
-        metrics.received(length, gzip);
-        if (gzip) {
-            try {
-                ws.gunzip.inflate(ws.wire, wireLength, settings.maxRequestBytes());
-            } catch (NotGzipException e) {
-                return Outcome.error(400, e.getMessage());
-            } catch (TooLargeException e) {
-                return Outcome.error(413, e.getMessage());
-            }
-            body = ws.gunzip.array();
-            length = ws.gunzip.length();
-        } else if (length > settings.maxRequestBytes()) {
-            return Outcome.error(413, "body is " + length + " bytes, over the limit of " + settings.maxRequestBytes() + " bytes");
-        }
-        metrics.body(length);
-        int invalid = Utf8.firstInvalid(body, 0, length);
-        if (invalid >= 0) {
-            return Outcome.error(400, "body is not valid UTF-8 (at byte " + invalid + ")");
-        }
-        ws.reset(body, length);
-        try {
-            if (single == null) {
-                parser.parseBatch(ws);
-            } else {
-                parser.parseSingle(ws, single);
-            }
-        } catch (BadRequestException e) {
-            return Outcome.error(400, e.getMessage());
+        Outcome refused = decoder.decode(ws, single, wireLength, gzip);
+        if (refused != null) {
+            return refused;
         }
 
         String key = headerKey;
@@ -108,12 +80,6 @@ final class Ingest {
             return Outcome.error(503, "events not stored: the journal cannot take writes");
         }
         metrics.events(ws.events.count(), ws.rejected);
-        if (ws.rejected == 0) {
-            return Outcome.OK;
-        }
-        if (single != null) {
-            return Outcome.error(400, ws.event(0).error);
-        }
-        return Outcome.okWithRejections(ws);
+        return Outcome.forFinished(ws, single);
     }
 }

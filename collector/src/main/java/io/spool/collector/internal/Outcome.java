@@ -1,6 +1,7 @@
 package io.spool.collector.internal;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.spool.journal.EventType;
 import java.nio.charset.StandardCharsets;
 
 /** The answer to one request: a status, a JSON body and, for 429, how long to wait. Immutable. */
@@ -30,6 +31,20 @@ final class Outcome {
     /** 503 with Retry-After: the collector cannot store events now and expects to soon. */
     static Outcome unavailable(String message, long retryAfterSeconds) {
         return new Outcome(503, errorBody(message), retryAfterSeconds);
+    }
+
+    /**
+     * The answer to a request whose events were validated and stored: 200; on a single-event path
+     * whose event was refused, 400 with its reason; on a batch with refused events, 200 listing them.
+     */
+    static Outcome forFinished(Workspace ws, EventType single) {
+        if (ws.rejected == 0) {
+            return OK;
+        }
+        if (single != null) {
+            return error(400, ws.event(0).error);
+        }
+        return okWithRejections(ws);
     }
 
     /** A 200 that lists the refused events of a batch: {@code "rejected":[{"index":…,"error":…}]}. */

@@ -9,9 +9,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.spool.collector.internal.BoundedGunzip.NotGzipException;
-import io.spool.collector.internal.BoundedGunzip.TooLargeException;
-import io.spool.collector.internal.RequestParser.BadRequestException;
 import io.spool.journal.DeadLetterRecord;
 import io.spool.journal.EventRecord;
 import io.spool.journal.EventType;
@@ -67,6 +64,7 @@ class RequestPathFuzzTest {
 
     private final RequestParser parser = new RequestParser();
     private final EventFinisher finisher = new EventFinisher(parser, MAX_EVENT_BYTES);
+    private final RequestDecoder decoder = new RequestDecoder(parser, MAX_REQUEST_BYTES, new CollectorMetrics());
 
     @FuzzTest(maxDuration = "25s")
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -114,49 +112,18 @@ class RequestPathFuzzTest {
     }
 
     /**
-     * {@link Ingest#process} from the body to the encoded batch, minus metrics, auth, the rate limit
-     * and the append (the request carries an accepted header key). Keep it step for step in line.
+     * {@link Ingest#process} from the body to the encoded batch, through the same pieces, minus auth, the
+     * rate limit and the append (the request carries an accepted header key).
      */
     private Outcome process(Workspace ws, EventType single, int wireLength, boolean gzip, boolean[] finished) {
-        byte[] body = ws.wire;
-        int length = wireLength;
-        if (gzip) {
-            try {
-                ws.gunzip.inflate(ws.wire, wireLength, MAX_REQUEST_BYTES);
-            } catch (NotGzipException e) {
-                return Outcome.error(400, e.getMessage());
-            } catch (TooLargeException e) {
-                return Outcome.error(413, e.getMessage());
-            }
-            body = ws.gunzip.array();
-            length = ws.gunzip.length();
-            assertThat(length).isLessThanOrEqualTo(MAX_REQUEST_BYTES);
-        } else if (length > MAX_REQUEST_BYTES) {
-            return Outcome.error(413, "body is " + length + " bytes, over the limit of " + MAX_REQUEST_BYTES + " bytes");
+        Outcome refused = decoder.decode(ws, single, wireLength, gzip);
+        if (refused != null) {
+            return refused;
         }
-        int invalid = Utf8.firstInvalid(body, 0, length);
-        if (invalid >= 0) {
-            return Outcome.error(400, "body is not valid UTF-8 (at byte " + invalid + ")");
-        }
-        ws.reset(body, length);
-        try {
-            if (single == null) {
-                parser.parseBatch(ws);
-            } else {
-                parser.parseSingle(ws, single);
-            }
-        } catch (BadRequestException e) {
-            return Outcome.error(400, e.getMessage());
-        }
+        assertThat(ws.bodyLength).isLessThanOrEqualTo(MAX_REQUEST_BYTES);
         finisher.finish(ws, RECEIVED_AT, IP, WRITE_KEY);
         finished[0] = true;
-        if (ws.rejected == 0) {
-            return Outcome.OK;
-        }
-        if (single != null) {
-            return Outcome.error(400, ws.event(0).error);
-        }
-        return Outcome.okWithRejections(ws);
+        return Outcome.forFinished(ws, single);
     }
 
     /** Every answer is {"success":true…} with a 200, or {"success":false,"error":"…"} with a 400 or 413. */
