@@ -2,6 +2,8 @@ package io.spool.collector;
 
 import io.spool.collector.internal.CollectorServer;
 import io.spool.collector.internal.Settings;
+import io.spool.collector.internal.console.ConsoleSettings;
+import java.net.URI;
 import io.spool.collector.internal.TlsKeystore;
 import io.spool.journal.Journal;
 import java.nio.file.Path;
@@ -90,6 +92,9 @@ public final class Collector implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+        private boolean console;
+        private String consoleAdminKey;
+        private URI consoleWriterMetrics;
         private Path tlsKeystore;
         private char[] tlsKeystorePassword;
         private String metricsKey;
@@ -251,6 +256,31 @@ public final class Collector implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves the live console at {@code /console}: recent events as stored, dead letters with their
+         * reasons, rates, the writer's lag and the properties seen per event name. Off by default. A
+         * viewer sees the events of the write keys it holds, or all of them with the admin key.
+         */
+        public Builder console(boolean enabled) {
+            this.console = enabled;
+            return this;
+        }
+
+        /** The key with which a console viewer sees every write key's events (unset: write keys only). */
+        public Builder consoleAdminKey(String key) {
+            this.consoleAdminKey = Objects.requireNonNull(key, "key");
+            return this;
+        }
+
+        /**
+         * The storage writer's metrics endpoint ({@code http://host:port/metrics} of its
+         * {@code --metrics-port}), from which the console shows the writer's lag and last commit.
+         */
+        public Builder consoleWriterMetrics(URI uri) {
+            this.consoleWriterMetrics = Objects.requireNonNull(uri, "uri");
+            return this;
+        }
+
         /** The clock that sets {@code receivedAt} (tests fix it). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -324,6 +354,17 @@ public final class Collector implements AutoCloseable {
                 throw new IllegalArgumentException("the metrics key is empty or has spaces or characters outside"
                         + " printable ASCII (it is sent in an Authorization header)");
             }
+            if (consoleAdminKey != null && (consoleAdminKey.length() < 8 || !consoleAdminKey.strip().equals(consoleAdminKey)
+                    || consoleAdminKey.indexOf(',') >= 0 || consoleAdminKey.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e))) {
+                throw new IllegalArgumentException("the console admin key must be at least 8 printable ASCII characters"
+                        + " without spaces or commas (it is sent in an Authorization header)");
+            }
+            if (consoleWriterMetrics != null && !("http".equals(consoleWriterMetrics.getScheme())
+                    || "https".equals(consoleWriterMetrics.getScheme()))) {
+                throw new IllegalArgumentException("the writer metrics address " + consoleWriterMetrics
+                        + " is not an http:// or https:// URL");
+            }
+            ConsoleSettings consoleSettings = new ConsoleSettings(console, consoleAdminKey, consoleWriterMetrics);
             SSLContext tls = tlsKeystore == null ? null : TlsKeystore.load(tlsKeystore, tlsKeystorePassword);
             Settings settings = new Settings(host, port, Set.copyOf(writeKeys), allowAnonymous, trustProxy,
                     maxEventBytes, maxRequestBytes, rateLimit, minFreeDiskBytes, ioThreads, workerThreads,
@@ -331,7 +372,7 @@ public final class Collector implements AutoCloseable {
             boolean owns = journal == null;
             Journal j = owns ? Journal.builder(journalDir).fsync(fsync).build() : journal;
             try {
-                return new Collector(new CollectorServer(settings, j, owns));
+                return new Collector(new CollectorServer(settings, consoleSettings, j, owns));
             } catch (RuntimeException e) {
                 if (owns) {
                     j.close();

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * exits 0. Every option also reads an environment variable.
  */
 @Command(name = "spool-collector", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        versionProvider = CollectorMain.Version.class,
+        versionProvider = CollectorMain.Version.class, subcommands = TailCommand.class,
         description = "Receives events over Segment's HTTP tracking API and stores them in the Spool journal "
                 + "before answering.%nEvery option also reads the environment variable named in its description.")
 public final class CollectorMain implements Callable<Integer> {
@@ -122,10 +122,27 @@ public final class CollectorMain implements Callable<Integer> {
             description = "Require Authorization: Bearer KEY (or Basic auth with KEY as password) on /metrics; /health stays open. Env SPOOL_METRICS_KEY.")
     String metricsKey;
 
+    @Option(names = "--console", defaultValue = "${env:SPOOL_CONSOLE:-false}",
+            description = "Serve the live console at /console (recent events as stored, dead letters, rates, the"
+                    + " writer's lag, properties by event name). Env SPOOL_CONSOLE.")
+    boolean console;
+
+    @Option(names = "--console-admin-key", paramLabel = "KEY", defaultValue = "${env:SPOOL_CONSOLE_ADMIN_KEY}",
+            description = "A key with which a console viewer sees every write key's events (without it, a viewer"
+                    + " sees only the write keys it enters). Env SPOOL_CONSOLE_ADMIN_KEY.")
+    String consoleAdminKey;
+
+    @Option(names = "--console-writer-metrics", paramLabel = "URL", defaultValue = "${env:SPOOL_CONSOLE_WRITER_METRICS}",
+            description = "The storage writer's metrics (http://host:PORT/metrics of its --metrics-port), for the"
+                    + " console's lag and last commit. Env SPOOL_CONSOLE_WRITER_METRICS.")
+    String consoleWriterMetrics;
+
     public static void main(String[] args) {
         Journal.disableChronicleAnalytics();
         quietLibraryLogs();
         CommandLine cli = new CommandLine(new CollectorMain());
+        // UTF-8 whatever the locale says: tail prints stored events, whose text is UTF-8.
+        cli.setOut(new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("spool-collector: " + e.getMessage());
             return 1;
@@ -194,6 +211,18 @@ public final class CollectorMain implements Callable<Integer> {
         }
         if (metricsKey != null && !metricsKey.isEmpty()) {
             builder.metricsKey(metricsKey);
+        }
+        builder.console(console);
+        if (consoleAdminKey != null && !consoleAdminKey.isEmpty()) {
+            builder.consoleAdminKey(consoleAdminKey);
+        }
+        if (consoleWriterMetrics != null && !consoleWriterMetrics.isEmpty()) {
+            try {
+                builder.consoleWriterMetrics(java.net.URI.create(consoleWriterMetrics));
+            } catch (IllegalArgumentException e) {
+                err.println("spool-collector: --console-writer-metrics '" + consoleWriterMetrics + "' is not a URL");
+                return 2;
+            }
         }
         if (ioThreads > 0) {
             builder.ioThreads(ioThreads);
@@ -296,6 +325,9 @@ public final class CollectorMain implements Callable<Integer> {
                 }
                 if (v.endsWith("h")) {
                     return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
+                }
+                if (v.endsWith("d")) {
+                    return Duration.ofDays(Long.parseLong(v.substring(0, v.length() - 1)));
                 }
                 return Duration.ofSeconds(Long.parseLong(v));
             } catch (RuntimeException e) {

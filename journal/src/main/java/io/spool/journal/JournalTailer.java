@@ -1,6 +1,7 @@
 package io.spool.journal;
 
 import java.io.Closeable;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -72,6 +73,50 @@ public final class JournalTailer implements Closeable {
     /** Positions the tailer at the oldest excerpt still in the journal. */
     public JournalTailer toStart() {
         tailer.toStart();
+        return this;
+    }
+
+    /** Positions the tailer after the last excerpt written so far: the next read is the next append. */
+    public JournalTailer toEnd() {
+        tailer.toEnd();
+        return this;
+    }
+
+    /**
+     * Positions the tailer at most {@code excerpts} excerpts before the end, within the newest hourly
+     * file (so that a viewer who arrives sees what just happened, without a scan of older files).
+     */
+    public JournalTailer toRecent(int excerpts) {
+        tailer.toEnd();
+        long end = tailer.index();
+        RollCycle cycle = tailer.queue().rollCycle();
+        long sequence = cycle.toSequenceNumber(end);
+        if (sequence > 0) {
+            tailer.moveToIndex(cycle.toIndex(cycle.toCycle(end), Math.max(0, sequence - excerpts)));
+        }
+        return this;
+    }
+
+    /**
+     * Positions the tailer at the first hourly file that can hold excerpts appended at or after
+     * {@code epochMillis} (the oldest one when the journal starts later). Excerpts of that file from
+     * before the time are still read: the caller skips them by their records' {@code receivedAt}.
+     */
+    public JournalTailer toTime(long epochMillis) {
+        tailer.toStart();
+        RollCycle roll = tailer.queue().rollCycle();
+        int wanted = (int) Math.floorDiv(epochMillis, (long) roll.lengthInMillis());
+        if (tailer.cycle() >= wanted) {
+            return this;
+        }
+        tailer.toEnd();
+        int last = tailer.cycle();
+        for (int cycle = wanted; cycle <= last; cycle++) {
+            if (tailer.moveToCycle(cycle)) {
+                return this;
+            }
+        }
+        tailer.toEnd();
         return this;
     }
 

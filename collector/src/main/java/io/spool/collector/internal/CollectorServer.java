@@ -1,5 +1,8 @@
 package io.spool.collector.internal;
 
+import io.spool.collector.internal.console.ConsoleFeed;
+import io.spool.collector.internal.console.ConsoleHandler;
+import io.spool.collector.internal.console.ConsoleSettings;
 import io.spool.journal.Journal;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -21,17 +24,35 @@ public final class CollectorServer {
     private final ShutdownState shutdown = new ShutdownState();
     private final JournalSink sink;
     private final Undertow undertow;
+    private final ConsoleFeed feed;
+    private final boolean adminKeySet;
     private volatile int port = -1;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    public CollectorServer(Settings settings, Journal journal, boolean ownsJournal) {
+    public CollectorServer(Settings settings, ConsoleSettings console, Journal journal, boolean ownsJournal) {
         this.settings = settings;
+        this.adminKeySet = console.adminKey() != null;
         CollectorMetrics metrics = new CollectorMetrics();
         metrics.inFlight(shutdown::inFlight);
         this.sink = new JournalSink(journal, ownsJournal, settings.minFreeDiskBytes(), metrics);
         WriteKeys writeKeys = new WriteKeys(settings.writeKeys());
         Ingest ingest = new Ingest(settings, writeKeys, sink, metrics);
-        IngestHandler handler = new IngestHandler(settings, writeKeys, ingest, sink, metrics, shutdown);
+        IngestHandler ingestHandler = new IngestHandler(settings, writeKeys, ingest, sink, metrics, shutdown);
+        HttpHandler handler = ingestHandler;
+        if (console.enabled()) {
+            this.feed = new ConsoleFeed(journal, console.writerMetrics());
+            ConsoleHandler consoleHandler = new ConsoleHandler(feed, console.adminKey(), writeKeys::accepts);
+            // The console's paths are told apart before the ingest handler, which stays as it was.
+            handler = exchange -> {
+                if (ConsoleHandler.handles(exchange.getRequestPath())) {
+                    consoleHandler.handleRequest(exchange);
+                } else {
+                    ingestHandler.handleRequest(exchange);
+                }
+            };
+        } else {
+            this.feed = null;
+        }
         this.undertow = undertow(settings, handler);
     }
 
@@ -83,6 +104,11 @@ public final class CollectorServer {
                 settings.tls() != null ? " (TLS keystore " + settings.tlsKeystore() + ")" : "",
                 sink.dir(), settings.writeKeys().size(), settings.allowAnonymous() ? ", anonymous requests allowed" : "",
                 settings.metricsKey() != null ? ", /metrics needs the metrics key" : "");
+        if (feed != null) {
+            log.info("Console at {}://{}:{}/console ({})", settings.tls() != null ? "https" : "http",
+                    "0.0.0.0".equals(settings.host()) ? "localhost" : settings.host(), port,
+                    adminKeySet ? "write keys see their own events, the admin key all" : "write keys see their own events");
+        }
     }
 
     /** The port the server listens on (useful when it was started on port 0). */
@@ -110,6 +136,9 @@ public final class CollectorServer {
             Thread.currentThread().interrupt();
         }
         try {
+            if (feed != null) {
+                feed.close();
+            }
             undertow.stop();
         } finally {
             sink.close();
