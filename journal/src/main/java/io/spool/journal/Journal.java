@@ -17,7 +17,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
  * excerpt per accepted request) and {@code dead-letters/} (events refused inside a valid request).
  * They are siblings, not one inside the other, so that each queue's folder holds only its own files.
  *
- * <p>The collector appends and never reads; the storage writer reads and never appends.
+ * <p>The collector appends and never reads on its ingest path (its console, while a viewer watches, and
+ * its {@code tail} command read); the storage writer reads and never appends.
  *
  * <pre>{@code
  * try (Journal journal = Journal.builder(dir).build()) {

@@ -188,12 +188,13 @@ public final class Quickstart implements java.util.concurrent.Callable<Integer> 
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> stopping.countDown());
         try (Journal journal = Journal.open(journalDir);
                 Collector collector = Collector.builder().port(port == null ? 8088 : port).journal(journal).writeKey(writeKey)
-                        .build().start();
+                        .console(true).build().start();
                 StorageWriter writer = StorageWriter.builder().journal(journal).output(lake)
                         .rollInterval(Duration.ofSeconds(10)).build().start()) {
             out.printf("Spool is serving: collector http://localhost:%d (write key \"%s\"), journal %s, lake %s%n"
+                    + "Watch events arrive at http://localhost:%d/console (enter the write key).%n"
                     + "Point an SDK or a Segment client at it; Ctrl-C stops (committing what it has).%n",
-                    collector.port(), writeKey, journalDir, lake);
+                    collector.port(), writeKey, journalDir, lake, collector.port());
             stopping.await();
             out.println("Stopping: the collector answers what is in flight, the writer commits what it has.");
         }
