@@ -103,8 +103,10 @@
     for (var j = u.deadLetters.length - 1; j >= 0; j--) letters.insertBefore(letterRow(u.deadLetters[j]), letters.firstChild);
     while (letters.childNodes.length > MAX_ROWS) letters.removeChild(letters.lastChild);
     $('letters-empty').hidden = letters.childNodes.length > 0;
-    $('sampling').textContent = u.sampledOut > 0
-        ? 'sampled: ' + u.sampledOut + ' of ' + u.seen + ' events read were counted but not kept for the list' : '';
+    var notes = [];
+    if (u.sampledOut > 0) notes.push('sampled: ' + u.sampledOut + ' of ' + u.seen + ' events read were counted but not listed');
+    if (u.skippedAhead > 0) notes.push('the console fell behind the journal and skipped ahead ' + u.skippedAhead + ' time(s); rates miss what it skipped');
+    $('sampling').textContent = notes.join(' · ');
     latestRates = u.rates;
     drawRates();
     writer(u.writer);

@@ -41,6 +41,8 @@ public final class WriterMetrics {
             .help("Table snapshots expired by this writer's upkeep").register(registry);
     final Counter orphanFiles = Counter.builder().name("spool_writer_orphan_files_deleted_total")
             .help("Files in the tables' data folders that no snapshot referenced, deleted once old").register(registry);
+    final Gauge lastCommit = Gauge.builder().name("spool_writer_last_commit_timestamp_seconds")
+            .help("When this writer's last commit landed (Unix time, seconds); 0 before its first").register(registry);
     final Gauge lagExcerpts = Gauge.builder().name("spool_writer_lag_excerpts")
             .help("Journal excerpts (requests) not yet committed; a lower bound across an hour boundary")
             .register(registry);

@@ -40,6 +40,7 @@ final class WriterProgress {
         metrics.duplicates.inc(duplicates);
         metrics.files.inc(files);
         metrics.commits.inc();
+        metrics.lastCommit.set(System.currentTimeMillis() / 1000.0);
         metrics.commitSeconds.observe(seconds);
         metrics.commitRetries.inc(retries);
         if (newestReceivedAt > newestCommittedReceivedAt) {

@@ -42,6 +42,11 @@ public final class ConsoleFeed implements AutoCloseable {
     /** The thread stays this long after the last viewer leaves, so that a reloaded page finds it warm. */
     static final long LINGER_MILLIS = 5_000;
     private static final int RECENT_EXCERPTS = 20;
+    /**
+     * Excerpts (requests) the feed may trail the journal's end by before it skips ahead: one core
+     * reading back what two cores write would otherwise show older and older events under full load.
+     */
+    static final long MAX_BEHIND_EXCERPTS = 1_000;
 
     private final Journal journal;
     private final WriterStatus writer;
@@ -65,6 +70,7 @@ public final class ConsoleFeed implements AutoCloseable {
     private int capturedThisSecond;
     private long seenTotal;
     private long sampledOut;
+    private long skippedAhead;
     private int ticks;
 
     public ConsoleFeed(Journal journal, URI writerMetrics) {
@@ -115,6 +121,13 @@ public final class ConsoleFeed implements AutoCloseable {
                 long now = System.currentTimeMillis();
                 if (now >= nextTick) {
                     nextTick = now + TICK_MILLIS;
+                    long last = journal.events().lastIndex();
+                    if (lastEventIndex != Long.MIN_VALUE && last - lastEventIndex > MAX_BEHIND_EXCERPTS) {
+                        // Within one hourly file indexes count excerpts; across files the gap is huge
+                        // and skipping to the newest file is right too.
+                        events.toRecent(RECENT_EXCERPTS);
+                        skippedAhead++;
+                    }
                     tick(now);
                     viewers.removeIf(v -> !v.isOpen());
                     if (viewers.isEmpty()) {
@@ -270,7 +283,8 @@ public final class ConsoleFeed implements AutoCloseable {
             }
             out.append("],");
             rates.appendJson(out, now, v.keys);
-            out.append(",\"seen\":").append(seenTotal).append(",\"sampledOut\":").append(sampledOut);
+            out.append(",\"seen\":").append(seenTotal).append(",\"sampledOut\":").append(sampledOut)
+                    .append(",\"skippedAhead\":").append(skippedAhead);
             out.append(",\"writer\":").append(writer.json());
             if (withSchema || greeting) {
                 out.append(',');
