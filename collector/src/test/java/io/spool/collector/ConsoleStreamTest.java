@@ -252,6 +252,22 @@ class ConsoleStreamTest {
         }
     }
 
+    @Test
+    void aViewerOutlivesTheReadTimeout() throws Exception {
+        try (TestCollector c = new TestCollector(dir, b -> b.console(true).readTimeout(java.time.Duration.ofSeconds(1)));
+                Stream2 viewer = new Stream2(c, KEY, null)) {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            int round = 0;
+            while (System.nanoTime() < until) {
+                String name = "Round " + round++;
+                assertThat(post(c, KEY, "{\"batch\":[{\"type\":\"track\",\"event\":\"" + name + "\",\"userId\":\"u\"}]}")
+                        .status()).isEqualTo(200);
+                viewer.await(hasEvent(name));
+            }
+            assertThat(round).isGreaterThan(1);
+        }
+    }
+
     private static long feedThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("spool-console-feed") && t.isAlive()).count();

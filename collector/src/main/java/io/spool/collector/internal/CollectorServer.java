@@ -41,7 +41,8 @@ public final class CollectorServer {
         HttpHandler handler = ingestHandler;
         if (console.enabled()) {
             this.feed = new ConsoleFeed(journal, console.writerMetrics());
-            ConsoleHandler consoleHandler = new ConsoleHandler(feed, console.adminKey(), writeKeys::accepts);
+            ConsoleHandler consoleHandler = new ConsoleHandler(feed, console.adminKey(), writeKeys::accepts,
+                    settings.readTimeout().toMillis());
             // The console's paths are told apart before the ingest handler, which stays as it was.
             handler = exchange -> {
                 if (ConsoleHandler.handles(exchange.getRequestPath())) {

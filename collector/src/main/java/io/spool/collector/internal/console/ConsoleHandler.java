@@ -36,6 +36,7 @@ public final class ConsoleHandler implements HttpHandler {
     private final byte[] adminKey;
     private final Predicate<String> writeKeyAccepted;
     private final ServerSentEventHandler stream;
+    private final long keepAliveMillis;
     private final Map<String, Asset> assets = Map.of(
             "/console", new Asset("index.html", "text/html; charset=utf-8"),
             "/console/", new Asset("index.html", "text/html; charset=utf-8"),
@@ -46,8 +47,11 @@ public final class ConsoleHandler implements HttpHandler {
      * @param adminKey the key that sees everything, or null for none (write keys only)
      * @param writeKeyAccepted whether a key is one the collector accepts events for
      */
-    public ConsoleHandler(ConsoleFeed feed, String adminKey, Predicate<String> writeKeyAccepted) {
+    public ConsoleHandler(ConsoleFeed feed, String adminKey, Predicate<String> writeKeyAccepted, long readTimeoutMillis) {
         this.feed = feed;
+        // A comment line this often keeps the stream from looking idle to the collector's own idle timeout
+        // (--read-timeout) and to proxies in between.
+        this.keepAliveMillis = Math.max(100, Math.min(15_000, readTimeoutMillis / 3));
         this.adminKey = adminKey == null ? null : adminKey.getBytes(StandardCharsets.UTF_8);
         this.writeKeyAccepted = writeKeyAccepted;
         this.stream = new ServerSentEventHandler(this::connected);
@@ -103,7 +107,7 @@ public final class ConsoleHandler implements HttpHandler {
         Map<String, Deque<String>> q = connection.getQueryParameters();
         Viewer.Filter filter = new Viewer.Filter(param(q, "writeKey"), param(q, "type"), param(q, "event"), param(q, "userId"));
         Viewer viewer = new Viewer(access.keys, filter, connection);
-        connection.setKeepAliveTime(15_000);
+        connection.setKeepAliveTime(keepAliveMillis);
         connection.addCloseTask(c -> feed.unsubscribe(viewer));
         feed.subscribe(viewer);
     }
