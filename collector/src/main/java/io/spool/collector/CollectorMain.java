@@ -1,21 +1,20 @@
 package io.spool.collector;
 
+import io.spool.config.SettingException;
+import io.spool.config.SettingsDef;
 import io.spool.journal.Journal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -32,121 +31,31 @@ public final class CollectorMain implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--port", defaultValue = "${env:SPOOL_PORT:-8088}",
-            description = "Port to listen on (0: any free port). Env SPOOL_PORT. Default: ${DEFAULT-VALUE}.")
-    int port;
+    /** The environment the settings are read from (tests give their own). */
+    Map<String, String> env = System.getenv();
 
-    @Option(names = "--host", defaultValue = "${env:SPOOL_HOST:-0.0.0.0}",
-            description = "Address to bind. Env SPOOL_HOST. Default: ${DEFAULT-VALUE}.")
-    String host;
-
-    @Option(names = "--journal-dir", defaultValue = "${env:SPOOL_JOURNAL_DIR:-data/journal}",
-            description = "Journal folder (created if missing). Env SPOOL_JOURNAL_DIR. Default: ${DEFAULT-VALUE}.")
-    Path journalDir;
-
-    @Option(names = "--write-key", paramLabel = "KEY", split = ",", defaultValue = "${env:SPOOL_WRITE_KEYS}",
-            description = "A write key clients may send (repeatable). Env SPOOL_WRITE_KEYS (comma-separated).")
-    List<String> writeKeys = new ArrayList<>();
-
-    @Option(names = "--write-keys-file", paramLabel = "FILE", defaultValue = "${env:SPOOL_WRITE_KEYS_FILE}",
-            description = "A file of write keys, one a line (blank lines and # comments skipped). Env SPOOL_WRITE_KEYS_FILE.")
-    Path writeKeysFile;
-
-    @Option(names = "--allow-anonymous", defaultValue = "${env:SPOOL_ALLOW_ANONYMOUS:-false}",
-            description = "Accept requests without a write key (and, with no keys configured, any key). Env SPOOL_ALLOW_ANONYMOUS.")
-    boolean allowAnonymous;
-
-    @Option(names = "--max-event-size", paramLabel = "SIZE", converter = SizeConverter.class,
-            defaultValue = "${env:SPOOL_MAX_EVENT_SIZE:-32KB}",
-            description = "Largest event (JSON bytes); larger ones are dead-lettered. 1 KB = 1024 bytes. Env SPOOL_MAX_EVENT_SIZE. Default: ${DEFAULT-VALUE}.")
-    long maxEventSize;
-
-    @Option(names = "--max-request-size", paramLabel = "SIZE", converter = SizeConverter.class,
-            defaultValue = "${env:SPOOL_MAX_REQUEST_SIZE:-500KB}",
-            description = "Largest request body after gzip inflation; larger get 413. Env SPOOL_MAX_REQUEST_SIZE. Default: ${DEFAULT-VALUE}.")
-    long maxRequestSize;
-
-    @Option(names = "--trust-proxy", defaultValue = "${env:SPOOL_TRUST_PROXY:-false}",
-            description = "Take the client IP from X-Forwarded-For (only behind a proxy you run). Env SPOOL_TRUST_PROXY.")
-    boolean trustProxy;
-
-    @Option(names = "--fsync", defaultValue = "${env:SPOOL_FSYNC:-false}",
-            description = "Force each append to disk before answering 200 (survives power loss; slower). Env SPOOL_FSYNC.")
-    boolean fsync;
-
-    @Option(names = "--rate-limit", paramLabel = "EVENTS_PER_SECOND", defaultValue = "${env:SPOOL_RATE_LIMIT:-0}",
-            description = "Events per second per write key; past it 429 with Retry-After. 0: no limit. Env SPOOL_RATE_LIMIT. Default: ${DEFAULT-VALUE}.")
-    double rateLimit;
-
-    @Option(names = "--min-free-disk", paramLabel = "SIZE", converter = SizeConverter.class,
-            defaultValue = "${env:SPOOL_MIN_FREE_DISK:-256MB}",
-            description = "Answer 503 when the journal's disk has less free space. Env SPOOL_MIN_FREE_DISK. Default: ${DEFAULT-VALUE}.")
-    long minFreeDisk;
-
-    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "${env:SPOOL_IO_THREADS:-0}",
-            description = "Undertow I/O threads (0: one per core). Env SPOOL_IO_THREADS.")
-    int ioThreads;
-
-    @Option(names = "--worker-threads", paramLabel = "N", defaultValue = "${env:SPOOL_WORKER_THREADS:-0}",
-            description = "Threads that parse and append (0: eight per core). Env SPOOL_WORKER_THREADS.")
-    int workerThreads;
-
-    @Option(names = "--read-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            defaultValue = "${env:SPOOL_READ_TIMEOUT:-30s}",
-            description = "How long a client may take to send headers or body, or idle. Env SPOOL_READ_TIMEOUT. Default: ${DEFAULT-VALUE}.")
-    Duration readTimeout;
-
-    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            defaultValue = "${env:SPOOL_SHUTDOWN_TIMEOUT:-30s}",
-            description = "On SIGTERM, how long to wait for requests in flight. Env SPOOL_SHUTDOWN_TIMEOUT. Default: ${DEFAULT-VALUE}.")
-    Duration shutdownTimeout;
-
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "${env:SPOOL_MAX_CONNECTIONS:-10000}",
-            description = "Open connections past which new ones wait in the kernel's accept queue. Env SPOOL_MAX_CONNECTIONS. Default: ${DEFAULT-VALUE}.")
-    int maxConnections;
-
-    @Option(names = "--max-header-size", paramLabel = "SIZE", converter = SizeConverter.class,
-            defaultValue = "${env:SPOOL_MAX_HEADER_SIZE:-16KB}",
-            description = "Largest request line plus headers; larger get 400 and the connection closed. Env SPOOL_MAX_HEADER_SIZE. Default: ${DEFAULT-VALUE}.")
-    long maxHeaderSize;
-
-    @Option(names = "--tls-keystore", paramLabel = "FILE", defaultValue = "${env:SPOOL_TLS_KEYSTORE}",
-            description = "Serve HTTPS (instead of HTTP) with the key and certificate in this PKCS12 or JKS keystore. Env SPOOL_TLS_KEYSTORE.")
-    Path tlsKeystore;
-
-    @Option(names = "--tls-keystore-password", paramLabel = "PASSWORD", defaultValue = "${env:SPOOL_TLS_KEYSTORE_PASSWORD}",
-            description = "The keystore's password (also the key's). Env SPOOL_TLS_KEYSTORE_PASSWORD (better: a command line is visible to every user).")
-    String tlsKeystorePassword;
-
-    @Option(names = "--metrics-key", paramLabel = "KEY", defaultValue = "${env:SPOOL_METRICS_KEY}",
-            description = "Require Authorization: Bearer KEY (or Basic auth with KEY as password) on /metrics; /health stays open. Env SPOOL_METRICS_KEY.")
-    String metricsKey;
-
-    @Option(names = "--console", defaultValue = "${env:SPOOL_CONSOLE:-false}",
-            description = "Serve the live console at /console (recent events as stored, dead letters, rates, the"
-                    + " writer's lag, properties by event name). Env SPOOL_CONSOLE.")
-    boolean console;
-
-    @Option(names = "--console-admin-key", paramLabel = "KEY", defaultValue = "${env:SPOOL_CONSOLE_ADMIN_KEY}",
-            description = "A key with which a console viewer sees every write key's events (without it, a viewer"
-                    + " sees only the write keys it enters). Env SPOOL_CONSOLE_ADMIN_KEY.")
-    String consoleAdminKey;
-
-    @Option(names = "--console-writer-metrics", paramLabel = "URL", defaultValue = "${env:SPOOL_CONSOLE_WRITER_METRICS}",
-            description = "The storage writer's metrics (http://host:PORT/metrics of its --metrics-port), for the"
-                    + " console's lag and last commit. Env SPOOL_CONSOLE_WRITER_METRICS.")
-    String consoleWriterMetrics;
+    /** The command line with every setting of {@link CollectorSettings} and the {@code tail} subcommand. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new CollectorMain());
+        CollectorSettings.ALL.addOptionsTo(cli.getCommandSpec());
+        cli.setParameterExceptionHandler(SettingsDef.oneLineErrors("spool-collector"));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof SettingException) {
+                commandLine.getErr().println("spool-collector: " + e.getMessage());
+                return 2;
+            }
+            commandLine.getErr().println("spool-collector: " + e.getMessage());
+            return 1;
+        });
+        return cli;
+    }
 
     public static void main(String[] args) {
         Journal.disableChronicleAnalytics();
         quietLibraryLogs();
-        CommandLine cli = new CommandLine(new CollectorMain());
+        CommandLine cli = commandLine();
         // UTF-8 whatever the locale says: tail prints stored events, whose text is UTF-8.
         cli.setOut(new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), true));
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("spool-collector: " + e.getMessage());
-            return 1;
-        });
         int status;
         try {
             status = cli.execute(args);
@@ -161,76 +70,73 @@ public final class CollectorMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        List<String> keys = new ArrayList<>();
-        for (String key : writeKeys) {
-            if (!key.isBlank()) {
-                keys.add(key.strip());
-            }
-        }
-        if (writeKeysFile != null) {
+        SettingsDef.Values v = CollectorSettings.ALL.resolve(spec.commandLine().getParseResult(), env);
+        List<String> keys = new ArrayList<>(v.get(CollectorSettings.WRITE_KEY));
+        Path keysFile = v.get(CollectorSettings.WRITE_KEYS_FILE);
+        if (keysFile != null) {
             try {
-                for (String line : Files.readAllLines(writeKeysFile)) {
+                for (String line : Files.readAllLines(keysFile)) {
                     String key = line.strip();
                     if (!key.isEmpty() && !key.startsWith("#")) {
                         keys.add(key);
                     }
                 }
             } catch (IOException e) {
-                err.println("spool-collector: cannot read the write keys file " + writeKeysFile + ": " + e);
+                err.println("spool-collector: " + v.source(CollectorSettings.WRITE_KEYS_FILE) + " " + keysFile
+                        + ": cannot read it (" + e + ")");
                 return 2;
             }
         }
+        boolean allowAnonymous = v.get(CollectorSettings.ALLOW_ANONYMOUS);
         if (keys.isEmpty() && !allowAnonymous) {
             err.println("spool-collector: no write key configured; pass --write-key KEY (or --write-keys-file,"
                     + " SPOOL_WRITE_KEYS), or --allow-anonymous to accept events without one");
             return 2;
         }
-        if (tlsKeystorePassword != null && !tlsKeystorePassword.isEmpty()
-                && (tlsKeystore == null || tlsKeystore.toString().isEmpty())) {
+        Path keystore = v.get(CollectorSettings.TLS_KEYSTORE);
+        String keystorePassword = v.get(CollectorSettings.TLS_KEYSTORE_PASSWORD);
+        if (keystorePassword != null && !keystorePassword.isEmpty() && keystore == null) {
             err.println("spool-collector: --tls-keystore-password (SPOOL_TLS_KEYSTORE_PASSWORD) is set but --tls-keystore"
                     + " (SPOOL_TLS_KEYSTORE) is not");
             return 2;
         }
         Collector.Builder builder = Collector.builder()
-                .host(host)
-                .port(port)
-                .journalDir(journalDir)
-                .fsync(fsync)
+                .host(v.get(CollectorSettings.HOST))
+                .port(v.get(CollectorSettings.PORT))
+                .journalDir(v.get(CollectorSettings.JOURNAL_DIR))
+                .fsync(v.get(CollectorSettings.FSYNC))
                 .writeKeys(keys)
                 .allowAnonymous(allowAnonymous)
-                .trustProxy(trustProxy)
-                .maxEventBytes(toInt(maxEventSize, "--max-event-size"))
-                .maxRequestBytes(toInt(maxRequestSize, "--max-request-size"))
-                .rateLimit(rateLimit)
-                .minFreeDiskBytes(minFreeDisk)
-                .readTimeout(readTimeout)
-                .shutdownTimeout(shutdownTimeout)
-                .maxHeaderBytes(toInt(maxHeaderSize, "--max-header-size"));
-        if (tlsKeystore != null && !tlsKeystore.toString().isEmpty()) {
-            builder.tlsKeystore(tlsKeystore, tlsKeystorePassword == null ? "" : tlsKeystorePassword);
+                .trustProxy(v.get(CollectorSettings.TRUST_PROXY))
+                .maxEventBytes(v.get(CollectorSettings.MAX_EVENT_SIZE).intValue())
+                .maxRequestBytes(v.get(CollectorSettings.MAX_REQUEST_SIZE).intValue())
+                .rateLimit(v.get(CollectorSettings.RATE_LIMIT))
+                .minFreeDiskBytes(v.get(CollectorSettings.MIN_FREE_DISK))
+                .readTimeout(v.get(CollectorSettings.READ_TIMEOUT))
+                .shutdownTimeout(v.get(CollectorSettings.SHUTDOWN_TIMEOUT))
+                .maxHeaderBytes(v.get(CollectorSettings.MAX_HEADER_SIZE).intValue())
+                .maxConnections(v.get(CollectorSettings.MAX_CONNECTIONS))
+                .console(v.get(CollectorSettings.CONSOLE));
+        if (keystore != null) {
+            builder.tlsKeystore(keystore, keystorePassword == null ? "" : keystorePassword);
         }
+        String metricsKey = v.get(CollectorSettings.METRICS_KEY);
         if (metricsKey != null && !metricsKey.isEmpty()) {
             builder.metricsKey(metricsKey);
         }
-        builder.console(console);
-        if (consoleAdminKey != null && !consoleAdminKey.isEmpty()) {
-            builder.consoleAdminKey(consoleAdminKey);
+        String adminKey = v.get(CollectorSettings.CONSOLE_ADMIN_KEY);
+        if (adminKey != null && !adminKey.isEmpty()) {
+            builder.consoleAdminKey(adminKey);
         }
-        if (consoleWriterMetrics != null && !consoleWriterMetrics.isEmpty()) {
-            try {
-                builder.consoleWriterMetrics(java.net.URI.create(consoleWriterMetrics));
-            } catch (IllegalArgumentException e) {
-                err.println("spool-collector: --console-writer-metrics '" + consoleWriterMetrics + "' is not a URL");
-                return 2;
-            }
+        if (v.get(CollectorSettings.CONSOLE_WRITER_METRICS) != null) {
+            builder.consoleWriterMetrics(v.get(CollectorSettings.CONSOLE_WRITER_METRICS));
         }
-        if (ioThreads > 0) {
-            builder.ioThreads(ioThreads);
+        if (v.get(CollectorSettings.IO_THREADS) != null) {
+            builder.ioThreads(v.get(CollectorSettings.IO_THREADS));
         }
-        if (workerThreads > 0) {
-            builder.workerThreads(workerThreads);
+        if (v.get(CollectorSettings.WORKER_THREADS) != null) {
+            builder.workerThreads(v.get(CollectorSettings.WORKER_THREADS));
         }
-        builder.maxConnections(maxConnections);
         Collector collector;
         try {
             collector = builder.build();
@@ -253,14 +159,6 @@ public final class CollectorMain implements Callable<Integer> {
         return 0;
     }
 
-    private static int toInt(long bytes, String option) {
-        if (bytes > Integer.MAX_VALUE) {
-            throw new CommandLine.ParameterException(new CommandLine(new CollectorMain()),
-                    option + " " + bytes + " is over 2 GB");
-        }
-        return (int) bytes;
-    }
-
     /** Keeps Undertow's and XNIO's start-up chatter out of the log; warnings still show. */
     private static void quietLibraryLogs() {
         System.setProperty("org.jboss.logging.provider", "slf4j");
@@ -276,63 +174,6 @@ public final class CollectorMain implements Callable<Integer> {
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) {
             System.setProperty(key, value);
-        }
-    }
-
-    /** Sizes like {@code 32768}, {@code 32KB}, {@code 500kb}, {@code 256MB}, {@code 1GB} (powers of 1024). */
-    static final class SizeConverter implements ITypeConverter<Long> {
-        @Override
-        public Long convert(String value) {
-            String v = value.strip().toUpperCase(Locale.ROOT).replace("IB", "B");
-            long unit = 1;
-            if (v.endsWith("KB") || v.endsWith("K")) {
-                unit = 1024;
-            } else if (v.endsWith("MB") || v.endsWith("M")) {
-                unit = 1024 * 1024;
-            } else if (v.endsWith("GB") || v.endsWith("G")) {
-                unit = 1024L * 1024 * 1024;
-            }
-            String digits = v.replaceAll("[KMGB]+$", "").strip();
-            try {
-                long n = Long.parseLong(digits);
-                if (n < 0) {
-                    throw new CommandLine.TypeConversionException("size '" + value + "' is negative");
-                }
-                return Math.multiplyExact(n, unit);
-            } catch (NumberFormatException | ArithmeticException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a size like 32KB or 500000");
-            }
-        }
-    }
-
-    /** Durations like {@code 30s}, {@code 500ms}, {@code 2m}, or ISO-8601 {@code PT30S}. */
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String v = value.strip().toLowerCase(Locale.ROOT);
-            try {
-                if (v.startsWith("pt") || v.startsWith("p")) {
-                    return Duration.parse(value.strip());
-                }
-                if (v.endsWith("ms")) {
-                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-                }
-                if (v.endsWith("s")) {
-                    return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-                }
-                if (v.endsWith("m")) {
-                    return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-                }
-                if (v.endsWith("h")) {
-                    return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
-                }
-                if (v.endsWith("d")) {
-                    return Duration.ofDays(Long.parseLong(v.substring(0, v.length() - 1)));
-                }
-                return Duration.ofSeconds(Long.parseLong(v));
-            } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration like 30s, 500ms or 2m");
-            }
         }
     }
 

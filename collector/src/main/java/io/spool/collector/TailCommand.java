@@ -1,5 +1,6 @@
 package io.spool.collector;
 
+import io.spool.config.Durations;
 import io.spool.journal.DeadLetterRecord;
 import io.spool.journal.Journal;
 import io.spool.journal.JournalBatch;
@@ -138,8 +139,8 @@ final class TailCommand implements Callable<Integer> {
             // a duration, then
         }
         try {
-            return clock.millis() - new CollectorMain.DurationConverter().convert(v).toMillis();
-        } catch (CommandLine.TypeConversionException | ArithmeticException e) {
+            return clock.millis() - Durations.parse(v).toMillis();
+        } catch (IllegalArgumentException | ArithmeticException e) {
             return null;
         }
     }

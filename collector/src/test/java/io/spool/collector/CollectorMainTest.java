@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import io.spool.config.Setting;
+import io.spool.config.SettingsDef;
 import java.nio.file.Path;
+import java.util.Map;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,66 +21,69 @@ class CollectorMainTest {
     @Test
     void helpListsEveryOptionWithItsEnvironmentVariable() {
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new CollectorMain());
+        CommandLine cli = CollectorMain.commandLine();
         cli.setOut(new PrintWriter(out));
         assertThat(cli.execute("--help")).isZero();
 
-        String help = out.toString();
-        for (String option : new String[] {"--port", "--host", "--journal-dir", "--write-key", "--write-keys-file",
-                "--allow-anonymous", "--max-event-size", "--max-request-size", "--trust-proxy", "--fsync",
-                "--rate-limit", "--min-free-disk", "--io-threads", "--worker-threads", "--read-timeout",
-                "--shutdown-timeout", "--max-connections", "--max-header-size", "--tls-keystore", "--tls-keystore-password",
-                "--metrics-key"}) {
-            assertThat(help).contains(option);
+        String help = out.toString().replaceAll("\\s+", " ");
+        assertThat(CollectorSettings.ALL.settings()).hasSizeGreaterThan(20);
+        for (Setting<?> s : CollectorSettings.ALL.settings()) {
+            assertThat(help).contains(s.flag()).contains("Env " + s.env() + ". Default: " + s.defaultText() + ".");
         }
-        for (String env : new String[] {"SPOOL_PORT", "SPOOL_JOURNAL_DIR", "SPOOL_WRITE_KEYS", "SPOOL_WRITE_KEYS_FILE",
-                "SPOOL_ALLOW_ANONYMOUS", "SPOOL_MAX_EVENT_SIZE", "SPOOL_MAX_REQUEST_SIZE", "SPOOL_TRUST_PROXY",
-                "SPOOL_FSYNC", "SPOOL_RATE_LIMIT", "SPOOL_MIN_FREE_DISK", "SPOOL_IO_THREADS", "SPOOL_WORKER_THREADS",
-                "SPOOL_READ_TIMEOUT", "SPOOL_SHUTDOWN_TIMEOUT", "SPOOL_HOST", "SPOOL_MAX_CONNECTIONS", "SPOOL_MAX_HEADER_SIZE",
-                "SPOOL_TLS_KEYSTORE", "SPOOL_TLS_KEYSTORE_PASSWORD", "SPOOL_METRICS_KEY", "SPOOL_CONSOLE", "SPOOL_CONSOLE_ADMIN_KEY", "SPOOL_CONSOLE_WRITER_METRICS"}) {
-            assertThat(help).contains(env);
-        }
+        assertThat(help).contains("tail").contains("serve the live console at /console").doesNotContain("`");
+    }
+
+    private static SettingsDef.Values parse(Map<String, String> env, String... args) {
+        return CollectorSettings.ALL.resolve(CollectorMain.commandLine().parseArgs(args), env);
     }
 
     @Test
     void optionsParseSizesDurationsAndRepeatedKeys() {
-        CollectorMain main = new CollectorMain();
-        new CommandLine(main).parseArgs("--write-key", "a", "--write-key", "b,c", "--max-event-size", "64KB",
+        SettingsDef.Values v = parse(Map.of(), "--write-key", "a", "--write-key", "b,c", "--max-event-size", "64KB",
                 "--max-request-size", "1m", "--read-timeout", "500ms", "--shutdown-timeout", "2m", "--port", "9000");
 
-        assertThat(main.writeKeys).containsExactly("a", "b", "c");
-        assertThat(main.maxEventSize).isEqualTo(64 * 1024);
-        assertThat(main.maxRequestSize).isEqualTo(1024 * 1024);
-        assertThat(main.readTimeout).isEqualTo(Duration.ofMillis(500));
-        assertThat(main.shutdownTimeout).isEqualTo(Duration.ofMinutes(2));
-        assertThat(main.port).isEqualTo(9000);
+        assertThat(v.get(CollectorSettings.WRITE_KEY)).containsExactly("a", "b", "c");
+        assertThat(v.get(CollectorSettings.MAX_EVENT_SIZE)).isEqualTo(64 * 1024);
+        assertThat(v.get(CollectorSettings.MAX_REQUEST_SIZE)).isEqualTo(1024 * 1024);
+        assertThat(v.get(CollectorSettings.READ_TIMEOUT)).isEqualTo(Duration.ofMillis(500));
+        assertThat(v.get(CollectorSettings.SHUTDOWN_TIMEOUT)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(v.get(CollectorSettings.PORT)).isEqualTo(9000);
+    }
+
+    @Test
+    void theEnvironmentFillsWhatTheCommandLineLeaves() {
+        SettingsDef.Values v = parse(Map.of("SPOOL_PORT", "9100", "SPOOL_WRITE_KEYS", "k1,k2", "SPOOL_READ_TIMEOUT", "7d",
+                "SPOOL_FSYNC", "true"), "--port", "9200");
+
+        assertThat(v.get(CollectorSettings.PORT)).isEqualTo(9200);
+        assertThat(v.get(CollectorSettings.WRITE_KEY)).containsExactly("k1", "k2");
+        assertThat(v.get(CollectorSettings.READ_TIMEOUT)).isEqualTo(Duration.ofDays(7));
+        assertThat(v.get(CollectorSettings.FSYNC)).isTrue();
     }
 
     @Test
     void defaultsAreSegmentsLimits() {
-        CollectorMain main = new CollectorMain();
-        new CommandLine(main).parseArgs();
+        SettingsDef.Values v = parse(Map.of());
 
-        assertThat(main.port).isEqualTo(8088);
-        assertThat(main.maxEventSize).isEqualTo(32 * 1024);
-        assertThat(main.maxRequestSize).isEqualTo(500 * 1024);
-        assertThat(main.maxConnections).isEqualTo(Collector.Builder.DEFAULT_MAX_CONNECTIONS);
-        assertThat(main.maxHeaderSize).isEqualTo(Collector.Builder.DEFAULT_MAX_HEADER_BYTES);
-        assertThat(main.tlsKeystore).isNull();
-        assertThat(main.metricsKey).isNull();
+        assertThat(v.get(CollectorSettings.PORT)).isEqualTo(8088);
+        assertThat(v.get(CollectorSettings.MAX_EVENT_SIZE)).isEqualTo(32 * 1024);
+        assertThat(v.get(CollectorSettings.MAX_REQUEST_SIZE)).isEqualTo(500 * 1024);
+        assertThat(v.get(CollectorSettings.MAX_CONNECTIONS)).isEqualTo(Collector.Builder.DEFAULT_MAX_CONNECTIONS);
+        assertThat(v.get(CollectorSettings.MAX_HEADER_SIZE)).isEqualTo(Collector.Builder.DEFAULT_MAX_HEADER_BYTES);
+        assertThat(v.get(CollectorSettings.TLS_KEYSTORE)).isNull();
+        assertThat(v.get(CollectorSettings.METRICS_KEY)).isNull();
     }
 
     @Test
     void connectionTlsAndMetricsOptionsParse() {
-        CollectorMain main = new CollectorMain();
-        new CommandLine(main).parseArgs("--max-connections", "500", "--max-header-size", "8KB",
+        SettingsDef.Values v = parse(Map.of(), "--max-connections", "500", "--max-header-size", "8KB",
                 "--tls-keystore", "/etc/spool/server.p12", "--tls-keystore-password", "pw", "--metrics-key", "m");
 
-        assertThat(main.maxConnections).isEqualTo(500);
-        assertThat(main.maxHeaderSize).isEqualTo(8 * 1024);
-        assertThat(main.tlsKeystore).isEqualTo(Path.of("/etc/spool/server.p12"));
-        assertThat(main.tlsKeystorePassword).isEqualTo("pw");
-        assertThat(main.metricsKey).isEqualTo("m");
+        assertThat(v.get(CollectorSettings.MAX_CONNECTIONS)).isEqualTo(500);
+        assertThat(v.get(CollectorSettings.MAX_HEADER_SIZE)).isEqualTo(8 * 1024);
+        assertThat(v.get(CollectorSettings.TLS_KEYSTORE)).isEqualTo(Path.of("/etc/spool/server.p12"));
+        assertThat(v.get(CollectorSettings.TLS_KEYSTORE_PASSWORD)).isEqualTo("pw");
+        assertThat(v.get(CollectorSettings.METRICS_KEY)).isEqualTo("m");
     }
 
     @Test
@@ -101,7 +107,8 @@ class CollectorMainTest {
     /** Runs the command line (it returns before it would serve: these configurations fail first). */
     private Run run(String... args) {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new CollectorMain());
+        CommandLine cli = CollectorMain.commandLine();
+        ((CollectorMain) cli.getCommand()).env = Map.of();
         cli.setErr(new PrintWriter(err, true));
         String[] all = new String[args.length + 4];
         System.arraycopy(new String[] {"--journal-dir", dir.resolve("journal").toString(), "--write-key", "k"}, 0, all, 0, 4);
@@ -111,12 +118,30 @@ class CollectorMainTest {
     }
 
     @Test
-    void aBadSizeIsAClearError() {
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new CollectorMain());
-        cli.setErr(new PrintWriter(err));
+    void aBadValueIsOneLineNamingWhatTheUserTypedAndStatus2() {
+        assertThat(run("--max-event-size", "lots")).isEqualTo(new Run(2,
+                "spool-collector: --max-event-size lots: 'lots' is not a size like 32KB, 256MB, 1GiB or 500000\n"));
+        assertThat(run("--port", "70000")).isEqualTo(new Run(2,
+                "spool-collector: --port 70000: must be between 0 and 65535\n"));
+        assertThat(run("--read-timeout", "30")).isEqualTo(new Run(2,
+                "spool-collector: --read-timeout 30: '30' has no unit; write 30s (seconds) or 30ms (milliseconds)\n"));
+        assertThat(run("--max-request-size", "9000000000TB").stderr()).startsWith("spool-collector: --max-request-size 9000000000TB: ");
+        assertThat(run("--no-such-flag")).satisfies(r -> {
+            assertThat(r.status()).isEqualTo(2);
+            assertThat(r.stderr()).startsWith("spool-collector: Unknown option: '--no-such-flag'").endsWith("(see --help)\n")
+                    .hasLineCount(1);
+        });
+        assertThat(OpenFiles.under(dir)).as("nothing is opened when a setting is bad").isEmpty();
+    }
 
-        assertThat(cli.execute("--max-event-size", "lots")).isEqualTo(2);
-        assertThat(err.toString()).contains("'lots' is not a size like 32KB or 500000");
+    @Test
+    void aBadEnvironmentVariableIsNamedAsSuch() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = CollectorMain.commandLine();
+        ((CollectorMain) cli.getCommand()).env = Map.of("SPOOL_MAX_CONNECTIONS", "many");
+        cli.setErr(new PrintWriter(err, true));
+
+        assertThat(cli.execute("--write-key", "k", "--journal-dir", dir.resolve("journal").toString())).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("spool-collector: SPOOL_MAX_CONNECTIONS=many: 'many' is not a whole number");
     }
 }

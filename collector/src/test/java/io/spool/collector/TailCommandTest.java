@@ -27,7 +27,7 @@ class TailCommandTest {
     private static Run tail(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new CollectorMain());
+        CommandLine cli = CollectorMain.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         String[] all = new String[args.length + 1];

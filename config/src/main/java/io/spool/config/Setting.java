@@ -66,6 +66,7 @@ public final class Setting<T> {
                 default: throw new IllegalArgumentException("'" + text + "' is not true or false");
             }
         }
+        @Override public String format(Boolean value) { return value ? "on" : "off"; }
         @Override public String label() { return "BOOL"; }
     };
     public static final Type<String> STRING = new Type<>() {

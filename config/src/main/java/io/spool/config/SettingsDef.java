@@ -65,7 +65,8 @@ public final class SettingsDef {
     }
 
     private static String help(Setting<?> s) {
-        String doc = s.doc().replace("%", "%%");
+        // The doc is the README's text: its Markdown (code spans, links) reads as plain words in a terminal.
+        String doc = s.doc().replaceAll("\\[([^\\]]*)]\\([^)]*\\)", "$1").replace("`", "").replace("%", "%%");
         return doc + (doc.endsWith(".") ? "" : ".") + " Env " + s.env() + ". Default: " + s.defaultText().replace("%", "%%") + ".";
     }
 
@@ -110,7 +111,7 @@ public final class SettingsDef {
 
     /** The settings as README rows: flag, variable, default, meaning. */
     public String markdownTable() {
-        StringBuilder b = new StringBuilder("| flag | environment | default | |\n|---|---|---|---|\n");
+        StringBuilder b = new StringBuilder("| option | environment | default | what it does |\n|---|---|---|---|\n");
         for (Setting<?> s : settings.values()) {
             b.append("| `").append(s.flag()).append("` | `").append(s.env()).append("` | ")
                     .append(s.defaultText().equals("none") ? "none" : "`" + s.defaultText() + "`").append(" | ")
