@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs real apps in child JVMs: exiting without close(), and the oldest OkHttp and Jackson supported. */
+/** Runs real apps in child JVMs: exiting without close(), and the oldest OkHttp supported, with no Jackson. */
 class ChildJvmTest {
   @TempDir
   Path tmp;
@@ -53,7 +53,7 @@ class ChildJvmTest {
   }
 
   @Test
-  void worksWithOkHttp4AndAnOlderJackson() throws Exception {
+  void worksWithOkHttp4AndNoJsonLibrary() throws Exception {
     Path compat = Path.of(System.getProperty("spool.test.compatClasspath", "target/compat-okhttp4"));
     List<String> entries = new ArrayList<>();
     entries.add(Path.of("target/classes").toAbsolutePath().toString());
@@ -62,13 +62,12 @@ class ChildJvmTest {
       entries.addAll(jars.map(Path::toString).sorted().collect(Collectors.toList()));
     }
     String classPath = String.join(File.pathSeparator, entries);
-    assertThat(classPath).contains("okhttp-4.12.0.jar").contains("jackson-core-2.12.7.jar")
-        .doesNotContain("okhttp-jvm");
+    assertThat(classPath).contains("okhttp-4.12.0.jar").doesNotContain("jackson").doesNotContain("okhttp-jvm");
 
     Result result = run(classPath, CompatibilityMain.class, collector.endpoint());
 
     assertThat(result.exitCode).as(result.output).isZero();
-    assertThat(result.output).contains("okhttp 4.12.0 jackson 2.12.7");
+    assertThat(result.output).contains("okhttp 4.12.0 without jackson");
     assertThat(collector.allMessageIds()).hasSize(20).doesNotHaveDuplicates();
     assertThat(collector.allEvents().get(0).get("properties").toString()).contains("at=1970-01-01T00:00:00.000Z");
   }

@@ -6,14 +6,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tracks through the SDK on whatever OkHttp and Jackson the class path holds; run by ChildJvmTest in a
- * JVM with the oldest versions the SDK supports. Prints the versions it ran with.
+ * Tracks through the SDK on whatever OkHttp the class path holds; run by ChildJvmTest in a JVM with the
+ * oldest version the SDK supports and no JSON library. Prints what it ran with.
  */
 public final class CompatibilityMain {
   public static void main(String[] args) throws Exception {
     String okhttp = okhttp3.OkHttp.VERSION;
-    String jackson = com.fasterxml.jackson.core.json.PackageVersion.VERSION.toString();
-    System.out.println("okhttp " + okhttp + " jackson " + jackson);
+    boolean jackson;
+    try {
+      Class.forName("com.fasterxml.jackson.core.JsonFactory");
+      jackson = true;
+    } catch (ClassNotFoundException e) {
+      jackson = false;
+    }
+    System.out.println("okhttp " + okhttp + (jackson ? " with jackson" : " without jackson"));
     try (Spool spool = Spool.builder("k").endpoint(args[0]).drainOnShutdown(Duration.ZERO).build()) {
       for (int i = 0; i < 20; i++) {
         spool.track(Track.builder("Compat").userId("u").messageId("compat-" + i)

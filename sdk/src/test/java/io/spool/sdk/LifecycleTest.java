@@ -134,7 +134,7 @@ class LifecycleTest {
   @Test
   void aFullBufferDropsNewEventsCountsAndReportsThemWithoutBlocking() {
     CountDownLatch stall = collector.stall();
-    Spool spool = client().batchSize(1).maxQueuedEvents(5).build();
+    Spool spool = client().batchSize(1).maxQueuedEvents(5).maxRequestsInFlight(1).build();
     spool.track(Track.builder("E").userId("u").messageId("in-flight").build());
     Await.until("the first request to be stuck at the collector", () -> collector.server.getRequestCount() == 1
         && spool.stats().queued() == 0);

@@ -110,5 +110,9 @@ class ValidationTest {
         .hasMessageContaining("must hold one event of maxEventBytes (32000)");
     assertThatThrownBy(() -> Spool.builder("k").endpoint("http://localhost:1").linger(Duration.ofSeconds(-1)).build())
         .hasMessageContaining("linger must not be negative");
+    assertThatThrownBy(() -> Spool.builder("k").endpoint("http://localhost:1").maxRequestsInFlight(0).build())
+        .hasMessage("maxRequestsInFlight must be 1 to 64: 0");
+    assertThatThrownBy(() -> Spool.builder("k").endpoint("http://localhost:1").maxRequestsInFlight(65).build())
+        .hasMessage("maxRequestsInFlight must be 1 to 64: 65");
   }
 }

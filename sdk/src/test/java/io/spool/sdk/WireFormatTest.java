@@ -147,6 +147,34 @@ class WireFormatTest {
         .contains("[0.1,0.001,5.0,-3.25,129.95,123456.789,");
   }
 
+  /**
+   * The body as the collector receives it: a float as the float (1.1f is 1.1), -0.0 kept, a character
+   * outside the BMP as its UTF-8 bytes (so the lake's LIKE '%🚀%' finds it), a lone surrogate as U+FFFD.
+   */
+  @Test
+  void numbersAndTextArriveExactlyAsGiven() {
+    Map<String, Object> props = new LinkedHashMap<>();
+    props.put("float", 1.1f);
+    props.put("price", 19.99f);
+    props.put("negZero", -0.0);
+    props.put("negZeroF", -0.0f);
+    props.put("emoji", "launch 🚀");
+    props.put("lone", "half \uD83D of a pair");
+    spool.track(Track.builder("Exact").userId("u1").properties(props).build());
+    assertThat(spool.flush(Duration.ofSeconds(10))).isTrue();
+
+    byte[] body = collector.requests.get(0).json;
+    String text = new String(body, StandardCharsets.UTF_8);
+    assertThat(text).contains("\"float\":1.1,", "\"price\":19.99,", "\"negZero\":-0.0,", "\"negZeroF\":-0.0,",
+        "\"emoji\":\"launch 🚀\"", "\"lone\":\"half \uFFFD of a pair\"");
+    assertThat(text).doesNotContain("\\u");
+    assertThat(new String(body, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8))
+        .as("valid UTF-8 throughout").isEqualTo(body);
+    Map<String, Object> p = map(collector.allEvents().get(0), "properties");
+    assertThat(p).containsEntry("float", new BigDecimal("1.1")).containsEntry("emoji", "launch 🚀")
+        .containsEntry("lone", "half \uFFFD of a pair");
+  }
+
   @Test
   void callerIdsTimestampContextAndIntegrationsAreKept() {
     Map<String, Object> context = new HashMap<>();

@@ -41,6 +41,9 @@ public class SdkDeliveryBenchmark {
   public static class SpoolClient {
     @Param({"100"})
     int batchSize;
+    /** The client's {@code maxRequestsInFlight} (4 is its default). */
+    @Param({"4"})
+    int inFlight;
     InstantCollector collector;
     Delivered delivered = new Delivered();
     Spool spool;
@@ -50,7 +53,7 @@ public class SdkDeliveryBenchmark {
       collector = new InstantCollector();
       spool = Spool.builder("key").endpoint(collector.endpoint()).callFactory(NoDelayClient.create())
           .listener(delivered).drainOnShutdown(Duration.ZERO)
-          .batchSize(batchSize).maxQueuedEvents(2 * EVENTS).build();
+          .batchSize(batchSize).maxRequestsInFlight(inFlight).maxQueuedEvents(2 * EVENTS).build();
     }
 
     @TearDown(Level.Trial)

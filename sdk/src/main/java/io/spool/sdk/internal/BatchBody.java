@@ -1,8 +1,5 @@
 package io.spool.sdk.internal;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,10 +23,11 @@ public final class BatchBody {
   private final int maxBytes;
   private final Deflater deflater;
   private final CRC32 crc = new CRC32();
-  private final char[] time = new char[IsoTime.LENGTH];
   private byte[] json = new byte[16 * 1024];
   private int size;
   private int events;
+  /** Where each event starts in {@link #json}: how {@link #messageIds} finds them without a parser. */
+  private int[] starts = new int[128];
   private byte[] gzip = new byte[4 * 1024];
   private int gzipSize;
 
@@ -57,6 +55,10 @@ public final class BatchBody {
     if (events > 0) {
       append((byte) ',');
     }
+    if (events == starts.length) {
+      starts = Arrays.copyOf(starts, events * 2);
+    }
+    starts[events] = size;
     append(src, from, first);
     append(src, 0, second);
     events++;
@@ -65,10 +67,9 @@ public final class BatchBody {
   /** Closes the JSON and gzips it. */
   public void finish(long sentAtMillis) {
     append(SENT_AT, 0, SENT_AT.length);
-    IsoTime.format(sentAtMillis, time);
-    for (char c : time) {
-      append((byte) c);
-    }
+    ensureJson(IsoTime.LENGTH);
+    IsoTime.format(sentAtMillis, json, size);
+    size += IsoTime.LENGTH;
     append(CLOSE, 0, CLOSE.length);
     gzip();
   }
@@ -95,27 +96,61 @@ public final class BatchBody {
 
   /**
    * The message ids of the batch's events, read back from the JSON: only needed when a batch fails, so
-   * the sender keeps no per-event list on the way that succeeds.
+   * the sender keeps no per-event list on the way that succeeds. Every event starts
+   * {@code {"type":"…","messageId":"…"} (the encoder's fixed order), so each id is found at its start.
    */
   public List<String> messageIds() {
     List<String> ids = new ArrayList<>(events);
-    try (JsonParser p = EventEncoder.JSON.createParser(json, 0, size)) {
-      int depth = 0;
-      JsonToken t;
-      while ((t = p.nextToken()) != null) {
-        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-          depth++;
-        } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
-          depth--;
-        } else if (t == JsonToken.FIELD_NAME && depth == 3 && "messageId".equals(p.currentName())) {
-          p.nextToken();
-          ids.add(p.getText());
-        }
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("a batch the client built is not JSON", e);
+    for (int i = 0; i < events; i++) {
+      ids.add(messageIdAt(starts[i]));
     }
     return ids;
+  }
+
+  private static final byte[] TYPE = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MESSAGE_ID = "\",\"messageId\":\"".getBytes(StandardCharsets.US_ASCII);
+
+  private String messageIdAt(int start) {
+    int at = expect(start, TYPE);
+    while (json[at] != '"') {
+      at++; // the type: a bare word
+    }
+    at = expect(at, MESSAGE_ID);
+    StringBuilder id = new StringBuilder(36);
+    int run = at;
+    while (json[at] != '"') {
+      if (json[at] == '\\') {
+        id.append(new String(json, run, at - run, StandardCharsets.UTF_8));
+        char e = (char) json[at + 1];
+        switch (e) {
+          case 'b' -> id.append('\b');
+          case 'f' -> id.append('\f');
+          case 'n' -> id.append('\n');
+          case 'r' -> id.append('\r');
+          case 't' -> id.append('\t');
+          case 'u' -> {
+            id.append((char) Integer.parseInt(new String(json, at + 2, 4, StandardCharsets.US_ASCII), 16));
+            at += 4;
+          }
+          default -> id.append(e); // \" \\ \/
+        }
+        at += 2;
+        run = at;
+      } else {
+        at++;
+      }
+    }
+    id.append(new String(json, run, at - run, StandardCharsets.UTF_8));
+    return id.toString();
+  }
+
+  private int expect(int at, byte[] bytes) {
+    for (byte b : bytes) {
+      if (json[at++] != b) {
+        throw new IllegalStateException("an event in the batch does not start as the encoder writes it");
+      }
+    }
+    return at;
   }
 
   private void gzip() {
@@ -166,10 +201,14 @@ public final class BatchBody {
     json[size++] = b;
   }
 
-  private void append(byte[] src, int off, int len) {
-    if (size + len > json.length) {
-      json = Arrays.copyOf(json, Math.max(json.length * 2, size + len));
+  private void ensureJson(int more) {
+    if (size + more > json.length) {
+      json = Arrays.copyOf(json, Math.max(json.length * 2, size + more));
     }
+  }
+
+  private void append(byte[] src, int off, int len) {
+    ensureJson(len);
     System.arraycopy(src, off, json, size, len);
     size += len;
   }

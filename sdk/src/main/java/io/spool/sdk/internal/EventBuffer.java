@@ -1,15 +1,19 @@
 package io.spool.sdk.internal;
 
+import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The bounded queue between the app's threads and the sender: encoded events in one ring of bytes, each
+ * The bounded queue between the app's threads and the senders: encoded events in one ring of bytes, each
  * as {@code [int length][long enqueuedNanos][event bytes]}. It is bounded in events and in event bytes;
  * the ring grows by doubling up to what those bounds need, so an idle client holds a few KB.
  *
- * <p>Callers hold the lock only to copy their bytes in. The sender holds it to copy a batch out, and
+ * <p>Callers hold the lock only to copy their bytes in. A sender holds it to copy a batch out, and
  * waits on {@link #wakeup} until {@link #batchReady} — the one place that says when a batch is due.
+ * Each of the senders (one per request in flight) has a slot saying which events its batch holds until
+ * it settles them, so {@link #awaitSettled} knows when everything up to a point is done, whatever order
+ * the batches finish in.
  */
 public final class EventBuffer {
   private static final int HEADER = Integer.BYTES + Long.BYTES;
@@ -18,8 +22,10 @@ public final class EventBuffer {
   public enum Offer { ACCEPTED, FULL, CLOSED }
 
   private final ReentrantLock lock = new ReentrantLock();
-  /** The sender waits here for a batch to become ready, or for a retry pause to end. */
+  /** Senders wait here for a batch to become ready. */
   private final Condition wakeup = lock.newCondition();
+  /** Senders pausing between retries wait here, for the pause or close's deadline to end. */
+  private final Condition pause = lock.newCondition();
   /** {@link #awaitSettled} waits here for the sender to finish with events. */
   private final Condition settledChanged = lock.newCondition();
 
@@ -38,7 +44,8 @@ public final class EventBuffer {
 
   private long acceptedSeq;
   private long drainedSeq;
-  private long settledSeq;
+  /** Per sender: the sequence number of its batch's first event, or NONE when it holds no batch. */
+  private final long[] inFlightFrom;
   private long flushUntilSeq;
   private boolean closing;
   private long closeDeadline;
@@ -46,7 +53,12 @@ public final class EventBuffer {
   /**
    * @param batchBytes a batch is due once this many event bytes are queued
    */
-  public EventBuffer(int maxEvents, long maxBytes, int batchSize, int batchBytes, long lingerNanos) {
+  private static final long NONE = Long.MAX_VALUE;
+
+  public EventBuffer(int maxEvents, long maxBytes, int batchSize, int batchBytes, long lingerNanos,
+      int senders) {
+    this.inFlightFrom = new long[senders];
+    Arrays.fill(inFlightFrom, NONE);
     this.maxEvents = maxEvents;
     this.maxBytes = maxBytes;
     this.batchSize = batchSize;
@@ -93,17 +105,21 @@ public final class EventBuffer {
   }
 
   /**
-   * The sender's wait: blocks until a batch is ready, then moves it into {@code batch} (up to the batch
-   * size and the batch's byte budget). Returns false when the buffer is closed and empty: the sender is
-   * done.
+   * A sender's wait: blocks until a batch is ready, then moves it into {@code batch} (up to the batch
+   * size and the batch's byte budget), held by {@code sender} until it calls {@link #settled}. Returns
+   * false when the buffer is closed and empty: the sender is done.
    */
-  public boolean awaitBatch(BatchBody batch) throws InterruptedException {
+  public boolean awaitBatch(BatchBody batch, int sender) throws InterruptedException {
     lock.lock();
     try {
       while (true) {
         long now = System.nanoTime();
         if (count > 0 && batchReady(now)) {
+          inFlightFrom[sender] = drainedSeq + 1;
           drainInto(batch);
+          if (count > 0 && batchReady(now)) {
+            wakeup.signal(); // another batch is due: a sender that is free takes it at once
+          }
           return true;
         }
         if (count == 0 && closing) {
@@ -155,11 +171,11 @@ public final class EventBuffer {
     }
   }
 
-  /** The sender is done with {@code events} events (delivered or given up on). */
-  public void settled(int events) {
+  /** {@code sender} is done with its batch (delivered or given up on). */
+  public void settled(int sender) {
     lock.lock();
     try {
-      settledSeq += events;
+      inFlightFrom[sender] = NONE;
       settledChanged.signalAll();
     } finally {
       lock.unlock();
@@ -172,7 +188,7 @@ public final class EventBuffer {
     try {
       flushUntilSeq = acceptedSeq;
       if (count > 0) {
-        wakeup.signal();
+        wakeup.signal(); // the sender that takes the batch wakes another if more is due
       }
       return acceptedSeq;
     } finally {
@@ -185,7 +201,7 @@ public final class EventBuffer {
     lock.lock();
     try {
       long left = timeoutNanos;
-      while (settledSeq < seq) {
+      while (!settledThrough(seq)) {
         if (left <= 0) {
           return false;
         }
@@ -197,6 +213,19 @@ public final class EventBuffer {
     }
   }
 
+  /** Whether every event up to {@code seq} has left the ring and no sender still holds one of them. */
+  private boolean settledThrough(long seq) {
+    if (drainedSeq < seq) {
+      return false;
+    }
+    for (long from : inFlightFrom) {
+      if (from <= seq) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Stops accepting events; everything queued becomes due, and retries end at {@code deadlineNanos}. */
   public void close(long deadlineNanos) {
     lock.lock();
@@ -206,6 +235,7 @@ public final class EventBuffer {
       }
       closing = true;
       wakeup.signalAll();
+      pause.signalAll();
     } finally {
       lock.unlock();
     }
@@ -221,7 +251,7 @@ public final class EventBuffer {
         if (left <= 0) {
           return;
         }
-        wakeup.awaitNanos(left);
+        pause.awaitNanos(left);
       }
     } finally {
       lock.unlock();

@@ -1,7 +1,7 @@
 package io.spool.sdk.internal;
 
 /**
- * Formats epoch millis as ISO-8601 UTC ({@code 2026-11-25T12:08:07.123Z}) into a caller's char array,
+ * Formats epoch millis as ISO-8601 UTC ({@code 2026-11-25T12:08:07.123Z}) into a caller's byte array,
  * without the garbage {@code Instant.toString()} or a {@code DateTimeFormatter} makes on every event.
  */
 final class IsoTime {
@@ -13,8 +13,8 @@ final class IsoTime {
 
   private IsoTime() {}
 
-  /** Writes 24 chars at {@code out[0..24)}; {@code millis} must be within [{@link #MIN}, {@link #MAX}]. */
-  static void format(long millis, char[] out) {
+  /** Writes 24 ASCII bytes at {@code out[at..at+24)}; {@code millis} must be within [{@link #MIN}, {@link #MAX}]. */
+  static void format(long millis, byte[] out, int at) {
     long days = Math.floorDiv(millis, MILLIS_PER_DAY);
     int msOfDay = (int) Math.floorMod(millis, MILLIS_PER_DAY);
     // civil_from_days (H. Hinnant): days since 1970-01-01 to year, month, day
@@ -31,25 +31,25 @@ final class IsoTime {
     int minute = msOfDay / 60_000 % 60;
     int second = msOfDay / 1000 % 60;
     int ms = msOfDay % 1000;
-    digits(year, 4, out, 0);
-    out[4] = '-';
-    digits(month, 2, out, 5);
-    out[7] = '-';
-    digits(day, 2, out, 8);
-    out[10] = 'T';
-    digits(hour, 2, out, 11);
-    out[13] = ':';
-    digits(minute, 2, out, 14);
-    out[16] = ':';
-    digits(second, 2, out, 17);
-    out[19] = '.';
-    digits(ms, 3, out, 20);
-    out[23] = 'Z';
+    digits(year, 4, out, at);
+    out[at + 4] = '-';
+    digits(month, 2, out, at + 5);
+    out[at + 7] = '-';
+    digits(day, 2, out, at + 8);
+    out[at + 10] = 'T';
+    digits(hour, 2, out, at + 11);
+    out[at + 13] = ':';
+    digits(minute, 2, out, at + 14);
+    out[at + 16] = ':';
+    digits(second, 2, out, at + 17);
+    out[at + 19] = '.';
+    digits(ms, 3, out, at + 20);
+    out[at + 23] = 'Z';
   }
 
-  private static void digits(int value, int width, char[] out, int at) {
+  private static void digits(int value, int width, byte[] out, int at) {
     for (int i = at + width - 1; i >= at; i--) {
-      out[i] = (char) ('0' + value % 10);
+      out[i] = (byte) ('0' + value % 10);
       value /= 10;
     }
   }

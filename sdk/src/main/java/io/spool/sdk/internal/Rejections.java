@@ -1,10 +1,8 @@
 package io.spool.sdk.internal;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The events a collector's 200 turned away: {@code {"success":true,"rejected":[{"index":1,"error":"…"}]}}.
@@ -22,41 +20,27 @@ final class Rejections {
     if (!responseBody.contains("\"rejected\"")) {
       return r; // the common case: no parse at all
     }
-    try (JsonParser p = EventEncoder.JSON.createParser(responseBody)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return r;
+    Object body;
+    try {
+      body = ResponseJson.parse(responseBody);
+    } catch (IllegalArgumentException notJson) {
+      return r; // a 2xx with a body we cannot read: the events were accepted, nothing to report
+    }
+    if (!(body instanceof Map) || !(((Map<?, ?>) body).get("rejected") instanceof List)) {
+      return r;
+    }
+    for (Object item : (List<?>) ((Map<?, ?>) body).get("rejected")) {
+      if (!(item instanceof Map)) {
+        continue;
       }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken value = p.nextToken();
-        if (!"rejected".equals(field) || value != JsonToken.START_ARRAY) {
-          p.skipChildren();
-          continue;
-        }
-        while (p.nextToken() == JsonToken.START_OBJECT) {
-          int index = -1;
-          String error = null;
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken t = p.nextToken();
-            if ("index".equals(name) && t == JsonToken.VALUE_NUMBER_INT) {
-              index = p.getIntValue();
-            } else if ("error".equals(name) && t == JsonToken.VALUE_STRING) {
-              error = p.getText();
-            } else {
-              p.skipChildren();
-            }
-          }
-          if (index >= 0) {
-            r.indexes.add(index);
-            if (r.firstError == null) {
-              r.firstError = error;
-            }
-          }
+      Object index = ((Map<?, ?>) item).get("index");
+      Object error = ((Map<?, ?>) item).get("error");
+      if (index instanceof Long && (Long) index >= 0 && (Long) index <= Integer.MAX_VALUE) {
+        r.indexes.add(((Long) index).intValue());
+        if (r.firstError == null) {
+          r.firstError = error instanceof String ? (String) error : null;
         }
       }
-    } catch (IOException notJson) {
-      // a 2xx with a body we cannot read: the events were accepted, nothing to report
     }
     return r;
   }

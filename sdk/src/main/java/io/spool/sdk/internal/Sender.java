@@ -16,14 +16,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sender thread's loop: wait for a batch, gzip it, POST it, retry what is worth retrying, tell the
- * listener, repeat until the buffer is closed and empty. It owns the batch body and every field here;
- * nothing in it runs on an app thread.
+ * One sender thread's loop: wait for a batch, gzip it, POST it, retry what is worth retrying, tell the
+ * listener, repeat until the buffer is closed and empty. It owns its batch body and every field here;
+ * nothing in it runs on an app thread. A client runs one sender per request it may have in flight
+ * ({@link Senders}); each sends one batch at a time, and a retry resends the same body, so the same
+ * message ids.
  */
 public final class Sender implements Runnable {
   private static final Logger log = LoggerFactory.getLogger("io.spool.sdk.Spool");
 
   private final EventBuffer buffer;
+  /** This sender's slot in the buffer's record of batches in flight. */
+  private final int index;
   private final BatchBody body;
   private final Call.Factory calls;
   private final HttpUrl url;
@@ -43,10 +47,11 @@ public final class Sender implements Runnable {
   private String error;
   private IOException cause;
 
-  public Sender(EventBuffer buffer, BatchBody body, Call.Factory calls, HttpUrl url, String authorization,
+  public Sender(EventBuffer buffer, int index, BatchBody body, Call.Factory calls, HttpUrl url, String authorization,
       RetryPolicy retry, RetryTimer timer, long deliveryTimeoutNanos, Counters counters,
       DeliveryListener listener) {
     this.buffer = buffer;
+    this.index = index;
     this.body = body;
     this.calls = calls;
     this.url = url;
@@ -62,7 +67,7 @@ public final class Sender implements Runnable {
   @Override
   public void run() {
     try {
-      while (buffer.awaitBatch(body)) {
+      while (buffer.awaitBatch(body, index)) {
         body.finish(System.currentTimeMillis());
         try {
           deliver();
@@ -144,7 +149,7 @@ public final class Sender implements Runnable {
     } catch (RuntimeException e) {
       log.warn("spool: DeliveryListener.onDelivered threw {}", e.toString());
     }
-    buffer.settled(events); // after the listener, so flush(timeout) returns with the outcome reported
+    buffer.settled(index); // after the listener, so flush(timeout) returns with the outcome reported
   }
 
   /** One HTTP attempt: the status, or 0 for an I/O error; sets {@link #error}, {@link #retryAfterNanos}. */
@@ -197,7 +202,7 @@ public final class Sender implements Runnable {
     } catch (RuntimeException e) {
       log.warn("spool: DeliveryListener.onFailed threw {}", e.toString());
     }
-    buffer.settled(events);
+    buffer.settled(index);
   }
 
   /** Ends the request in flight, if any (close() at its deadline): the sender then gives the batch up. */
