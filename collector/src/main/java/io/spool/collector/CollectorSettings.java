@@ -54,9 +54,12 @@ public final class CollectorSettings {
                     + " the writer's and the system's files; the journal's own appends are safe to the last byte, see"
                     + " [RELIABILITY.md](RELIABILITY.md#full-disk))").build();
     public static final Setting<Integer> IO_THREADS = Setting.builder("io-threads", Setting.INT).defaultText("one per core")
-            .check(Setting.atLeast(1)).doc("Undertow I/O threads (accept, read, write)").build();
+            .check(Setting.atLeast(1))
+            .doc("Undertow I/O threads: accept, read, parse and encode each request, write answers").build();
     public static final Setting<Integer> WORKER_THREADS = Setting.builder("worker-threads", Setting.INT)
-            .defaultText("eight per core").check(Setting.atLeast(1)).doc("threads that parse, append and answer").build();
+            .defaultText("eight per core").check(Setting.atLeast(1))
+            .doc("Undertow's worker pool; ingest no longer uses it (the I/O threads parse and one append thread"
+                    + " writes and answers), so it matters only for blocking work").build();
     public static final Setting<Duration> READ_TIMEOUT = Setting.builder("read-timeout", Setting.DURATION)
             .defaultValue(Duration.ofSeconds(30)).check(Setting.durationAtLeast(Duration.ofMillis(1)))
             .doc("how long a client may take to send its headers, then its whole body, or sit idle on a connection (or"

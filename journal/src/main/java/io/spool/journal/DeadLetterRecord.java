@@ -1,7 +1,6 @@
 package io.spool.journal;
 
 import java.nio.charset.StandardCharsets;
-import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * An event the collector refused inside an otherwise valid request, kept with the reason, so that
@@ -50,7 +49,7 @@ public final class DeadLetterRecord {
     /** The refused event's JSON as the client sent it; set it in place. */
     public RawJson payload() { return payload; }
 
-    void encode(Bytes<?> out) {
+    void encode(RecordBuffer out) {
         out.writeByte(FORMAT_VERSION);
         out.writeLong(receivedAt);
         out.writeInt(batchIndex);

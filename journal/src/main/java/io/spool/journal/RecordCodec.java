@@ -59,6 +59,56 @@ public final class RecordCodec {
         writeRaw(out, record.integrations());
     }
 
+    /** As {@link #encode(EventRecord, Bytes)}, into the encoder's array (the same bytes). */
+    static void encode(EventRecord record, RecordBuffer out) {
+        EventType type = record.type();
+        if (type == null) {
+            throw new IllegalArgumentException("record has no type");
+        }
+        out.writeByte(FORMAT_VERSION);
+        out.writeByte(type.code());
+        out.writeLong(record.receivedAt());
+        out.writeLong(record.timestamp());
+        out.writeLong(record.originalTimestamp());
+        out.writeLong(record.sentAt());
+        writeText(out, record.messageId());
+        writeText(out, record.userId());
+        writeText(out, record.anonymousId());
+        writeText(out, record.event());
+        writeText(out, record.name());
+        writeText(out, record.groupId());
+        writeText(out, record.previousId());
+        writeText(out, record.writeKey());
+        writeText(out, record.ip());
+        writeText(out, record.libraryName());
+        writeText(out, record.libraryVersion());
+        writeText(out, record.userAgent());
+        writeRaw(out, record.properties());
+        writeRaw(out, record.traits());
+        writeRaw(out, record.context());
+        writeRaw(out, record.integrations());
+    }
+
+    static void writeText(RecordBuffer out, String text) {
+        if (text == null) {
+            out.writeInt(ABSENT);
+            return;
+        }
+        int lengthAt = out.position();
+        out.writeInt(0);
+        out.writeUtf8(text);
+        out.putInt(lengthAt, out.position() - lengthAt - 4);
+    }
+
+    static void writeRaw(RecordBuffer out, RawJson json) {
+        if (!json.isPresent()) {
+            out.writeInt(ABSENT);
+            return;
+        }
+        out.writeInt(json.length());
+        out.write(json.array(), json.offset(), json.length());
+    }
+
     /** Decodes the record in {@code length} bytes of {@code array} from {@code offset} into {@code into}. */
     public static EventRecord decode(byte[] array, int offset, int length, EventRecord into) {
         RecordView view = new RecordView();

@@ -23,6 +23,8 @@ public final class CollectorServer {
     private final Settings settings;
     private final ShutdownState shutdown = new ShutdownState();
     private final JournalSink sink;
+    private final AppendLoop appends;
+    private final Pretoucher pretoucher;
     private final Undertow undertow;
     private final ConsoleFeed feed;
     private final boolean adminKeySet;
@@ -37,7 +39,9 @@ public final class CollectorServer {
         this.sink = new JournalSink(journal, ownsJournal, settings.minFreeDiskBytes(), metrics);
         WriteKeys writeKeys = new WriteKeys(settings.writeKeys());
         Ingest ingest = new Ingest(settings, writeKeys, sink, metrics);
-        IngestHandler ingestHandler = new IngestHandler(settings, writeKeys, ingest, sink, metrics, shutdown);
+        this.appends = new AppendLoop(ingest, sink);
+        this.pretoucher = new Pretoucher(sink);
+        IngestHandler ingestHandler = new IngestHandler(settings, writeKeys, ingest, sink, appends, metrics, shutdown);
         HttpHandler handler = ingestHandler;
         if (console.enabled()) {
             this.feed = new ConsoleFeed(journal, console.writerMetrics());
@@ -95,6 +99,8 @@ public final class CollectorServer {
         try {
             undertow.start();
         } catch (RuntimeException e) {
+            appends.close();
+            pretoucher.close();
             sink.close();
             throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
@@ -142,7 +148,12 @@ public final class CollectorServer {
             }
             undertow.stop();
         } finally {
-            sink.close();
+            try {
+                appends.close(); // answers what is still queued (only after the in-flight wait timed out)
+                pretoucher.close();
+            } finally {
+                sink.close();
+            }
         }
         log.info("Spool collector stopped; journal closed");
     }

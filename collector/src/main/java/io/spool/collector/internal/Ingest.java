@@ -34,11 +34,32 @@ final class Ingest {
     }
 
     /**
+     * Does the whole request: {@link #prepare}, then the append (waiting for fsync) and the answer.
+     *
      * @param ws holds the body as received in {@code ws.wire}, {@code wireLength} bytes from offset 0
      * @param single the event type of a single-event path, or null for a batch path
      * @param headerKey the write key from the Authorization header, already accepted, or null
      */
     Outcome process(Workspace ws, EventType single, int wireLength, boolean gzip, String headerKey, String ip) {
+        Outcome refused = prepare(ws, single, wireLength, gzip, headerKey, ip);
+        if (refused != null) {
+            return refused;
+        }
+        try {
+            sink.append(ws);
+        } catch (RuntimeException e) {
+            return notStored(e);
+        }
+        return stored(ws, single);
+    }
+
+    /**
+     * Everything before the append, all of it CPU work that never waits: inflate, check, parse,
+     * authenticate, rate-limit, validate, normalize, encode into {@code ws.events} and
+     * {@code ws.deadLetters}. Returns null when the workspace is ready to be appended, else the answer
+     * that refuses the request (nothing to store).
+     */
+    Outcome prepare(Workspace ws, EventType single, int wireLength, boolean gzip, String headerKey, String ip) {
         Outcome refused = decoder.decode(ws, single, wireLength, gzip);
         if (refused != null) {
             return refused;
@@ -68,18 +89,25 @@ final class Ingest {
         if (unwritable != null) {
             return Outcome.unavailable("events not stored: " + unwritable, 1);
         }
-        try {
-            sink.append(ws);
-        } catch (JournalFullException e) {
-            return Outcome.unavailable("events not stored: the journal's disk is full", 1);
-        } catch (JournalSyncException e) {
-            log.error("The journal's fsync failed, answering 503: {}", e.getMessage());
-            return Outcome.unavailable("events not stored: the journal could not be synced to disk", 1);
-        } catch (RuntimeException e) {
-            log.warn("Appending to the journal failed, answering 503: {}", e.toString());
-            return Outcome.error(503, "events not stored: the journal cannot take writes");
-        }
+        return null;
+    }
+
+    /** The answer to a prepared request whose appends (and sync) succeeded; counts its events. */
+    Outcome stored(Workspace ws, EventType single) {
         metrics.events(ws.events.count(), ws.rejected);
         return Outcome.forFinished(ws, single);
+    }
+
+    /** The answer when the append or its sync failed: nothing of the request counts as stored. */
+    static Outcome notStored(RuntimeException failure) {
+        if (failure instanceof JournalFullException) {
+            return Outcome.unavailable("events not stored: the journal's disk is full", 1);
+        }
+        if (failure instanceof JournalSyncException) {
+            log.error("The journal's fsync failed, answering 503: {}", failure.getMessage());
+            return Outcome.unavailable("events not stored: the journal could not be synced to disk", 1);
+        }
+        log.warn("Appending to the journal failed, answering 503: {}", failure.toString());
+        return Outcome.error(503, "events not stored: the journal cannot take writes");
     }
 }

@@ -6,15 +6,19 @@ import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import io.undertow.util.SameThreadExecutor;
 import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of ingest. On the I/O thread it does only what needs no body (route, method, CORS,
- * encoding, size, Basic auth, journal state) and starts a non-blocking read of the whole body into a
- * pooled workspace ({@link BodyReader}); the body's processing ({@link Ingest}) and the answer run on a worker thread, because an append may wait
- * for the disk.
+ * The HTTP side of ingest, all of it on the I/O thread that owns the connection: what needs no body
+ * (route, method, CORS, encoding, size, Basic auth, journal state), a non-blocking read of the whole
+ * body into a pooled workspace ({@link BodyReader}), then the body's processing up to its encoded
+ * records ({@link Ingest#prepare}), which never waits. The append, which may wait for the disk, and
+ * the answer are the {@link AppendLoop}'s. No worker thread is involved: measured against dispatching
+ * each body to one of sixteen workers (BENCHMARKS.md), this saves a thread hand-off per request and the
+ * workers' contention for the journal's lock.
  */
 final class IngestHandler implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
@@ -29,17 +33,19 @@ final class IngestHandler implements HttpHandler {
     private final WriteKeys writeKeys;
     private final Ingest ingest;
     private final JournalSink sink;
+    private final AppendLoop appends;
     private final CollectorMetrics metrics;
     private final WorkspacePool workspaces = new WorkspacePool();
     private final ShutdownState shutdown;
     private final MetricsKey metricsKey;
 
-    IngestHandler(Settings settings, WriteKeys writeKeys, Ingest ingest, JournalSink sink, CollectorMetrics metrics,
-            ShutdownState shutdown) {
+    IngestHandler(Settings settings, WriteKeys writeKeys, Ingest ingest, JournalSink sink, AppendLoop appends,
+            CollectorMetrics metrics, ShutdownState shutdown) {
         this.settings = settings;
         this.writeKeys = writeKeys;
         this.ingest = ingest;
         this.sink = sink;
+        this.appends = appends;
         this.metrics = metrics;
         this.shutdown = shutdown;
         this.metricsKey = new MetricsKey(settings.metricsKey());
@@ -126,11 +132,7 @@ final class IngestHandler implements HttpHandler {
         BodyReader.read(exchange, workspaces.take(), settings.maxRequestBytes(), new BodyReader.Callback() {
             @Override
             public void onBody(HttpServerExchange ex, Workspace ws, int length) {
-                if (ex.isInIoThread()) {
-                    ex.dispatch(() -> process(ex, ws, route, length, gzip, key, ip));
-                } else {
-                    process(ex, ws, route, length, gzip, key, ip);
-                }
+                process(ex, ws, route, length, gzip, key, ip);
             }
 
             @Override
@@ -149,18 +151,27 @@ final class IngestHandler implements HttpHandler {
         });
     }
 
+    /** Prepares the body here (on the I/O thread); a request with events to store goes to the append loop. */
     private void process(HttpServerExchange exchange, Workspace ws, Routes.Ingest route, int length, boolean gzip,
             String key, String ip) {
-        Outcome outcome;
+        Outcome refused;
         try {
-            outcome = ingest.process(ws, route.single, length, gzip, key, ip);
+            refused = ingest.prepare(ws, route.single, length, gzip, key, ip);
         } catch (RuntimeException | Error e) {
             log.error("Processing a request failed; answering 500", e);
-            outcome = Outcome.error(500, "internal error; the events may not have been stored, send them again");
-        } finally {
-            workspaces.give(ws);
+            refused = Outcome.error(500, "internal error; the events may not have been stored, send them again");
         }
-        respond(exchange, outcome);
+        if (refused != null) {
+            workspaces.give(ws);
+            respond(exchange, refused);
+            return;
+        }
+        // Dispatched to the same thread: tells Undertow the exchange is not over when the handler
+        // returns; the appender thread answers it later.
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> appends.submit(ws, route.single, outcome -> {
+            workspaces.give(ws);
+            respond(exchange, outcome);
+        }));
     }
 
     private String clientIp(HttpServerExchange exchange) {

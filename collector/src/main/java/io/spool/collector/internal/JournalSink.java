@@ -18,6 +18,10 @@ import java.nio.file.Path;
 final class JournalSink implements AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JournalSink.class);
     private static final long CHECK_EVERY_NANOS = 1_000_000_000L;
+    /** How far ahead of the append position pages are read in: about a hundred 40 KB requests. */
+    private static final long PRETOUCH_AHEAD = 4L << 20;
+    /** Read in per step, so that the appender thread looks at its queue again within ~100 µs. */
+    private static final long PRETOUCH_STEP = 256L << 10;
 
     private final Journal journal;
     private final boolean ownsJournal;
@@ -80,18 +84,31 @@ final class JournalSink implements AutoCloseable {
      * journal (with fsync, on disk); when it throws, the client must not get a 200.
      *
      * @throws JournalFullException when the disk has no room; the sink reports it until space returns
+     * @throws io.spool.journal.JournalSyncException with fsync, when they could not be forced to disk
      */
     void append(Workspace ws) {
+        appendUnsynced(ws);
+        awaitSync(ws.eventsSequence, ws.deadLettersSequence);
+    }
+
+    /**
+     * As {@link #append}, but without waiting for fsync: the sequences of the appends are left in the
+     * workspace, for one {@link #awaitSync} after several requests' appends (group commit). Without
+     * fsync the events are in the journal when this returns.
+     */
+    void appendUnsynced(Workspace ws) {
         if (closed) {
             throw new IllegalStateException("the journal is closed");
         }
+        ws.eventsSequence = 0;
+        ws.deadLettersSequence = 0;
         try {
             if (ws.deadLetters.count() > 0) {
-                deadLetters.append(ws.deadLetters);
+                ws.deadLettersSequence = deadLetters.appendUnsynced(ws.deadLetters);
             }
             if (ws.events.count() > 0) {
                 long start = System.nanoTime();
-                events.append(ws.events);
+                ws.eventsSequence = events.appendUnsynced(ws.events);
                 metrics.appendNanos(System.nanoTime() - start);
             }
         } catch (JournalFullException e) {
@@ -102,6 +119,28 @@ final class JournalSink implements AutoCloseable {
             unwritableReason = "the journal's disk is full";
             throw e;
         }
+    }
+
+    /**
+     * Returns once the appends up to these sequences (0: none) are on disk; at once without fsync.
+     *
+     * @throws io.spool.journal.JournalSyncException when the sync failed: they are not durable
+     */
+    void awaitSync(long eventsSequence, long deadLettersSequence) {
+        if (deadLettersSequence > 0) {
+            deadLetters.awaitSync(deadLettersSequence);
+        }
+        if (eventsSequence > 0) {
+            events.awaitSync(eventsSequence);
+        }
+    }
+
+    /**
+     * Reads a step of the events journal's next pages into the page cache (off the request path: the
+     * appends that follow find them there instead of faulting them in). Returns whether more remain.
+     */
+    boolean pretouch() {
+        return !closed && events.pretouch(PRETOUCH_AHEAD, PRETOUCH_STEP);
     }
 
     /** Closes the appenders and, when the collector opened the journal, the journal. */

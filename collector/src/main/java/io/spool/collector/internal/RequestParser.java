@@ -2,7 +2,6 @@ package io.spool.collector.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.spool.journal.EventRecord;
@@ -11,14 +10,15 @@ import io.spool.journal.RawJson;
 import java.io.IOException;
 
 /**
- * Reads a request body once, with Jackson's streaming parser, into the workspace's
+ * Reads a request body once, byte by byte ({@link JsonCursor}), into the workspace's
  * {@link ParsedEvent}s: typed fields as values, JSON objects ({@code properties}, {@code context}, …)
- * as slices of the body located by the parser's byte offsets, never re-serialized.
+ * checked and kept as slices of the body, never re-serialized. Field names are compared as bytes,
+ * by length first; only the values kept as text become Strings.
  *
  * <p>A body that is not a JSON object (or, for a batch, has no {@code batch} array) fails as a whole
  * with {@link BadRequestException}. An event with a wrong field type only marks that event as refused
  * and parsing goes on, so its neighbours are kept. Thread safe (the factory is); state lives in the
- * workspace.
+ * workspace. Jackson reads only the rare batch-level merge ({@link #keysOf}).
  */
 public final class RequestParser {
     /** The body as a whole cannot be accepted: the client gets a 400 and nothing is stored. */
@@ -32,87 +32,147 @@ public final class RequestParser {
 
     private final JsonFactory factory = JsonFactory.builder().build();
 
+    private static final byte[] BATCH = ascii("batch");
+    private static final byte[] SENT_AT = ascii("sentAt");
+    private static final byte[] CONTEXT = ascii("context");
+    private static final byte[] INTEGRATIONS = ascii("integrations");
+    private static final byte[] WRITE_KEY = ascii("writeKey");
+    private static final byte[] TYPE = ascii("type");
+    private static final byte[] MESSAGE_ID = ascii("messageId");
+    private static final byte[] USER_ID = ascii("userId");
+    private static final byte[] ANONYMOUS_ID = ascii("anonymousId");
+    private static final byte[] GROUP_ID = ascii("groupId");
+    private static final byte[] PREVIOUS_ID = ascii("previousId");
+    private static final byte[] EVENT = ascii("event");
+    private static final byte[] NAME = ascii("name");
+    private static final byte[] TIMESTAMP = ascii("timestamp");
+    private static final byte[] ORIGINAL_TIMESTAMP = ascii("originalTimestamp");
+    private static final byte[] PROPERTIES = ascii("properties");
+    private static final byte[] TRAITS = ascii("traits");
+    private static final byte[] LIBRARY = ascii("library");
+    private static final byte[] VERSION = ascii("version");
+    private static final byte[] USER_AGENT = ascii("userAgent");
+    private static final EventType[] TYPES = EventType.values();
+    private static final byte[][] TYPE_NAMES = new byte[TYPES.length][];
+
+    static {
+        for (int i = 0; i < TYPES.length; i++) {
+            TYPE_NAMES[i] = ascii(TYPES[i].wireName());
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     /**
      * Parses a batch body ({@code /v1/batch}, {@code /v1/import}). The body must be in
      * {@code ws.body} from offset 0, so that token offsets are array indexes.
      */
     void parseBatch(Workspace ws) throws BadRequestException {
-        try (JsonParser p = utf8Parser(ws)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new BadRequestException("body is not a JSON object");
+        JsonCursor c = cursor(ws);
+        try {
+            if (c.peek() != '{') {
+                throw notAnObject(c);
             }
+            c.pos++;
             boolean sawBatch = false;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken t = p.nextToken();
-                switch (field) {
-                    case "batch":
-                        if (t != JsonToken.START_ARRAY) {
+            if (c.peek() == '}') {
+                c.pos++;
+            } else {
+                do {
+                    c.string();
+                    c.expect(':', "':'");
+                    if (c.textIs(BATCH)) {
+                        if (c.peek() != '[') {
+                            if (c.valueStart() == 0) {
+                                throw c.unexpected("a value");
+                            }
                             throw new BadRequestException("batch is not an array");
                         }
+                        c.pos++;
                         sawBatch = true;
-                        batch(p, ws);
-                        break;
-                    case "sentAt":
-                        ws.batchSentAt = topLevelTime(p, t, field);
-                        break;
-                    case "context":
-                        topLevelObject(p, t, ws, ws.batchContext, true, field);
-                        break;
-                    case "integrations":
-                        topLevelObject(p, t, ws, ws.batchIntegrations, false, field);
-                        break;
-                    case "writeKey":
-                        ws.bodyWriteKey = topLevelString(p, t, field);
-                        break;
-                    default:
-                        p.skipChildren();
-                }
+                        batch(c, ws);
+                    } else if (c.textIs(SENT_AT)) {
+                        ws.batchSentAt = topLevelTime(c, "sentAt");
+                    } else if (c.textIs(CONTEXT)) {
+                        topLevelObject(c, ws, ws.batchContext, true, "context");
+                    } else if (c.textIs(INTEGRATIONS)) {
+                        topLevelObject(c, ws, ws.batchIntegrations, false, "integrations");
+                    } else if (c.textIs(WRITE_KEY)) {
+                        ws.bodyWriteKey = topLevelString(c, "writeKey");
+                    } else {
+                        c.skipValue();
+                    }
+                } while (c.more('}'));
             }
-            if (p.nextToken() != null) {
-                throw new BadRequestException("unexpected content after the JSON object");
-            }
+            afterRoot(c);
             if (!sawBatch) {
                 throw new BadRequestException("body has no batch array");
             }
-        } catch (JsonProcessingException e) {
-            throw malformed(e);
-        } catch (IOException e) {
-            throw new BadRequestException("body could not be read: " + e.getMessage());
+        } catch (JsonCursor.MalformedException e) {
+            throw new BadRequestException(e.getMessage());
         }
     }
 
     /** Parses the body of a single-event path: the body is the event, its type comes from the path. */
     void parseSingle(Workspace ws, EventType type) throws BadRequestException {
-        try (JsonParser p = utf8Parser(ws)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new BadRequestException("body is not a JSON object");
+        JsonCursor c = cursor(ws);
+        try {
+            if (c.peek() != '{') {
+                throw notAnObject(c);
             }
             ParsedEvent e = ws.addEvent();
             e.index = -1;
-            event(p, e, type, ws);
-            if (p.nextToken() != null) {
-                throw new BadRequestException("unexpected content after the JSON object");
-            }
-        } catch (JsonProcessingException e) {
-            throw malformed(e);
-        } catch (IOException e) {
-            throw new BadRequestException("body could not be read: " + e.getMessage());
+            event(c, e, type, ws);
+            afterRoot(c);
+        } catch (JsonCursor.MalformedException e) {
+            throw new BadRequestException(e.getMessage());
         }
     }
 
     /**
-     * A parser over the body as UTF-8. Given bytes, Jackson guesses the encoding: a NUL among the first
-     * two bytes makes it read UTF-16 or UTF-32 (JSON without a byte order mark), and such a parser
-     * reports no byte offsets (−1), which the slices of the body are cut by. JSON text never holds a
-     * NUL byte (not even inside strings), so a body that starts with one is refused before Jackson sees it.
+     * A cursor over the body as UTF-8 (a byte order mark skipped, as Jackson does). A body that starts
+     * with a NUL byte is refused with its own message: it is UTF-16 or UTF-32 text (JSON without a byte
+     * order mark), which JSON over HTTP must not be.
      */
-    private JsonParser utf8Parser(Workspace ws) throws IOException, BadRequestException {
+    private static JsonCursor cursor(Workspace ws) throws BadRequestException {
         byte[] b = ws.body;
-        if (ws.bodyLength >= 2 && (b[0] == 0 || b[1] == 0)) {
+        int n = ws.bodyLength;
+        if (n >= 2 && (b[0] == 0 || b[1] == 0)) {
             throw new BadRequestException("body is not JSON in UTF-8 (it starts with a NUL byte, as UTF-16 or UTF-32 text does)");
         }
-        return factory.createParser(b, 0, ws.bodyLength);
+        int from = n >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF ? 3 : 0;
+        return ws.json.reset(b, from, n);
+    }
+
+    /** The first value is not an object: a 400 that says so, unless it is not JSON at all. */
+    private static BadRequestException notAnObject(JsonCursor c) throws JsonCursor.MalformedException {
+        int start = c.valueStart();
+        if (start == 0 && c.peek() != -1) {
+            throw c.unexpected("a JSON object");
+        }
+        if (start == 't' || start == 'f' || start == 'n') {
+            c.skipValue(); // "nonsense" is malformed, "null" is merely not an object
+        }
+        return new BadRequestException("body is not a JSON object");
+    }
+
+    /** After the root object: only white space; another value is "unexpected content", anything else malformed. */
+    private static void afterRoot(JsonCursor c) throws JsonCursor.MalformedException, BadRequestException {
+        if (c.peek() == -1) {
+            return;
+        }
+        int start = c.valueStart();
+        if (start == 0) {
+            throw c.unexpected("the end of the body");
+        }
+        if (start == 't' || start == 'f' || start == 'n') {
+            int at = c.pos;
+            c.skipValue();
+            c.pos = at;
+        }
+        throw new BadRequestException("unexpected content after the JSON object");
     }
 
     /** Collects the top-level keys of the JSON object in a slice (to merge a batch object under it). */
@@ -130,141 +190,231 @@ public final class RequestParser {
         }
     }
 
-    private void batch(JsonParser p, Workspace ws) throws IOException, BadRequestException {
-        ParsedEvent openEnded = null;
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t == null) {
-                throw new BadRequestException("body ends inside the batch array");
-            }
-            if (openEnded != null) {
-                openEnded.end = endBefore(ws.body, offset(p));
-                openEnded = null;
-            }
+    /** The batch array's elements; the cursor is past its '['. */
+    private void batch(JsonCursor c, Workspace ws) throws JsonCursor.MalformedException {
+        if (c.peek() == ']') {
+            c.pos++;
+            return;
+        }
+        do {
             ParsedEvent e = ws.addEvent();
-            if (t == JsonToken.START_OBJECT) {
-                event(p, e, null, ws);
+            if (c.peek() == '{') {
+                event(c, e, null, ws);
             } else {
-                // Keep even a non-object as the dead letter's payload: it ends where the next token starts.
-                e.start = offset(p);
+                // Keep even a non-object as the dead letter's payload.
+                e.start = c.pos;
                 e.fail("event is not a JSON object");
-                p.skipChildren();
-                openEnded = e;
+                c.skipValue();
+                e.end = c.pos;
             }
-        }
-        if (openEnded != null) {
-            openEnded.end = endBefore(ws.body, offset(p));
-        }
+        } while (c.more(']'));
     }
 
-    /** Reads one event object; the parser is on its START_OBJECT and is left on its END_OBJECT. */
-    private void event(JsonParser p, ParsedEvent e, EventType impliedType, Workspace ws) throws IOException {
+    /** Reads one event object; the cursor is on its '{' and is left after its '}'. */
+    private void event(JsonCursor c, ParsedEvent e, EventType impliedType, Workspace ws)
+            throws JsonCursor.MalformedException {
         EventRecord r = e.record;
         r.type(impliedType);
-        e.start = offset(p);
+        e.start = c.pos;
+        c.pos++;
         boolean single = impliedType != null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken t = p.nextToken();
-            switch (field) {
-                case "type":
-                    if (single) {
-                        p.skipChildren(); // the path decides
-                    } else if (t == JsonToken.VALUE_STRING) {
-                        String name = p.getText();
-                        EventType type = EventType.fromWireName(name);
-                        if (type == null) {
-                            e.fail("unknown type " + quote(name));
-                        }
-                        r.type(type);
-                    } else if (t != JsonToken.VALUE_NULL) {
-                        e.fail("type must be a string");
-                        p.skipChildren();
-                    }
-                    break;
-                case "messageId":
-                    r.messageId(id(p, t, e, field));
-                    break;
-                case "userId":
-                    r.userId(id(p, t, e, field));
-                    break;
-                case "anonymousId":
-                    r.anonymousId(id(p, t, e, field));
-                    break;
-                case "groupId":
-                    r.groupId(id(p, t, e, field));
-                    break;
-                case "previousId":
-                    r.previousId(id(p, t, e, field));
-                    break;
-                case "event":
-                    r.event(text(p, t, e, field));
-                    break;
-                case "name":
-                    r.name(text(p, t, e, field));
-                    break;
-                case "timestamp":
-                    r.timestamp(time(p, t, e, field));
-                    break;
-                case "originalTimestamp":
-                    r.originalTimestamp(time(p, t, e, field));
-                    break;
-                case "sentAt":
-                    r.sentAt(time(p, t, e, field));
-                    break;
-                case "properties":
-                    object(p, t, e, field, r.properties(), ws);
-                    break;
-                case "traits":
-                    object(p, t, e, field, r.traits(), ws);
-                    break;
-                case "integrations":
-                    object(p, t, e, field, r.integrations(), ws);
-                    break;
-                case "context":
-                    context(p, t, e, ws);
-                    break;
-                case "writeKey":
-                    if (single && t == JsonToken.VALUE_STRING) {
-                        ws.bodyWriteKey = p.getText();
+        if (c.peek() == '}') {
+            c.pos++;
+            e.end = c.pos;
+            return;
+        }
+        do {
+            c.string();
+            c.expect(':', "':'");
+            // The names a Segment event has, by length first: one compare each for the usual ones.
+            switch (c.escaped ? -1 : c.textEnd - c.textStart) {
+                case 4:
+                    if (c.textIs(TYPE)) {
+                        type(c, e, single);
+                    } else if (c.textIs(NAME)) {
+                        r.name(text(c, e, "name"));
                     } else {
-                        p.skipChildren();
+                        c.skipValue();
                     }
+                    break;
+                case 5:
+                    if (c.textIs(EVENT)) {
+                        r.event(text(c, e, "event"));
+                    } else {
+                        c.skipValue();
+                    }
+                    break;
+                case 6:
+                    if (c.textIs(USER_ID)) {
+                        r.userId(id(c, e, "userId"));
+                    } else if (c.textIs(SENT_AT)) {
+                        r.sentAt(time(c, e, "sentAt"));
+                    } else if (c.textIs(TRAITS)) {
+                        object(c, e, "traits", r.traits(), ws);
+                    } else {
+                        c.skipValue();
+                    }
+                    break;
+                case 7:
+                    if (c.textIs(CONTEXT)) {
+                        context(c, e, ws);
+                    } else if (c.textIs(GROUP_ID)) {
+                        r.groupId(id(c, e, "groupId"));
+                    } else {
+                        c.skipValue();
+                    }
+                    break;
+                case 8:
+                    if (c.textIs(WRITE_KEY) && single && c.peek() == '"') {
+                        c.string();
+                        ws.bodyWriteKey = c.text();
+                    } else {
+                        c.skipValue();
+                    }
+                    break;
+                case 9:
+                    if (c.textIs(MESSAGE_ID)) {
+                        r.messageId(id(c, e, "messageId"));
+                    } else if (c.textIs(TIMESTAMP)) {
+                        r.timestamp(time(c, e, "timestamp"));
+                    } else {
+                        c.skipValue();
+                    }
+                    break;
+                case 10:
+                    if (c.textIs(PROPERTIES)) {
+                        object(c, e, "properties", r.properties(), ws);
+                    } else if (c.textIs(PREVIOUS_ID)) {
+                        r.previousId(id(c, e, "previousId"));
+                    } else {
+                        c.skipValue();
+                    }
+                    break;
+                case 11:
+                    if (c.textIs(ANONYMOUS_ID)) {
+                        r.anonymousId(id(c, e, "anonymousId"));
+                    } else {
+                        c.skipValue();
+                    }
+                    break;
+                case 12:
+                    if (c.textIs(INTEGRATIONS)) {
+                        object(c, e, "integrations", r.integrations(), ws);
+                    } else {
+                        c.skipValue();
+                    }
+                    break;
+                case 17:
+                    if (c.textIs(ORIGINAL_TIMESTAMP)) {
+                        r.originalTimestamp(time(c, e, "originalTimestamp"));
+                    } else {
+                        c.skipValue();
+                    }
+                    break;
+                case -1:
+                    // A name with escapes ("\u0074ype"): what it spells counts, as Jackson decoded it.
+                    escapedField(c, e, c.text(), single, ws);
                     break;
                 default:
-                    p.skipChildren();
+                    c.skipValue();
             }
-        }
-        e.end = offset(p) + 1;
+        } while (c.more('}'));
+        e.end = c.pos;
     }
 
-    private static String id(JsonParser p, JsonToken t, ParsedEvent e, String field) throws IOException {
-        if (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT) {
+    /** A member whose name was written with escapes: matched by its decoded text. */
+    private void escapedField(JsonCursor c, ParsedEvent e, String field, boolean single, Workspace ws)
+            throws JsonCursor.MalformedException {
+        EventRecord r = e.record;
+        switch (field) {
+            case "type" -> type(c, e, single);
+            case "messageId" -> r.messageId(id(c, e, field));
+            case "userId" -> r.userId(id(c, e, field));
+            case "anonymousId" -> r.anonymousId(id(c, e, field));
+            case "groupId" -> r.groupId(id(c, e, field));
+            case "previousId" -> r.previousId(id(c, e, field));
+            case "event" -> r.event(text(c, e, field));
+            case "name" -> r.name(text(c, e, field));
+            case "timestamp" -> r.timestamp(time(c, e, field));
+            case "originalTimestamp" -> r.originalTimestamp(time(c, e, field));
+            case "sentAt" -> r.sentAt(time(c, e, field));
+            case "properties" -> object(c, e, field, r.properties(), ws);
+            case "traits" -> object(c, e, field, r.traits(), ws);
+            case "integrations" -> object(c, e, field, r.integrations(), ws);
+            case "context" -> context(c, e, ws);
+            case "writeKey" -> {
+                if (single && c.peek() == '"') {
+                    c.string();
+                    ws.bodyWriteKey = c.text();
+                } else {
+                    c.skipValue();
+                }
+            }
+            default -> c.skipValue();
+        }
+    }
+
+    private static void type(JsonCursor c, ParsedEvent e, boolean single) throws JsonCursor.MalformedException {
+        if (single) {
+            c.skipValue(); // the path decides
+            return;
+        }
+        int start = c.peek();
+        if (start == '"') {
+            c.string();
+            EventType type = null;
+            for (int i = 0; i < TYPES.length && type == null; i++) {
+                if (c.textIs(TYPE_NAMES[i])) {
+                    type = TYPES[i];
+                }
+            }
+            if (type == null) {
+                e.fail("unknown type " + quote(c.text()));
+            }
+            e.record.type(type);
+        } else if (!c.nullLiteral()) {
+            e.fail("type must be a string");
+            c.skipValue();
+        }
+    }
+
+    private static String id(JsonCursor c, ParsedEvent e, String field) throws JsonCursor.MalformedException {
+        int start = c.peek();
+        if (start == '"') {
+            c.string();
+            return c.textEnd == c.textStart ? null : c.text();
+        }
+        if (start == '-' || (start >= '0' && start <= '9')) {
             // Segment clients send numeric ids now and then; they are ids all the same.
-            String s = p.getText();
-            return s.isEmpty() ? null : s;
-        }
-        if (t != JsonToken.VALUE_NULL) {
+            if (c.number()) {
+                return new String(c.b, c.textStart, c.textEnd - c.textStart, java.nio.charset.StandardCharsets.US_ASCII);
+            }
             e.fail(field + " must be a string");
-            p.skipChildren();
+            return null;
+        }
+        if (!c.nullLiteral()) {
+            e.fail(field + " must be a string");
+            c.skipValue();
         }
         return null;
     }
 
-    private static String text(JsonParser p, JsonToken t, ParsedEvent e, String field) throws IOException {
-        if (t == JsonToken.VALUE_STRING) {
-            return p.getText();
+    private static String text(JsonCursor c, ParsedEvent e, String field) throws JsonCursor.MalformedException {
+        if (c.peek() == '"') {
+            c.string();
+            return c.text();
         }
-        if (t != JsonToken.VALUE_NULL) {
+        if (!c.nullLiteral()) {
             e.fail(field + " must be a string");
-            p.skipChildren();
+            c.skipValue();
         }
         return null;
     }
 
-    private static long time(JsonParser p, JsonToken t, ParsedEvent e, String field) throws IOException {
-        if (t == JsonToken.VALUE_STRING) {
-            String s = p.getText();
+    private static long time(JsonCursor c, ParsedEvent e, String field) throws JsonCursor.MalformedException {
+        if (c.peek() == '"') {
+            c.string();
+            String s = c.text();
             long millis = Timestamps.parse(s);
             if (millis == Timestamps.INVALID) {
                 e.fail(field + " is not an ISO-8601 time: " + quote(s));
@@ -272,123 +422,144 @@ public final class RequestParser {
             }
             return millis;
         }
-        if (t != JsonToken.VALUE_NULL) {
+        if (!c.nullLiteral()) {
             e.fail(field + " must be an ISO-8601 time string");
-            p.skipChildren();
+            c.skipValue();
         }
         return EventRecord.NO_TIME;
     }
 
-    private static void object(JsonParser p, JsonToken t, ParsedEvent e, String field, RawJson into, Workspace ws)
-            throws IOException {
-        if (t == JsonToken.START_OBJECT) {
-            int start = offset(p);
-            p.skipChildren();
-            into.set(ws.body, start, offset(p) + 1 - start);
+    private static void object(JsonCursor c, ParsedEvent e, String field, RawJson into, Workspace ws)
+            throws JsonCursor.MalformedException {
+        if (c.peek() == '{') {
+            int start = c.pos;
+            c.skipValue();
+            into.set(ws.body, start, c.pos - start);
         } else {
             into.clear();
-            if (t != JsonToken.VALUE_NULL) {
+            if (!c.nullLiteral()) {
                 e.fail(field + " must be a JSON object");
-                p.skipChildren();
+                c.skipValue();
             }
         }
     }
 
-    private static void context(JsonParser p, JsonToken t, ParsedEvent e, Workspace ws) throws IOException {
+    private static void context(JsonCursor c, ParsedEvent e, Workspace ws) throws JsonCursor.MalformedException {
         EventRecord r = e.record;
-        if (t != JsonToken.START_OBJECT) {
+        if (c.peek() != '{') {
             r.context().clear();
-            if (t != JsonToken.VALUE_NULL) {
+            if (!c.nullLiteral()) {
                 e.fail("context must be a JSON object");
-                p.skipChildren();
+                c.skipValue();
             }
             return;
         }
         ObjectSlice s = ws.scratch;
         s.reset();
-        scanObject(p, ws.body, s, true, false);
+        scanObject(c, ws.body, s, true, false);
         r.context().set(ws.body, s.start, s.end - s.start);
         e.contextHasLibrary = s.hasLibrary;
         e.contextHasUserAgent = s.hasUserAgent;
         r.libraryName(s.libraryName).libraryVersion(s.libraryVersion).userAgent(s.userAgent);
     }
 
-    private void topLevelObject(JsonParser p, JsonToken t, Workspace ws, ObjectSlice into, boolean promote, String field)
-            throws IOException, BadRequestException {
+    private static void topLevelObject(JsonCursor c, Workspace ws, ObjectSlice into, boolean promote, String field)
+            throws JsonCursor.MalformedException, BadRequestException {
         into.reset();
-        if (t == JsonToken.VALUE_NULL) {
+        if (c.nullLiteral()) {
             return;
         }
-        if (t != JsonToken.START_OBJECT) {
+        if (c.peek() != '{') {
+            if (c.valueStart() == 0) {
+                throw c.unexpected("a value");
+            }
             throw new BadRequestException(field + " must be a JSON object");
         }
-        scanObject(p, ws.body, into, promote, true);
+        scanObject(c, ws.body, into, promote, true);
     }
 
     /**
-     * Walks an object from its START_OBJECT to its END_OBJECT, noting where it and (optionally) each
-     * member sit, and the promoted context fields ({@code library.name}, {@code library.version},
+     * Walks an object from its '{' to after its '}', noting where it and (optionally) each member sit,
+     * and the promoted context fields ({@code library.name}, {@code library.version},
      * {@code userAgent}).
      */
-    private static void scanObject(JsonParser p, byte[] body, ObjectSlice s, boolean promote, boolean members)
-            throws IOException {
+    private static void scanObject(JsonCursor c, byte[] body, ObjectSlice s, boolean promote, boolean members)
+            throws JsonCursor.MalformedException {
         s.present = true;
-        s.start = offset(p);
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
+        s.start = c.pos;
+        c.pos++;
+        if (c.peek() == '}') {
+            c.pos++;
+            s.end = c.pos;
+            return;
+        }
+        do {
+            c.peek();
+            int at = c.pos;
+            c.string();
             if (members) {
                 // only batch-level objects need their members' offsets (to merge them by copying bytes)
-                int at = offset(p);
                 if (s.count > 0) {
                     s.memberEnd[s.count - 1] = endBefore(body, at);
                 }
-                s.addMember(key, at);
+                s.addMember(c.text(), at);
             }
-            JsonToken t = p.nextToken();
-            if (promote && key.equals("library")) {
+            c.expect(':', "':'");
+            if (promote && c.textIs(LIBRARY)) {
                 s.hasLibrary = true;
-                if (t == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String name = p.currentName();
-                        JsonToken v = p.nextToken();
-                        if (v == JsonToken.VALUE_STRING && name.equals("name")) {
-                            s.libraryName = p.getText();
-                        } else if (v == JsonToken.VALUE_STRING && name.equals("version")) {
-                            s.libraryVersion = p.getText();
-                        } else {
-                            p.skipChildren();
-                        }
+                if (c.peek() == '{') {
+                    c.pos++;
+                    if (c.peek() == '}') {
+                        c.pos++;
+                    } else {
+                        do {
+                            c.string();
+                            c.expect(':', "':'");
+                            if (c.textIs(NAME) && c.peek() == '"') {
+                                c.string();
+                                s.libraryName = c.text();
+                            } else if (c.textIs(VERSION) && c.peek() == '"') {
+                                c.string();
+                                s.libraryVersion = c.text();
+                            } else {
+                                c.skipValue();
+                            }
+                        } while (c.more('}'));
                     }
                 } else {
-                    p.skipChildren();
+                    c.skipValue();
                 }
-            } else if (promote && key.equals("userAgent")) {
+            } else if (promote && c.textIs(USER_AGENT)) {
                 s.hasUserAgent = true;
-                if (t == JsonToken.VALUE_STRING) {
-                    s.userAgent = p.getText();
+                if (c.peek() == '"') {
+                    c.string();
+                    s.userAgent = c.text();
                 } else {
-                    p.skipChildren();
+                    c.skipValue();
                 }
             } else {
-                p.skipChildren();
+                c.skipValue();
             }
-        }
-        int close = offset(p);
+        } while (c.more('}'));
+        int close = c.pos - 1;
         if (members && s.count > 0) {
             s.memberEnd[s.count - 1] = endBefore(body, close);
         }
         s.end = close + 1;
     }
 
-    private static long topLevelTime(JsonParser p, JsonToken t, String field) throws IOException, BadRequestException {
-        if (t == JsonToken.VALUE_NULL) {
+    private static long topLevelTime(JsonCursor c, String field) throws JsonCursor.MalformedException, BadRequestException {
+        if (c.nullLiteral()) {
             return EventRecord.NO_TIME;
         }
-        if (t != JsonToken.VALUE_STRING) {
-            p.skipChildren();
+        if (c.peek() != '"') {
+            if (c.valueStart() == 0) {
+                throw c.unexpected("a value");
+            }
             throw new BadRequestException(field + " must be an ISO-8601 time string");
         }
-        String s = p.getText();
+        c.string();
+        String s = c.text();
         long millis = Timestamps.parse(s);
         if (millis == Timestamps.INVALID) {
             throw new BadRequestException(field + " is not an ISO-8601 time: " + quote(s));
@@ -396,20 +567,19 @@ public final class RequestParser {
         return millis;
     }
 
-    private static String topLevelString(JsonParser p, JsonToken t, String field)
-            throws IOException, BadRequestException {
-        if (t == JsonToken.VALUE_STRING) {
-            return p.getText();
-        }
-        if (t == JsonToken.VALUE_NULL) {
+    private static String topLevelString(JsonCursor c, String field)
+            throws JsonCursor.MalformedException, BadRequestException {
+        if (c.nullLiteral()) {
             return null;
         }
+        if (c.peek() == '"') {
+            c.string();
+            return c.text();
+        }
+        if (c.valueStart() == 0) {
+            throw c.unexpected("a value");
+        }
         throw new BadRequestException(field + " must be a string");
-    }
-
-    /** Where the current token starts, as an index into the body (the parser reads from offset 0). */
-    private static int offset(JsonParser p) {
-        return (int) p.currentTokenLocation().getByteOffset();
     }
 
     /**
@@ -432,17 +602,6 @@ public final class RequestParser {
 
     static boolean isSpace(byte b) {
         return b == ' ' || b == '\n' || b == '\r' || b == '\t';
-    }
-
-    private static BadRequestException malformed(JsonProcessingException e) {
-        String where = e.getLocation() == null ? ""
-                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-        String what = e.getOriginalMessage();
-        int newline = what == null ? -1 : what.indexOf('\n');
-        if (newline >= 0) {
-            what = what.substring(0, newline);
-        }
-        return new BadRequestException("malformed JSON" + where + ": " + what);
     }
 
     /** A client's value quoted for an error message, cut short so an error never echoes a whole payload. */

@@ -29,6 +29,7 @@ final class Workspace {
     final GrowableBytes mergedIntegrations = new GrowableBytes();
     final Set<String> keys = new HashSet<>();
     final StringBuilder response = new StringBuilder(256);
+    final JsonCursor json = new JsonCursor();
 
     /** The body as received (before inflating), from offset 0; grows as needed, reused. */
     byte[] wire = new byte[64 * 1024];
@@ -40,6 +41,13 @@ final class Workspace {
     String bodyWriteKey;
     long batchSentAt;
     int rejected;
+
+    /** Set while the workspace waits for the {@link AppendLoop}: the path's event type (or null), and who answers. */
+    io.spool.journal.EventType single;
+    java.util.function.Consumer<Outcome> done;
+    /** The appends' sequences for {@link JournalSink#awaitSync}; 0 when nothing was appended to that queue. */
+    long eventsSequence;
+    long deadLettersSequence;
 
     private ParsedEvent[] parsed = new ParsedEvent[128];
     private int count;
@@ -109,6 +117,7 @@ final class Workspace {
     /** Lets go of the request's body and of holders grown for an unusually large request. */
     void release() {
         body = null;
+        done = null;
         for (int i = 0; i < count; i++) {
             parsed[i].record.clear();
         }
