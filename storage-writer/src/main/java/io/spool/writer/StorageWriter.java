@@ -109,6 +109,16 @@ public final class StorageWriter implements Closeable {
         return new IllegalStateException(String.valueOf(cause), cause);
     }
 
+    /**
+     * Completes when the writer's thread has stopped: normally after {@link #close()}, exceptionally
+     * with the {@link VirtualMachineError} (an {@code OutOfMemoryError}) that stopped it. Such an error is
+     * not retried: the writer logs it once and stops, and whoever runs it should end the process and
+     * start it again (the command line exits 1); it resumes after its last commit.
+     */
+    public java.util.concurrent.CompletionStage<Void> terminated() {
+        return loop.terminated().minimalCompletionStage();
+    }
+
     /** Progress so far; cheap, from any thread. */
     public WriterStats stats() {
         return loop.stats();
@@ -153,6 +163,7 @@ public final class StorageWriter implements Closeable {
         private long rollBytes = 512L * 1024 * 1024;
         private Compression compression = Compression.ZSTD;
         private Duration dedupWindow = Duration.ofHours(24);
+        private long dedupMemory;
         private Duration retention = Duration.ofDays(7);
         private Clock clock = Clock.systemUTC();
         private int writerThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -286,6 +297,20 @@ public final class StorageWriter implements Closeable {
             return this;
         }
 
+        /**
+         * The most heap the dedup window's message ids may take (24 bytes a slot, 40 to 80 bytes an id):
+         * past it the oldest ids are dropped early, so the window is shorter than {@link #dedupWindow}
+         * (the writer logs how much). Growing the table briefly needs half as much again. Default: a
+         * quarter of the maximum heap.
+         */
+        public Builder dedupMemory(long bytes) {
+            if (bytes < 1 << 20) {
+                throw new IllegalArgumentException("dedup memory must be at least 1MB, was " + bytes + " bytes");
+            }
+            this.dedupMemory = bytes;
+            return this;
+        }
+
         /** Delete journal hours fully committed and older than this. Zero keeps them forever. Default 7 days. */
         public Builder retention(Duration retention) {
             this.retention = Objects.requireNonNull(retention, "retention");
@@ -360,7 +385,8 @@ public final class StorageWriter implements Closeable {
             }
             LakeSettings lake = new LakeSettings(output, catalogType, catalogUri, catalogName, catalogProperties, tableId, id);
             return new StorageWriter(new WriterConfig(journalDir, journal, lake, id, rollInterval, rollRows,
-                    rollBytes, compression.codec(), dedupWindow, retention, writerThreads, upkeep, clock));
+                    rollBytes, compression.codec(), dedupWindow, retention, writerThreads, upkeep, clock,
+                    dedupMemory > 0 ? dedupMemory : io.spool.writer.internal.DedupIndex.defaultMaxBytes()));
         }
 
         /**

@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code java -jar spool-storage-writer.jar --journal-dir data/journal --output data/lake}. Every option
  * also reads an environment variable (shown in {@code --help}). SIGTERM commits what the writer has
- * read and exits 0; {@code --drain} commits everything the journal holds now and exits 0.
+ * read and exits 0; {@code --drain} commits everything the journal holds now and exits 0. An
+ * {@link OutOfMemoryError} (any {@link VirtualMachineError}) ends the process with status 1 instead of
+ * being retried: a supervisor starts it again and it resumes after its last commit.
  */
 @Command(name = "spool-storage-writer", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = StorageWriterMain.Version.class,
@@ -81,6 +83,12 @@ public final class StorageWriterMain implements Callable<Integer> {
             description = "Drop events whose messageId was written within this much earlier receivedAt; 0s turns it"
                     + " off (default ${DEFAULT-VALUE}) [SPOOL_DEDUP_WINDOW].")
     Duration dedupWindow;
+
+    @Option(names = "--dedup-memory", defaultValue = "${env:SPOOL_DEDUP_MEMORY}", converter = SizeConverter.class,
+            description = "The most heap the dedup window's message ids may take (40-80 B an id); past it the oldest are"
+                    + " dropped early and the writer logs the shorter window it keeps. Default: a quarter of -Xmx"
+                    + " [SPOOL_DEDUP_MEMORY].")
+    Long dedupMemory;
 
     @Option(names = "--retention", defaultValue = "${env:SPOOL_RETENTION:-7d}", converter = DurationConverter.class,
             description = "Delete journal hours that are committed and older than this; 0s keeps them (default"
@@ -149,6 +157,23 @@ public final class StorageWriterMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // --drain runs in a C1-only child JVM (io.spool.writer.internal.DrainRelaunch says why)
+        java.util.OptionalInt drained = io.spool.writer.internal.DrainRelaunch.runInChildJvm(args);
+        if (drained.isPresent()) {
+            System.exit(drained.getAsInt());
+        }
+        // An Error on a thread that is not the writer's (the metrics server, a catalog pool) would kill
+        // only that thread; a JVM out of memory is not one to keep running. Exit, and be restarted.
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (e instanceof VirtualMachineError) {
+                try {
+                    LOG.error("fatal {} on thread {}; exiting with status 1", e, thread.getName());
+                } finally {
+                    Runtime.getRuntime().halt(1);
+                }
+            }
+            LOG.error("uncaught exception on thread {}", thread.getName(), e);
+        });
         System.exit(new CommandLine(new StorageWriterMain()).execute(args));
     }
 
@@ -179,6 +204,9 @@ public final class StorageWriterMain implements Callable<Integer> {
         }
         if (writerThreads != null) {
             builder.writerThreads(writerThreads);
+        }
+        if (dedupMemory != null) {
+            builder.dedupMemory(dedupMemory);
         }
         if (writerId != null && !writerId.isBlank()) {
             builder.writerId(writerId);
@@ -229,7 +257,15 @@ public final class StorageWriterMain implements Callable<Integer> {
             if (metrics != null) {
                 LOG.info("metrics on port {}", metrics.port());
             }
+            java.util.concurrent.atomic.AtomicReference<Throwable> fatal = new java.util.concurrent.atomic.AtomicReference<>();
+            writer.terminated().whenComplete((done, e) -> {
+                fatal.set(e);
+                stop.countDown();
+            });
             stop.await();
+            if (fatal.get() != null) {
+                return 1; // the writer said why, once; a restart resumes after its last commit
+            }
             LOG.info("stopping: committing what was read");
             writer.close();
             return 0;

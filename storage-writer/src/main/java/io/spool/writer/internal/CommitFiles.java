@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.DataFile;
-import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
@@ -37,12 +36,12 @@ final class CommitFiles {
 
     private static final class Open<T> {
         final int day;
-        final ParquetWriter<T> writer;
+        final RowFileWriter<T> writer;
         final CountingOutputFile file;
         final String temporary;
         final String location;
 
-        Open(int day, ParquetWriter<T> writer, CountingOutputFile file, String temporary, String location) {
+        Open(int day, RowFileWriter<T> writer, CountingOutputFile file, String temporary, String location) {
             this.day = day;
             this.writer = writer;
             this.file = file;
@@ -73,8 +72,8 @@ final class CommitFiles {
         int day = dayOf(record.timestamp());
         Open<RecordView> open = events.get(day);
         if (open == null) {
-            open = open(eventsTable, day, "", firstIndex, new EventWriteSupport(eventsTable.parquetSchema),
-                    EventWriteSupport.HIGH_CARDINALITY_COLUMNS, EventWriteSupport.NO_STATISTICS_COLUMNS);
+            open = open(eventsTable, day, "", firstIndex,
+                    file -> new EventFileWriter(file, eventsTable.parquetSchema, codec));
             events.put(day, open);
         }
         open.writer.write(record);
@@ -85,15 +84,20 @@ final class CommitFiles {
         int day = dayOf(row.receivedAt);
         Open<RejectedRow> open = rejected.get(day);
         if (open == null) {
-            open = open(rejectedTable, day, prefix, firstIndex, new RejectedWriteSupport(rejectedTable.parquetSchema),
-                    new String[] {"received_at", "payload"}, new String[] {"payload"});
+            open = open(rejectedTable, day, prefix, firstIndex, file -> RowFileWriter.of(ParquetSettings.open(file,
+                    new RejectedWriteSupport(rejectedTable.parquetSchema), codec, new String[] {"received_at", "payload"},
+                    new String[] {"payload"})));
             rejected.put(day, open);
         }
         open.writer.write(row);
     }
 
-    private <T> Open<T> open(TableFiles table, int day, String prefix, long firstIndex,
-            org.apache.parquet.hadoop.api.WriteSupport<T> support, String[] plain, String[] noStatistics)
+    /** Opens a writer of one file of {@code T} rows. */
+    private interface Opener<T> {
+        RowFileWriter<T> open(CountingOutputFile file) throws IOException;
+    }
+
+    private <T> Open<T> open(TableFiles table, int day, String prefix, long firstIndex, Opener<T> opener)
             throws IOException {
         if (attempt == null) {
             attempt = java.util.UUID.randomUUID().toString().substring(0, 8);
@@ -103,9 +107,9 @@ final class CommitFiles {
         intent.note(table.name, location);
         String temporary = store.temporary(location);
         CountingOutputFile file = new CountingOutputFile(store.create(temporary));
-        ParquetWriter<T> writer;
+        RowFileWriter<T> writer;
         try {
-            writer = ParquetSettings.open(file, support, codec, plain, noStatistics);
+            writer = opener.open(file);
         } catch (IOException | RuntimeException e) {
             file.release(); // the header could not be written: nothing else will close the stream
             throw e;
@@ -126,7 +130,7 @@ final class CommitFiles {
             throws IOException {
         for (Open<T> open : files.values()) {
             open.writer.close();
-            DataFile file = table.dataFile(open.location, open.day, open.file.length(), open.writer.getFooter());
+            DataFile file = table.dataFile(open.location, open.day, open.file.length(), open.writer.footer());
             out.add(new Written(table, open.temporary, open.location, file));
         }
         files.clear();

@@ -5,52 +5,120 @@ import java.util.Arrays;
 /**
  * The message ids seen within the deduplication window, keyed by a 128-bit MurmurHash3 of the id's
  * UTF-8 bytes (a false match between two distinct ids is about as likely as a UUID collision), with the
- * {@code receivedAt} of the first copy. Open addressing over one {@code long} array, three longs a
- * slot: no object per id, 24 bytes per slot at a load between 0.3 and 0.6, so 40 to 80 bytes per id
- * held: 13 to 25 million ids per GB of heap (plus 24 bytes per id of the commit being written, and a
- * second table while one is rebuilt).
+ * {@code receivedAt} of the first copy. Open addressing (linear probing) over one {@code long} array,
+ * three longs a slot: no object per id, 24 bytes per slot at a load between 0.3 and 0.6, so 40 to 80
+ * bytes per id held (plus 24 bytes per id of the commit being written, in {@link #pending()}).
+ *
+ * <p>Memory is bounded twice. Ids that fell out of the window are removed in place
+ * ({@link #expire()}, a sweep with backward-shift deletion, no second table), once the oldest is an
+ * eighth of a window past the horizon, so the table holds at most 1⅛ windows of ids. And the table
+ * never grows past {@code maxBytes}: when the window holds more ids than that (a high rate, a long
+ * window, a small heap), the oldest quarter of what it holds is dropped early, so the window the
+ * writer can actually promise is shorter than the one configured ({@link #shortenedWindowMillis()};
+ * the writer logs it). Growing doubles the table and needs the old one until the copy is done: the
+ * most the index ever holds at once is 1.5 × {@code maxBytes}.
  *
  * <p>The window is measured in event time ({@code receivedAt}), not wall time, so a restart or a
- * replay decides exactly as the first run did. Not thread safe: the writer's thread owns it.
+ * replay decides exactly as the first run did (so long as the memory bound is not reached). Not thread
+ * safe: the writer's thread owns it.
  */
 public final class DedupIndex {
     private static final int MIN_CAPACITY = 1 << 12;
     private static final double MAX_LOAD = 0.6;
+    /** After the bound forced ids out, the table is at most this full, so the next eviction is far away. */
+    private static final double AFTER_EVICTION_LOAD = 0.45;
+    /** Bytes per slot: hi, lo, time. */
+    static final int SLOT_BYTES = 24;
 
     private final long windowMillis;
+    /** The largest table, in slots (a power of two): what {@code maxBytes} allows. */
+    private final int maxCapacity;
     /** Slot i is {@code table[3i]} (high hash), {@code [3i+1]} (low hash), {@code [3i+2]} (receivedAt): one cache line per probe. */
     private long[] table;
     private int capacity;
     private int size;
     private long newest = Long.MIN_VALUE;
+    /** The oldest time in the table (a lower bound: updated on insert and sweep, not on overwrite). */
     private long oldest = Long.MAX_VALUE;
+    /** Ids older than this were dropped by the memory bound (Long.MIN_VALUE: never). */
+    private long evictedBefore = Long.MIN_VALUE;
+    private long evictions;
     private final Pending pending = new Pending();
     private final long[] hash = new long[2];
 
+    /** An index for {@code windowMillis} of ids, bounded by a quarter of the heap. */
     public DedupIndex(long windowMillis) {
+        this(windowMillis, defaultMaxBytes());
+    }
+
+    /** An index for {@code windowMillis} of ids whose table never takes more than {@code maxBytes}. */
+    public DedupIndex(long windowMillis, long maxBytes) {
+        if (maxBytes < (long) MIN_CAPACITY * SLOT_BYTES) {
+            throw new IllegalArgumentException("the dedup index needs at least " + MIN_CAPACITY * SLOT_BYTES / 1024
+                    + " KB, was given " + maxBytes + " bytes");
+        }
         this.windowMillis = windowMillis;
+        this.maxCapacity = Integer.highestOneBit((int) Math.min(1 << 30, maxBytes / SLOT_BYTES));
         allocate(MIN_CAPACITY);
     }
 
-    private void allocate(int slots) {
-        capacity = slots;
-        table = new long[3 * slots];
-        for (int i = 2; i < table.length; i += 3) {
-            table[i] = EMPTY;
-        }
-        size = 0;
+    /** A quarter of the maximum heap: what the writer gives its dedup index unless told otherwise. */
+    public static long defaultMaxBytes() {
+        return Math.max((long) MIN_CAPACITY * SLOT_BYTES, Runtime.getRuntime().maxMemory() / 4);
     }
+
+    /** The most ids the index holds before the memory bound drops the oldest: 0.6 of its largest table. */
+    public long maxIds() {
+        return (long) (maxCapacity * MAX_LOAD);
+    }
+
 
     /** Marks an empty slot's time. */
     private static final long EMPTY = Long.MIN_VALUE;
 
-    /** The earliest {@code receivedAt} that is still inside the window. */
+    /** The earliest {@code receivedAt} that is still inside the window (raised by the memory bound). */
     public long horizon() {
-        return newest == Long.MIN_VALUE ? Long.MIN_VALUE : newest - windowMillis;
+        if (newest == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        return Math.max(newest - windowMillis, evictedBefore);
     }
 
     public int size() {
         return size;
+    }
+
+    /** The table's size in bytes now. */
+    public long tableBytes() {
+        return (long) capacity * SLOT_BYTES;
+    }
+
+    /** How many times the memory bound dropped ids early. */
+    public long evictions() {
+        return evictions;
+    }
+
+    /**
+     * The window the index covers now when the memory bound shortened it (newest minus the oldest time
+     * it still holds), or −1 when it covers the whole configured window.
+     */
+    public long shortenedWindowMillis() {
+        if (evictedBefore == Long.MIN_VALUE || newest - windowMillis >= evictedBefore) {
+            return -1;
+        }
+        return newest - evictedBefore;
+    }
+
+    /** Forgets every id (recovery reloads them), keeping the table it has. */
+    public void clear() {
+        for (int i = 2; i < table.length; i += 3) {
+            table[i] = EMPTY;
+        }
+        size = 0;
+        newest = Long.MIN_VALUE;
+        oldest = Long.MAX_VALUE;
+        evictedBefore = Long.MIN_VALUE;
+        pending.clear();
     }
 
     /**
@@ -67,7 +135,7 @@ public final class DedupIndex {
         if (receivedAt > newest) {
             newest = receivedAt;
         }
-        long horizon = newest - windowMillis;
+        long horizon = horizon();
         long[] t = table;
         int mask = capacity - 1;
         int slot = (int) (lo ^ (lo >>> 32)) & mask;
@@ -99,14 +167,20 @@ public final class DedupIndex {
         table[at + 2] = time;
         oldest = Math.min(oldest, time);
         if (++size > capacity * MAX_LOAD) {
-            rebuild();
+            makeRoom();
         }
     }
 
-    /** Puts back an id from a committed segment (on start). */
+    /** Puts back an id from a committed segment (on start); ids already outside the window are skipped. */
     public void restore(long hi, long lo, long receivedAt) {
+        if (windowMillis <= 0) {
+            return;
+        }
         if (receivedAt > newest) {
             newest = receivedAt;
+        }
+        if (receivedAt < horizon()) {
+            return;
         }
         int mask = capacity - 1;
         int slot = (int) (lo ^ (lo >>> 32)) & mask;
@@ -121,29 +195,112 @@ public final class DedupIndex {
         insertAt(slot, hi, lo, receivedAt);
     }
 
-    /** Drops ids older than the window when any are, to keep memory bounded by the window. */
+    /**
+     * Drops ids older than the window, in place, once the oldest is an eighth of a window past the
+     * horizon (so a sweep of the table is paid once per eighth of a window, not per commit).
+     */
     public void expire() {
-        if (oldest < horizon()) {
-            rebuild();
+        long horizon = horizon();
+        if (oldest < horizon && horizon - oldest >= Math.max(1, windowMillis / 8)) {
+            sweep(horizon);
+            shrinkIfSparse();
         }
     }
 
-    private void rebuild() {
+    /** The table is full: expire what is out of the window, then grow, or, at the memory bound, drop the oldest. */
+    private void makeRoom() {
         long horizon = horizon();
-        long[] old = table;
-        int live = 0;
-        for (int i = 2; i < old.length; i += 3) {
-            if (old[i] != EMPTY && old[i] >= horizon) {
-                live++;
+        if (oldest < horizon) {
+            sweep(horizon);
+            if (size <= capacity * MAX_LOAD * 0.75) {
+                return;
             }
         }
-        int slots = MIN_CAPACITY;
-        while (slots * MAX_LOAD < live * 2.0) {
-            slots <<= 1;
+        if (capacity < maxCapacity) {
+            resize(capacity << 1);
+            return;
         }
+        // At the bound: drop the oldest quarter of the time the table spans until it is roomy again.
+        while (size > capacity * AFTER_EVICTION_LOAD) {
+            // (all at one instant: nothing older to drop, so the instant goes)
+            long cut = newest > oldest ? oldest + Math.max(1, (newest - oldest) / 4) : newest + 1;
+            evictedBefore = Math.max(evictedBefore, cut);
+            sweep(cut);
+        }
+        evictions++;
+    }
+
+    /**
+     * Removes every id older than {@code horizon} without a second table: linear probing's
+     * backward-shift deletion. The sweep starts just after an empty slot, so no run of occupied slots
+     * wraps past its start, and an entry only ever moves back into a slot the sweep has not passed.
+     */
+    private void sweep(long horizon) {
+        long[] t = table;
+        int mask = capacity - 1;
+        int start = 0;
+        while (t[3 * start + 2] != EMPTY) {
+            start = (start + 1) & mask; // a table at most 0.6 full always has an empty slot
+        }
+        start = (start + 1) & mask;
+        long newOldest = Long.MAX_VALUE;
+        for (int n = 0, i = start; n < capacity; n++, i = (i + 1) & mask) {
+            long time;
+            while ((time = t[3 * i + 2]) != EMPTY && time < horizon) {
+                delete(i); // may move a later entry into slot i: look at it again
+            }
+            if (time != EMPTY && time < newOldest) {
+                newOldest = time;
+            }
+        }
+        oldest = newOldest;
+    }
+
+    /** Empties slot {@code hole} and moves back the entries of its run that may no longer be found. */
+    private void delete(int hole) {
+        long[] t = table;
+        int mask = capacity - 1;
+        int i = hole;
+        while (true) {
+            i = (i + 1) & mask;
+            long time = t[3 * i + 2];
+            if (time == EMPTY) {
+                break;
+            }
+            long lo = t[3 * i + 1];
+            int home = (int) (lo ^ (lo >>> 32)) & mask;
+            // the entry at i may stay unless its home lies cyclically in (hole, i]
+            boolean stays = hole <= i ? hole < home && home <= i : hole < home || home <= i;
+            if (!stays) {
+                t[3 * hole] = t[3 * i];
+                t[3 * hole + 1] = lo;
+                t[3 * hole + 2] = time;
+                hole = i;
+            }
+        }
+        t[3 * hole + 2] = EMPTY;
+        size--;
+    }
+
+    private void shrinkIfSparse() {
+        if (capacity > MIN_CAPACITY && size < capacity * 0.1) {
+            int slots = capacity;
+            // halve while the ids would still fill the smaller table at most half of MAX_LOAD
+            while (slots > MIN_CAPACITY && (slots >> 1) * MAX_LOAD / 2 >= size) {
+                slots >>= 1;
+            }
+            resize(slots);
+        }
+    }
+
+    /** Copies the live ids into a table of {@code slots}. */
+    private void resize(int slots) {
+        long horizon = horizon();
+        long[] old = table;
+        table = null;
         allocate(slots);
-        oldest = Long.MAX_VALUE;
         int mask = slots - 1;
+        long newOldest = Long.MAX_VALUE;
         for (int i = 0; i < old.length; i += 3) {
             long time = old[i + 2];
             if (time == EMPTY || time < horizon) {
@@ -157,9 +314,19 @@ public final class DedupIndex {
             table[3 * slot] = old[i];
             table[3 * slot + 1] = lo;
             table[3 * slot + 2] = time;
-            oldest = Math.min(oldest, time);
+            newOldest = Math.min(newOldest, time);
             size++;
         }
+        oldest = newOldest;
+    }
+
+    private void allocate(int slots) {
+        capacity = slots;
+        table = new long[3 * slots];
+        for (int i = 2; i < table.length; i += 3) {
+            table[i] = EMPTY;
+        }
+        size = 0;
     }
 
     /** The ids first seen since the last commit, in order. */

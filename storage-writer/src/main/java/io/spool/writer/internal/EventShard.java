@@ -135,6 +135,7 @@ final class EventShard implements Runnable {
         byte[] data = r.data();
         int pos = 0;
         try {
+            CrashPoints.reached(CrashPoints.SHARD_WRITE);
             while (pos < r.length()) {
                 int len = (data[pos] & 0xff) | (data[pos + 1] & 0xff) << 8 | (data[pos + 2] & 0xff) << 16
                         | (data[pos + 3] & 0xff) << 24;

@@ -55,10 +55,13 @@ public final class EventWriteSupport extends WriteSupport<RecordView> {
     /**
      * Columns whose values are unique per row: a dictionary only costs time there. The JSON columns keep
      * theirs: parquet-java falls back to plain encoding by itself once a column chunk's dictionary
-     * passes the dictionary page size, and a repetitive {@code context} shrinks eightfold with one.
+     * passes the dictionary page size (or, at the first page, does not pay), and a repetitive
+     * {@code context} shrinks eightfold with one. The timestamps keep theirs too: in milliseconds, the
+     * events of one request share a {@code received_at} and busy seconds share many {@code timestamp}s;
+     * with dictionaries the four columns take 0.4 MB less per 500k small events (DuckDB uses them as well).
      */
     public static final String[] HIGH_CARDINALITY_COLUMNS = {
-        "message_id", "timestamp", "original_timestamp", "sent_at", "received_at",
+        "message_id",
     };
 
     /**

@@ -99,6 +99,10 @@ public final class Lake implements Closeable {
                     uri = "jdbc:sqlite:" + Path.of(warehouse).resolve(EMBEDDED_CATALOG_FILE);
                     mkdirs(Path.of(warehouse));
                 }
+                if (LakeLocations.isLocal(warehouse)) {
+                    // no Hadoop file system (a chmod process per file) for a local warehouse: LocalFileIO says why
+                    props.putIfAbsent(CatalogProperties.FILE_IO_IMPL, LocalFileIO.class.getName());
+                }
                 props.put(CatalogProperties.URI, uri);
                 // the catalog schema version that also holds views (spool.events_unique)
                 props.putIfAbsent("jdbc.schema-version", "V1");

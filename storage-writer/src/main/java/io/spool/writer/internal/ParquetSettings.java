@@ -1,6 +1,7 @@
 package io.spool.writer.internal;
 
 import java.io.IOException;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -35,6 +36,26 @@ public final class ParquetSettings {
                 .withDictionaryPageSize(PAGE_BYTES)
                 .withDictionaryEncoding(true)
                 .withValidation(false)
+                .withSizeStatisticsEnabled(false)
+                .withAllocator(new RecyclingAllocator());
+        for (String column : plainColumns) {
+            builder.withDictionaryEncoding(column, false);
+        }
+        for (String column : noStatisticsColumns) {
+            builder.withStatisticsEnabled(column, false);
+        }
+        return builder.build();
+    }
+
+    /**
+     * The same layout as {@link #open} for a writer that drives the column writers itself
+     * ({@link EventFileWriter}).
+     */
+    static ParquetProperties properties(String[] plainColumns, String[] noStatisticsColumns) {
+        ParquetProperties.Builder builder = ParquetProperties.builder()
+                .withPageSize(PAGE_BYTES)
+                .withDictionaryPageSize(PAGE_BYTES)
+                .withDictionaryEncoding(true)
                 .withSizeStatisticsEnabled(false)
                 .withAllocator(new RecyclingAllocator());
         for (String column : plainColumns) {

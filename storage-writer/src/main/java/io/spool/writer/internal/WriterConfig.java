@@ -10,7 +10,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * Everything a writer is configured with; built and validated by {@code StorageWriter.Builder}.
  * {@code journal} is an already open journal to read (not closed by the writer), or null to open
  * {@code journalDir}. {@code writerThreads} threads encode and compress Parquet beside the one that
- * reads the journal. {@code upkeep} says how the writer keeps its tables tidy.
+ * reads the journal. {@code upkeep} says how the writer keeps its tables tidy. {@code dedupMemory} is
+ * the most the dedup window's table may take ({@link DedupIndex}).
  */
 public record WriterConfig(
         Path journalDir,
@@ -25,7 +26,8 @@ public record WriterConfig(
         Duration retention,
         int writerThreads,
         Upkeep upkeep,
-        Clock clock) {
+        Clock clock,
+        long dedupMemory) {
 
     /**
      * Table upkeep. {@code interval} zero turns it off.

@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * record ends up in exactly one committed row. Attempts after a failure wait a backoff that doubles from
  * 0.5 s to 30 s until a commit lands, so a full or failing output pauses the writer (one log line per
  * attempt, its position kept) and it resumes by itself once the output takes writes again.
+ *
+ * <p>A {@link VirtualMachineError} (out of memory, a stack overflow) is not retried: a JVM in that state
+ * may fail anywhere, and a retry re-reads the same backlog into the same heap. The thread logs it once
+ * and stops; {@link #terminated()} completes with it and the command line exits non-zero, so a
+ * supervisor restarts the process, which resumes from its last commit (nothing committed is lost and
+ * nothing uncommitted was acknowledged to anyone but the journal).
  */
 public final class WriterLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WriterLoop.class);
@@ -49,8 +55,22 @@ public final class WriterLoop implements Runnable {
     /** Rows handed to one shard before the next one takes over (whole excerpts; keeps shards equally busy). */
     private static final long ROWS_PER_SHARD_TURN = 4096;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /**
+     * Heap a row of the commit being written takes until it lands: its message id in the dedup index's
+     * pending list (24 B, in an array that doubles: up to 48 B), the same again in the segment file's
+     * buffer at commit, and its compressed Parquet pages (~20 B for small events).
+     */
+    private static final long HEAP_BYTES_PER_PENDING_ROW = 96;
+    /** How often at most the writer says that the dedup window's memory bound shortened it. */
+    private static final long DEDUP_WARNING_INTERVAL_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
     private final WriterConfig config;
+    /**
+     * A commit ends early once its rows would take an eighth of the heap, whatever the roll settings:
+     * a writer far behind (or in a small heap) commits more often instead of holding more.
+     */
+    private final long maxPendingRows = Math.max(10_000,
+            Runtime.getRuntime().maxMemory() / 8 / HEAP_BYTES_PER_PENDING_ROW);
     private final WriterMetrics metrics;
     private final Seams seams;
     private final ConcurrentLinkedQueue<CompletableFuture<WriterStats>> drainRequests = new ConcurrentLinkedQueue<>();
@@ -60,6 +80,8 @@ public final class WriterLoop implements Runnable {
     private volatile boolean continuous;
     private volatile boolean closeRequested;
     private volatile Thread thread;
+    /** The error that stopped the thread for good, if one did. */
+    private volatile VirtualMachineError fatal;
 
     // Owned by the writer thread.
     private Journal journal;
@@ -102,6 +124,8 @@ public final class WriterLoop implements Runnable {
     private IOException ioFailure;
     /** Set when a commit lands (cleared after each step): what ends a run of failures and its backoff. */
     private boolean landed;
+    private long reportedEvictions;
+    private long lastDedupWarning = Long.MIN_VALUE;
 
     /** Counters and lag; its stats are what other threads read. */
     private final WriterProgress progress;
@@ -190,6 +214,14 @@ public final class WriterLoop implements Runnable {
         return progress.stats();
     }
 
+    /**
+     * Completes when the thread has stopped: normally after {@link #requestClose()}, exceptionally with
+     * the {@link VirtualMachineError} that stopped it.
+     */
+    public CompletableFuture<Void> terminated() {
+        return stopped;
+    }
+
     @Override
     public void run() {
         boolean needsRecovery = true;
@@ -226,6 +258,17 @@ public final class WriterLoop implements Runnable {
                         }
                         break;
                     }
+                } catch (VirtualMachineError e) {
+                    fatal = e;
+                    try {
+                        LOG.error("storage writer: fatal {}; stopping, not retrying (the command line exits 1;"
+                                + " started again, the writer resumes after its last commit)", e.toString());
+                    } catch (Throwable ignored) {
+                        // logging failed too: the exit status still says it
+                    }
+                    started.completeExceptionally(e);
+                    failDrains(e);
+                    break;
                 } catch (RuntimeException | IOException | Error e) {
                     if (!started.isDone()) {
                         started.completeExceptionally(e);
@@ -253,11 +296,22 @@ public final class WriterLoop implements Runnable {
                 }
             }
         } finally {
-            try {
-                release();
-            } finally {
-                stopped.complete(null);
-                failDrains(new IllegalStateException("the storage writer stopped"));
+            VirtualMachineError f = fatal;
+            if (f != null) {
+                // said first: releasing may need memory the JVM no longer has, and nothing depends on it
+                stopped.completeExceptionally(f);
+                try {
+                    release();
+                } catch (Throwable ignored) {
+                    // the process is going down; a restart recovers from the committed state
+                }
+            } else {
+                try {
+                    release();
+                } finally {
+                    stopped.complete(null);
+                    failDrains(new IllegalStateException("the storage writer stopped"));
+                }
             }
         }
     }
@@ -323,6 +377,7 @@ public final class WriterLoop implements Runnable {
     /** Whether the commit being written is as large as it may get. */
     private boolean full() {
         return pendingRows >= config.rollRows()
+                || pendingRows >= maxPendingRows
                 || pendingBytes >= config.rollBytes()
                 || pendingDayCount > MAX_OPEN_FILES
                 || files.openFiles() > MAX_OPEN_FILES;
@@ -508,6 +563,9 @@ public final class WriterLoop implements Runnable {
             try {
                 written.addAll(c.join());
             } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof VirtualMachineError vm) {
+                    throw vm; // a Parquet thread ran out of memory: as fatal as on this thread
+                }
                 throw e.getCause() instanceof IOException io ? io : new IOException(String.valueOf(e.getCause()), e.getCause());
             }
         }
@@ -543,7 +601,24 @@ public final class WriterLoop implements Runnable {
         resetPending();
         ids.clear();
         housekeeping.afterCommit(positions);
+        warnIfDedupShortened();
         updateLag(config.clock().millis());
+    }
+
+    /** Says (at most every ten minutes) that the dedup index's memory bound cut the window short. */
+    private void warnIfDedupShortened() {
+        long evictions = dedup.evictions();
+        long now = config.clock().millis();
+        if (evictions == reportedEvictions
+                || lastDedupWarning != Long.MIN_VALUE && now - lastDedupWarning < DEDUP_WARNING_INTERVAL_MILLIS) {
+            return;
+        }
+        reportedEvictions = evictions;
+        lastDedupWarning = now;
+        LOG.warn("storage writer: the dedup window's {} message ids fill the {} MB it may take (--dedup-memory): it"
+                        + " covers the last {} s of receivedAt instead of {}; a repeat older than that is written again."
+                        + " Give it more (--dedup-memory, -Xmx) or shorten --dedup-window", dedup.size(),
+                dedup.tableBytes() >> 20, Math.max(0, dedup.shortenedWindowMillis()) / 1000, config.dedupWindow());
     }
 
     private static long newestOf(DedupIndex.Pending ids) {
@@ -600,7 +675,11 @@ public final class WriterLoop implements Runnable {
         Committer.Recovery recovery = committer.recover();
         positions = recovery.positions();
         nextSeq = positions.seq() + 1;
-        dedup = new DedupIndex(config.dedupWindow().toMillis());
+        if (dedup == null) {
+            dedup = new DedupIndex(config.dedupWindow().toMillis(), config.dedupMemory());
+        } else {
+            dedup.clear(); // the same table: a second one beside it while recovering would double the heap it needs
+        }
         housekeeping.restoreDedup(dedup, positions.events());
         files = new CommitFiles(lake.store(), config.writerId(), config.compression(), eventsTable, rejectedTable, intent);
         if (shards == null) {

@@ -55,7 +55,7 @@ final class FaultyLake implements AutoCloseable {
                 TableIdentifier.of("spool", "events"), WRITER);
         WriterConfig config = new WriterConfig(journalDir, null, settings, WRITER, Duration.ofHours(1), 1_000_000,
                 512L << 20, CompressionCodecName.ZSTD, Duration.ofHours(24), Duration.ZERO, 2,
-                WriterConfig.Upkeep.OFF, Clock.systemUTC());
+                WriterConfig.Upkeep.OFF, Clock.systemUTC(), DedupIndex.defaultMaxBytes());
         return new WriterLoop(config, metrics, new WriterLoop.Seams(store -> new FailingOutputStore(store, plan), plan,
                 firstBackoff, maxBackoff));
     }

@@ -1,0 +1,211 @@
+package io.spool.writer.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Runs {@code --drain} in a child JVM with the C1 compiler only ({@code -XX:TieredStopAtLevel=1}). A
+ * drain is a one-shot batch: in a fresh JVM the optimizing compiler (C2) spends more CPU compiling the
+ * hot loop than it later saves on two cores, and a jar manifest cannot carry JVM flags. Measured as
+ * whole processes (both JVMs' start counted): about 1.6× faster for 500k events (BENCHMARKS.md, writer).
+ * When launched with {@code -jar}, the child also maps a class-data-sharing archive of the classes a
+ * drain loads, kept per jar in {@code ~/.cache/spool-storage-writer} ({@link #classArchive}).
+ *
+ * <p>The child gets the parent's JVM options, class path (or {@code -jar}, so the manifest's
+ * {@code Add-Opens} apply), arguments and environment; its output is the parent's. The parent exits
+ * with the child's status and forwards SIGTERM (its shutdown hook stops the child and waits for it).
+ * When the parent dies however it dies ({@code kill -9} included), the child halts too, as if it had
+ * been killed, so no drain outlives the process the user started.
+ *
+ * <p>Not relaunched: the long-running writer (no {@code --drain}), a JVM given its own JIT flags
+ * ({@code -XX:TieredStopAtLevel}, {@code -Xint}, …), or with {@code -Dspool.drain.relaunch=false} or
+ * {@code SPOOL_DRAIN_RELAUNCH=false}.
+ */
+public final class DrainRelaunch {
+    static final String CHILD_PROPERTY = "spool.drain.child";
+    private static final String MAIN_CLASS = "io.spool.writer.StorageWriterMain";
+
+    private DrainRelaunch() {
+    }
+
+    private static boolean watching;
+
+    /**
+     * The jar's entry point: decides before {@code StorageWriterMain} (logging, picocli, Chronicle's
+     * settings: 0.15–0.25 s of class loading) is loaded whether this JVM drains or starts the one that does.
+     */
+    public static void main(String[] args) {
+        OptionalInt drained = runInChildJvm(args);
+        if (drained.isPresent()) {
+            System.exit(drained.getAsInt());
+        }
+        io.spool.writer.StorageWriterMain.main(args);
+    }
+
+    /**
+     * In the process the user started with {@code --drain}: runs the drain in a C1-only child JVM and
+     * returns its exit status. Empty when this process should do the work itself (and, in the child,
+     * starts watching the parent).
+     */
+    public static OptionalInt runInChildJvm(String[] args) {
+        if (System.getProperty(CHILD_PROPERTY) != null) {
+            watchParent();
+            return OptionalInt.empty();
+        }
+        if (!isDrain(args) || "false".equalsIgnoreCase(System.getProperty("spool.drain.relaunch"))
+                || "false".equalsIgnoreCase(System.getenv("SPOOL_DRAIN_RELAUNCH"))) {
+            return OptionalInt.empty();
+        }
+        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        for (String a : jvmArgs) {
+            if (a.startsWith("-XX:TieredStopAtLevel") || a.startsWith("-XX:-TieredCompilation") || a.equals("-Xint")
+                    || a.equals("-Xcomp") || a.startsWith("-XX:+UseJVMCICompiler")) {
+                return OptionalInt.empty(); // the user chose the JIT
+            }
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-D" + CHILD_PROPERTY + "=true");
+        String classPath = System.getProperty("java.class.path", "");
+        String launched = System.getProperty("sun.java.command", "");
+        Path archive = null;
+        Path newArchive = null;
+        if (!classPath.contains(File.pathSeparator) && classPath.endsWith(".jar") && launched.startsWith(classPath)) {
+            archive = classArchive(Path.of(classPath), jvmArgs);
+            if (archive != null) {
+                // -Xlog: a missing or stale archive is not worth a warning; the JVM then loads classes as usual
+                command.add("-Xlog:cds=off");
+                command.add("-Xlog:cds+dynamic=off");
+                if (Files.isRegularFile(archive)) {
+                    command.add("-XX:SharedArchiveFile=" + archive);
+                } else {
+                    newArchive = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+                    command.add("-XX:ArchiveClassesAtExit=" + newArchive);
+                }
+            }
+            command.add("-jar"); // the manifest's Add-Opens/Add-Exports apply only to -jar
+            command.add(classPath);
+        } else {
+            command.add("-cp");
+            command.add(classPath);
+            command.add(MAIN_CLASS);
+        }
+        command.addAll(List.of(args));
+        Process child;
+        try {
+            child = new ProcessBuilder(command).inheritIO().start();
+        } catch (IOException e) {
+            System.err.println("storage writer: cannot start a JVM for the drain (" + e.getMessage()
+                    + "); draining in this one");
+            return OptionalInt.empty();
+        }
+        Thread stop = new Thread(() -> {
+            if (child.isAlive()) {
+                child.destroy(); // SIGTERM: the drain commits what it has and exits
+                try {
+                    child.waitFor();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "spool-drain-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
+        int status;
+        while (true) {
+            try {
+                status = child.waitFor();
+                break;
+            } catch (InterruptedException e) {
+                // keep waiting: the child decides when the drain is done
+            }
+        }
+        if (newArchive != null) {
+            try {
+                if (status == 0 && Files.isRegularFile(newArchive)) {
+                    Files.move(newArchive, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.deleteIfExists(newArchive);
+            } catch (IOException ignored) {
+                // the next drain makes another
+            }
+        }
+        return OptionalInt.of(status);
+    }
+
+    /**
+     * Where the class-data-sharing archive of this jar, JVM and JVM options is kept: the classes a drain
+     * loads (Iceberg, Hadoop, Parquet, Chronicle, SQLite: about 8,000), already parsed and verified, so a
+     * drain's JVM maps them instead of loading each from the jar (about a second of start-up and
+     * commit). The first drain of a jar version writes it at exit (a few seconds more, once); every later
+     * one uses it. The JVM checks the archive against the jar itself and ignores one that does not match.
+     * {@code null} (no archive) when the user set class-data-sharing options or the cache folder cannot
+     * be made.
+     */
+    private static Path classArchive(Path jar, List<String> jvmArgs) {
+        for (String a : jvmArgs) {
+            if (a.startsWith("-Xshare") || a.contains("SharedArchiveFile") || a.contains("ArchiveClassesAtExit")) {
+                return null;
+            }
+        }
+        try {
+            String home = System.getenv("XDG_CACHE_HOME");
+            Path dir = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".cache");
+            dir = dir.resolve("spool-storage-writer");
+            Files.createDirectories(dir);
+            Path real = jar.toRealPath();
+            String key = real + "|" + Files.size(real) + "|" + Files.getLastModifiedTime(real).toMillis() + "|"
+                    + System.getProperty("java.vm.version") + "|" + String.join(" ", jvmArgs);
+            return dir.resolve("drain-" + Integer.toHexString(key.hashCode()) + ".jsa");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    static boolean isDrain(String[] args) {
+        boolean drain = "true".equalsIgnoreCase(System.getenv("SPOOL_DRAIN"));
+        for (String a : args) {
+            if (a.equals("--drain") || a.equalsIgnoreCase("--drain=true")) {
+                drain = true;
+            } else if (a.equalsIgnoreCase("--drain=false")) {
+                drain = false;
+            } else if (a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V")) {
+                return false;
+            }
+        }
+        return drain;
+    }
+
+    /**
+     * In the child: halts once the parent is gone, however it went ({@code kill -9} included). Polled
+     * (a read of {@code /proc}, ten times a second) rather than a blocking read of a pipe from the
+     * parent: a thread blocked reading standard input held the JVM's exit up by 0.3 s.
+     */
+    private static void watchParent() {
+        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+        if (parent == null || watching) {
+            return;
+        }
+        watching = true;
+        Thread watch = new Thread(() -> {
+            while (parent.isAlive()) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            Runtime.getRuntime().halt(137);
+        }, "spool-drain-parent-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+}
