@@ -44,9 +44,10 @@ run() { # $1 mode
   printf '%-8s %8.0f events/s  %s\n' "$mode" "$(awk -v r="$rps" 'BEGIN{print r * 100}')" \
     "$([[ "$mode" == watched ]] && echo "(viewer received $updates updates)")"
 }
+# The order turns around every round, so that a drift of the machine (page cache, the host) does not
+# land on one mode.
 for round in $(seq "$ROUNDS"); do
   echo "round $round"
-  run off
-  run idle
-  run watched
+  if (( round % 2 )); then modes=(off idle watched); else modes=(watched idle off); fi
+  for mode in "${modes[@]}"; do run "$mode"; done
 done

@@ -1,5 +1,7 @@
 package io.spool.collector.internal;
 
+import io.spool.collector.internal.console.ConsoleHandler;
+
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
@@ -38,9 +40,12 @@ final class IngestHandler implements HttpHandler {
     private final WorkspacePool workspaces = new WorkspacePool();
     private final ShutdownState shutdown;
     private final MetricsKey metricsKey;
+    /** The console's routes, or null when it is off; asked only for paths that are no ingest route. */
+    private final ConsoleHandler console;
 
     IngestHandler(Settings settings, WriteKeys writeKeys, Ingest ingest, JournalSink sink, AppendLoop appends,
-            CollectorMetrics metrics, ShutdownState shutdown) {
+            CollectorMetrics metrics, ShutdownState shutdown, ConsoleHandler console) {
+        this.console = console;
         this.settings = settings;
         this.writeKeys = writeKeys;
         this.ingest = ingest;
@@ -65,6 +70,14 @@ final class IngestHandler implements HttpHandler {
                 break;
         }
         Routes.Ingest route = Routes.ingest(path);
+        if (route == null && console != null && ConsoleHandler.handles(path)) {
+            try {
+                console.handleRequest(exchange);
+            } catch (Exception e) {
+                respond(exchange, Outcome.error(500, "the console failed: " + e));
+            }
+            return;
+        }
         if (route == null) {
             respond(exchange, Outcome.error(404, "no such path: " + RequestParser.quote(exchange.getRequestPath())));
             return;
