@@ -41,7 +41,8 @@ public final class CollectorSettings {
             .defaultValue((long) Collector.Builder.DEFAULT_MAX_REQUEST_BYTES).check(Setting.sizeBetween(1, Integer.MAX_VALUE))
             .doc("largest request body after gzip inflation; larger gets `413` (a gzip bomb stops inflating there)").build();
     public static final Setting<Boolean> TRUST_PROXY = Setting.builder("trust-proxy", Setting.BOOLEAN).defaultValue(false)
-            .doc("take the client IP from the first `X-Forwarded-For` entry; only behind a load balancer you run").build();
+            .doc("for events without a `context.ip`, take the client IP from the first `X-Forwarded-For` entry; only"
+                    + " behind a load balancer you run").build();
     public static final Setting<Boolean> FSYNC = Setting.builder("fsync", Setting.BOOLEAN).defaultValue(false)
             .doc("force each append to disk before answering (survives power loss; costs throughput). Group commit:"
                     + " requests that arrive while a sync runs share the next one (`spool_journal_fsyncs_total`)").build();

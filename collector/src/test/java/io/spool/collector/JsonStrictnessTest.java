@@ -45,6 +45,8 @@ class JsonStrictnessTest {
         "{\"n\":tru}", "{\"n\":nullx}", "{\"n\":True}", "{\"a\":1,}", "{\"a\":[1,]}", "{\"a\":[,1]}", "{,}",
         "{\"a\" 1}", "{\"a\":1 \"b\":2}", "{a:1}", "{'a':1}", "{\"a\":\"x\\q\"}", "{\"a\":\"\\u12G4\"}",
         "{\"a\":\"tab\there\"}", "{\"a\":1}}", "{\"a\":[1}", "{\"a\":1 // comment\n}", "{\"a\":\"unterminated}",
+        // half a surrogate pair in a name (found by the fuzzer: Jackson and the lake's readers refuse it)
+        "{\"use\\ud83d\":\"old\"}", "{\"\\ude80x\" : 1}", "{\"\\ud83d\\u0041\":1}",
     })
     void aMistakeAnywhereIs400AndNothingIsStored(String properties) {
         String body = "{\"batch\":[{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"properties\":" + properties
@@ -56,6 +58,15 @@ class JsonStrictnessTest {
         assertThat(reply.json().get("error").asText()).as(body).startsWith("malformed JSON at line 1, column ");
         assertThat(c.events()).isEmpty();
         assertThat(c.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void halfASurrogatePairInAValueIsTakenAsJacksonTakesIt() {
+        Reply reply = c.post("/v1/track", "{\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"s\":\"\\ud83d\","
+                + "\"pair\\ud83d\\ude80\":1}}");
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(c.events()).hasSize(1);
     }
 
     @Test

@@ -186,6 +186,31 @@ class NormalizationTest {
         assertThat(events.get(3).libraryVersion()).as("the event's library wins as a whole").isNull();
         assertThat(events.get(3).userAgent()).isEqualTo("ua");
         assertThat(events.get(3).context().get("ip").asText()).isEqualTo("1.2.3.4");
+        assertThat(events).extracting(Stored::ip).as("the batch context's ip is the client's")
+                .containsOnly("1.2.3.4");
+    }
+
+    @Test
+    void theClientsOwnContextIpWinsOverTheConnectionsAddress() throws Exception {
+        // A server library relaying its users' events sends their addresses in context.ip (Segment's rule).
+        String body = "{\"context\":{\"ip\":\"198.51.100.9\"},\"batch\":["
+                + "{\"type\":\"track\",\"event\":\"a\",\"userId\":\"u\",\"context\":{\"ip\":\"203.0.113.7\"}},"
+                + "{\"type\":\"track\",\"event\":\"b\",\"userId\":\"u\"},"
+                + "{\"type\":\"track\",\"event\":\"c\",\"userId\":\"u\",\"context\":{\"ip\":\"  \"}}]}";
+        assertThat(c.post("/v1/batch", body).status()).isEqualTo(200);
+        assertThat(c.post("/v1/track", "{\"event\":\"d\",\"userId\":\"u\",\"context\":{\"ip\":42}}").status()).isEqualTo(200);
+        assertThat(c.post("/v1/track", "{\"event\":\"e\",\"userId\":\"u\",\"context\":{\"ip\":\"2001:db8::1\"}}").status())
+                .isEqualTo(200);
+
+        assertThat(c.events()).extracting(Stored::event, Stored::ip).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("a", "203.0.113.7"),
+                org.assertj.core.groups.Tuple.tuple("b", "198.51.100.9"),
+                // its own blank ip hides the batch's (the stored context says "  "): the socket's address
+                org.assertj.core.groups.Tuple.tuple("c", "127.0.0.1"),
+                org.assertj.core.groups.Tuple.tuple("d", "127.0.0.1"),
+                org.assertj.core.groups.Tuple.tuple("e", "2001:db8::1"));
+        // the context itself is stored as sent
+        assertThat(c.events().get(0).context().get("ip").asText()).isEqualTo("203.0.113.7");
     }
 
     @Test

@@ -1,7 +1,5 @@
 package io.spool.journal;
 
-import java.nio.charset.StandardCharsets;
-import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * Writes {@link EventRecord}s in the journal's binary format. The layout (version 1), little-endian:
@@ -30,36 +28,6 @@ public final class RecordCodec {
     }
 
     /** Appends {@code record} to {@code out}. The record must have a type. */
-    public static void encode(EventRecord record, Bytes<?> out) {
-        EventType type = record.type();
-        if (type == null) {
-            throw new IllegalArgumentException("record has no type");
-        }
-        out.writeByte(FORMAT_VERSION);
-        out.writeByte(type.code());
-        out.writeLong(record.receivedAt());
-        out.writeLong(record.timestamp());
-        out.writeLong(record.originalTimestamp());
-        out.writeLong(record.sentAt());
-        writeText(out, record.messageId());
-        writeText(out, record.userId());
-        writeText(out, record.anonymousId());
-        writeText(out, record.event());
-        writeText(out, record.name());
-        writeText(out, record.groupId());
-        writeText(out, record.previousId());
-        writeText(out, record.writeKey());
-        writeText(out, record.ip());
-        writeText(out, record.libraryName());
-        writeText(out, record.libraryVersion());
-        writeText(out, record.userAgent());
-        writeRaw(out, record.properties());
-        writeRaw(out, record.traits());
-        writeRaw(out, record.context());
-        writeRaw(out, record.integrations());
-    }
-
-    /** As {@link #encode(EventRecord, Bytes)}, into the encoder's array (the same bytes). */
     static void encode(EventRecord record, RecordBuffer out) {
         EventType type = record.type();
         if (type == null) {
@@ -114,42 +82,6 @@ public final class RecordCodec {
         RecordView view = new RecordView();
         view.wrap(array, offset, length);
         return view.copyTo(into);
-    }
-
-    static void writeText(Bytes<?> out, String text) {
-        if (text == null) {
-            out.writeInt(ABSENT);
-            return;
-        }
-        long lengthAt = out.writePosition();
-        out.writeInt(0);
-        long start = out.writePosition();
-        if (hasSurrogates(text)) {
-            // Chronicle's appendUtf8 writes a surrogate pair as two 3-byte sequences (CESU-8), which is
-            // not valid UTF-8: emoji would come out of Parquet garbled. The JDK encoder gets it right.
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        } else {
-            out.appendUtf8(text);
-        }
-        out.writeInt(lengthAt, (int) (out.writePosition() - start));
-    }
-
-    private static boolean hasSurrogates(String text) {
-        for (int i = 0, n = text.length(); i < n; i++) {
-            if (Character.isSurrogate(text.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static void writeRaw(Bytes<?> out, RawJson json) {
-        if (!json.isPresent()) {
-            out.writeInt(ABSENT);
-            return;
-        }
-        out.writeInt(json.length());
-        out.write(json.array(), json.offset(), json.length());
     }
 
     static int readInt(byte[] a, int i) {

@@ -40,7 +40,12 @@ final class EventFinisher {
                 continue;
             }
             EventRecord r = e.record;
-            r.receivedAt(receivedAt).ip(ip).writeKey(writeKey);
+            // Segment's rule: the client's own context.ip when it sent one (a server library relaying its
+            // users' events sends theirs), else the connection's address. The ip of the stored context
+            // decides: the event's own member, else the batch context's merged under it.
+            String contextIp = e.contextHasIp ? e.contextIp : ws.batchContext.present ? ws.batchContext.ip : null;
+            String clientIp = contextIp != null ? contextIp : ip;
+            r.receivedAt(receivedAt).ip(clientIp).writeKey(writeKey);
             if (r.messageId() == null) {
                 r.messageId(randomId());
             }

@@ -100,6 +100,7 @@ final class JsonCursor {
         int p = pos + 1;
         textStart = p;
         boolean esc = false;
+        brokenPair = false;
         while (true) {
             if (p >= end) {
                 throw malformed("unexpected end of input in a string");
@@ -121,7 +122,22 @@ final class JsonCursor {
         textEnd = p;
         escaped = esc;
         pos = p + 1;
+        if (brokenPair) {
+            brokenPair = false;
+            // Jackson refuses half a surrogate pair in a field name (and readers of the stored JSON
+            // with it), though it takes one in a value: so does this.
+            int q = pos;
+            while (q < end && (a[q] == ' ' || a[q] == '\t' || a[q] == '\n' || a[q] == '\r')) {
+                q++;
+            }
+            if (q < end && a[q] == ':') {
+                throw malformedAt(textStart, "broken surrogate pair (a lone \\u escape of half a character) in a field name");
+            }
+        }
     }
+
+    /** Set by {@link #escape} when a {@code \\u} escape is half of a surrogate pair without its other half. */
+    private boolean brokenPair;
 
     /** Checks the escape whose letter is at {@code p}; returns where the string goes on. */
     private int escape(int p) throws MalformedException {
@@ -135,15 +151,42 @@ final class JsonCursor {
                 if (p + 4 >= end) {
                     throw malformed("unexpected end of input in a string");
                 }
+                int unit = 0;
                 for (int i = 1; i <= 4; i++) {
-                    if (hex(b[p + i]) < 0) {
+                    int h = hex(b[p + i]);
+                    if (h < 0) {
                         throw malformedAt(p + i, "a \\u escape needs four hex digits");
+                    }
+                    unit = unit << 4 | h;
+                }
+                if (unit >= 0xD800 && unit <= 0xDFFF) {
+                    int low = unit <= 0xDBFF ? lowSurrogateAt(p + 5) : -1;
+                    if (low < 0) {
+                        brokenPair = true;
+                    } else {
+                        return p + 11;
                     }
                 }
                 return p + 5;
             default:
                 throw malformedAt(p, "unrecognized escape '\\" + (char) (b[p] & 0xFF) + "' in a string");
         }
+    }
+
+    /** The low surrogate escaped at {@code p} ({@code \\uDC00}–{@code \\uDFFF}), or −1. */
+    private int lowSurrogateAt(int p) {
+        if (p + 5 >= end || b[p] != '\\' || b[p + 1] != 'u') {
+            return -1;
+        }
+        int unit = 0;
+        for (int i = 2; i <= 5; i++) {
+            int h = hex(b[p + i]);
+            if (h < 0) {
+                return -1;
+            }
+            unit = unit << 4 | h;
+        }
+        return unit >= 0xDC00 && unit <= 0xDFFF ? unit : -1;
     }
 
     private static int hex(byte c) {

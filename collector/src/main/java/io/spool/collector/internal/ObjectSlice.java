@@ -18,12 +18,16 @@ final class ObjectSlice {
     String libraryName;
     String libraryVersion;
     String userAgent;
+    /** {@code context.ip} when it is a non-empty string: the client's own address, as Segment takes it. */
+    String ip;
+    /** Whether the object has an {@code ip} member at all (of any type). */
+    boolean hasIp;
 
     void reset() {
         present = false;
         start = end = count = 0;
-        hasLibrary = hasUserAgent = false;
-        libraryName = libraryVersion = userAgent = null;
+        hasLibrary = hasUserAgent = hasIp = false;
+        libraryName = libraryVersion = userAgent = ip = null;
         java.util.Arrays.fill(keys, 0, count, null);
     }
 

@@ -16,6 +16,9 @@ final class ParsedEvent {
     /** Whether the event's own context has these top-level keys (they shadow the batch context's). */
     boolean contextHasLibrary;
     boolean contextHasUserAgent;
+    /** The event's own {@code context.ip}, or null. */
+    String contextIp;
+    boolean contextHasIp;
 
     ParsedEvent reset(int index) {
         record.clear();
@@ -23,6 +26,8 @@ final class ParsedEvent {
         start = end = 0;
         error = null;
         contextHasLibrary = contextHasUserAgent = false;
+        contextIp = null;
+        contextHasIp = false;
         return this;
     }
 

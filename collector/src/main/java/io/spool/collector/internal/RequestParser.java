@@ -52,6 +52,7 @@ public final class RequestParser {
     private static final byte[] LIBRARY = ascii("library");
     private static final byte[] VERSION = ascii("version");
     private static final byte[] USER_AGENT = ascii("userAgent");
+    private static final byte[] IP = ascii("ip");
     private static final EventType[] TYPES = EventType.values();
     private static final byte[][] TYPE_NAMES = new byte[TYPES.length][];
 
@@ -460,6 +461,8 @@ public final class RequestParser {
         r.context().set(ws.body, s.start, s.end - s.start);
         e.contextHasLibrary = s.hasLibrary;
         e.contextHasUserAgent = s.hasUserAgent;
+        e.contextIp = s.ip;
+        e.contextHasIp = s.hasIp;
         r.libraryName(s.libraryName).libraryVersion(s.libraryVersion).userAgent(s.userAgent);
     }
 
@@ -526,6 +529,15 @@ public final class RequestParser {
                             }
                         } while (c.more('}'));
                     }
+                } else {
+                    c.skipValue();
+                }
+            } else if (promote && c.textIs(IP)) {
+                s.hasIp = true;
+                if (c.peek() == '"') {
+                    c.string();
+                    String ip = c.text();
+                    s.ip = ip.isBlank() ? null : ip.strip();
                 } else {
                     c.skipValue();
                 }
