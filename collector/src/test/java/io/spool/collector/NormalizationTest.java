@@ -201,6 +201,11 @@ class NormalizationTest {
         assertThat(c.post("/v1/track", "{\"event\":\"d\",\"userId\":\"u\",\"context\":{\"ip\":42}}").status()).isEqualTo(200);
         assertThat(c.post("/v1/track", "{\"event\":\"e\",\"userId\":\"u\",\"context\":{\"ip\":\"2001:db8::1\"}}").status())
                 .isEqualTo(200);
+        // not an address (text, half a surrogate pair): the connection's
+        assertThat(c.post("/v1/track", "{\"event\":\"f\",\"userId\":\"u\",\"context\":{\"ip\":\"localhost\"}}").status())
+                .isEqualTo(200);
+        assertThat(c.post("/v1/track", "{\"event\":\"g\",\"userId\":\"u\",\"context\":{\"ip\":\"1.2.\\ud83d3.4\"}}").status())
+                .isEqualTo(200);
 
         assertThat(c.events()).extracting(Stored::event, Stored::ip).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("a", "203.0.113.7"),
@@ -208,7 +213,9 @@ class NormalizationTest {
                 // its own blank ip hides the batch's (the stored context says "  "): the socket's address
                 org.assertj.core.groups.Tuple.tuple("c", "127.0.0.1"),
                 org.assertj.core.groups.Tuple.tuple("d", "127.0.0.1"),
-                org.assertj.core.groups.Tuple.tuple("e", "2001:db8::1"));
+                org.assertj.core.groups.Tuple.tuple("e", "2001:db8::1"),
+                org.assertj.core.groups.Tuple.tuple("f", "127.0.0.1"),
+                org.assertj.core.groups.Tuple.tuple("g", "127.0.0.1"));
         // the context itself is stored as sent
         assertThat(c.events().get(0).context().get("ip").asText()).isEqualTo("203.0.113.7");
     }

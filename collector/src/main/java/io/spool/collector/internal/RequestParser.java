@@ -536,8 +536,7 @@ public final class RequestParser {
                 s.hasIp = true;
                 if (c.peek() == '"') {
                     c.string();
-                    String ip = c.text();
-                    s.ip = ip.isBlank() ? null : ip.strip();
+                    s.ip = addressOrNull(c.text());
                 } else {
                     c.skipValue();
                 }
@@ -620,5 +619,31 @@ public final class RequestParser {
     static String quote(String s) {
         String cut = s.length() > MAX_QUOTED ? s.substring(0, MAX_QUOTED) + "…" : s;
         return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(cut)) + "\"";
+    }
+
+    /**
+     * {@code context.ip} when it reads as an IPv4 or IPv6 address (digits, hex, dots, colons, a zone
+     * after {@code %}), else null: the column holds the client's address, and a value that cannot be one
+     * (text, half a surrogate pair) falls back to the connection's rather than being stored as it.
+     */
+    static String addressOrNull(String text) {
+        String v = text.strip();
+        if (v.length() < 2 || v.length() > 64) {
+            return null;
+        }
+        boolean zone = false;
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            boolean ok = zone ? ch > 0x20 && ch < 0x7f
+                    : (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F') || ch == '.' || ch == ':';
+            if (!zone && ch == '%' && i > 0) {
+                zone = true;
+                ok = true;
+            }
+            if (!ok) {
+                return null;
+            }
+        }
+        return v;
     }
 }

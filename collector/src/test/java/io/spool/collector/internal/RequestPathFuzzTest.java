@@ -225,7 +225,9 @@ class RequestPathFuzzTest {
             try {
                 com.fasterxml.jackson.databind.JsonNode ipNode = new com.fasterxml.jackson.databind.ObjectMapper()
                         .readTree(r.context().toByteArray()).get("ip");
-                if (ipNode != null && ipNode.isTextual() && !ipNode.asText().isBlank()) {
+                if (ipNode != null && ipNode.isTextual()
+                        && ipNode.asText().strip().matches("[0-9A-Fa-f.:]+(%[\\x21-\\x7e]+)?")
+                        && ipNode.asText().strip().length() >= 2 && ipNode.asText().strip().length() <= 64) {
                     contextIp = ipNode.asText().strip();
                 }
             } catch (java.io.IOException e) {
