@@ -47,8 +47,10 @@ class BatchingTest {
 
     assertThat(spool.flush(Duration.ofSeconds(10))).isTrue();
     assertThat(collector.requests).extracting(r -> r.events().size()).containsExactly(10, 10, 5);
+    // With several requests in flight (the default) the two full batches may arrive in either order;
+    // InFlightTest checks the order with one in flight.
     assertThat(collector.allEvents()).extracting(e -> e.get("userId"))
-        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 25).mapToObj(i -> "u" + i).toList());
+        .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 25).mapToObj(i -> "u" + i).toList());
   }
 
   @Test
