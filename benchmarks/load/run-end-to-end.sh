@@ -75,7 +75,7 @@ java -Xms"$COLLECTOR_HEAP" -Xmx"$COLLECTOR_HEAP" -jar "$COLLECTOR_JAR" --host 12
   --journal-dir "$WORK/journal" --write-key "$KEY" --min-free-disk 1GB >"$WORK/collector.log" 2>&1 &
 C_PID=$!; PIDS+=("$C_PID")
 # shellcheck disable=SC2086
-java -Xms"$WRITER_HEAP" -Xmx"$WRITER_HEAP" -jar "$WRITER_JAR" --journal-dir "$WORK/journal" --output "$WORK/lake" \
+java -Xms"$WRITER_HEAP" -Xmx"$WRITER_HEAP" -jar "$WRITER_JAR" --journal-dir "$WORK/journal" --create-journal --output "$WORK/lake" \
   --metrics-port "$M_PORT" --dedup-window "$DEDUP_WINDOW" $WRITER_FLAGS >"$WORK/writer.log" 2>&1 &
 W_PID=$!; PIDS+=("$W_PID")
 for _ in $(seq 1 600); do

@@ -32,7 +32,7 @@ run() { # $1 label, $2.. collector flags
   pkill -TERM -f "spool-collector.jar --port $PORT" || true # the JVM, not strace: strace reports when it exits
   wait "$pid" || true
   local requests syncs calls
-  requests=$(grep -E '^spool_collector_requests_total\{status="200"\}' "$WORK/metrics-$label.txt" | awk '{print $2}')
+  requests=$(grep -E '^spool_collector_requests_total\{route="/v1/batch",status="200"\}' "$WORK/metrics-$label.txt" | awk '{print $2}')
   syncs=$(grep -E '^spool_journal_fsyncs_total' "$WORK/metrics-$label.txt" | awk '{print $2}')
   calls=$(awk '$NF=="fdatasync"{print $4}' "$WORK/strace-$label.txt"); calls="${calls:-0}"
   printf '%-8s %s req/s (measured window)  200s=%s  spool_journal_fsyncs_total=%s  fdatasync calls (strace)=%s  requests per sync=%s\n' \

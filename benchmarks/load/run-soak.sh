@@ -85,7 +85,7 @@ start_pair() {
     --journal-dir "$dir/journal" --write-key "$KEY" --min-free-disk 1GB >"$dir/collector.log" 2>&1 &
   C_PID=$!
   PIDS+=("$C_PID")
-  java -Xms"$WRITER_HEAP" -Xmx"$WRITER_HEAP" -XX:+AlwaysPreTouch -jar "$WRITER_JAR" --journal-dir "$dir/journal" --output "$dir/lake" \
+  java -Xms"$WRITER_HEAP" -Xmx"$WRITER_HEAP" -XX:+AlwaysPreTouch -jar "$WRITER_JAR" --journal-dir "$dir/journal" --create-journal --output "$dir/lake" \
     --metrics-port "$M_PORT" --dedup-window "$DEDUP_WINDOW" >"$dir/writer.log" 2>&1 &
   W_PID=$!
   PIDS+=("$W_PID")

@@ -5,14 +5,17 @@ import io.spool.collector.internal.Settings;
 import io.spool.collector.internal.console.ConsoleSettings;
 import java.net.URI;
 import io.spool.collector.internal.TlsKeystore;
+import io.spool.config.Setting;
 import io.spool.journal.Journal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -46,7 +49,13 @@ public final class Collector implements AutoCloseable {
         return new Builder();
     }
 
-    /** Binds the port and starts serving; returns this collector. */
+    /**
+     * Binds the port, then opens the journal (when built with a folder) and starts serving; returns this
+     * collector. Binding first: a port in use fails here before anything is created on disk.
+     *
+     * @throws IllegalStateException naming host:port when the port cannot be bound (in use, not an
+     *     address of this machine), or the journal when it cannot be opened
+     */
     public Collector start() {
         server.start();
         return this;
@@ -74,8 +83,9 @@ public final class Collector implements AutoCloseable {
         /** The largest request line plus headers; Segment's clients send well under 1 KB. */
         public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
 
-        private String host = "0.0.0.0";
-        private int port = 8088;
+        // The defaults are CollectorSettings' (the command line's), as are the rules build() applies.
+        private String host = CollectorSettings.HOST.defaultValue();
+        private int port = CollectorSettings.PORT.defaultValue();
         private Path journalDir;
         private Journal journal;
         private boolean fsync;
@@ -85,11 +95,11 @@ public final class Collector implements AutoCloseable {
         private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
         private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
         private double rateLimit;
-        private long minFreeDiskBytes = 256L << 20;
+        private long minFreeDiskBytes = CollectorSettings.MIN_FREE_DISK.defaultValue();
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int workerThreads = 8 * Math.max(1, Runtime.getRuntime().availableProcessors());
-        private Duration readTimeout = Duration.ofSeconds(30);
-        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private Duration readTimeout = CollectorSettings.READ_TIMEOUT.defaultValue();
+        private Duration shutdownTimeout = CollectorSettings.SHUTDOWN_TIMEOUT.defaultValue();
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
         private boolean console;
@@ -288,16 +298,16 @@ public final class Collector implements AutoCloseable {
         }
 
         /**
-         * Checks the settings and opens the journal (when given a folder). Does not bind the port:
-         * {@link Collector#start()} does.
+         * Checks the settings, by the rules of {@link CollectorSettings} (a value the command line refuses
+         * is refused here in the same words: {@code port(70000): must be between 0 and 65535}), and loads
+         * the TLS keystore. Opens nothing else and binds nothing: {@link Collector#start()} binds the
+         * port, then opens the journal.
          *
          * @throws IllegalArgumentException naming the first bad setting
          * @throws IllegalStateException when no write key is configured and anonymous requests are not allowed
          */
         public Collector build() {
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("port " + port + " is not between 0 and 65535");
-            }
+            check(CollectorSettings.PORT, "port", port);
             if ((journalDir == null) == (journal == null)) {
                 throw new IllegalArgumentException(journal == null
                         ? "no journal: set journalDir(path) or journal(journal)"
@@ -308,76 +318,49 @@ public final class Collector implements AutoCloseable {
                         + "open yours with Journal.builder(dir).fsync(true)");
             }
             for (String key : writeKeys) {
-                if (key.isEmpty() || key.indexOf(':') >= 0 || !key.strip().equals(key)) {
-                    throw new IllegalArgumentException("write key \"" + key
-                            + "\" is empty, has a colon or surrounding spaces (it is sent as a Basic auth user name)");
-                }
+                check(CollectorSettings.WRITE_KEY, "writeKey", List.of(key));
             }
             if (writeKeys.isEmpty() && !allowAnonymous) {
                 throw new IllegalStateException("no write key configured: give at least one write key,"
                         + " or allow anonymous requests explicitly");
             }
-            if (maxRequestBytes < 1) {
-                throw new IllegalArgumentException("maxRequestBytes " + maxRequestBytes + " is not positive");
+            check(CollectorSettings.MAX_REQUEST_SIZE, "maxRequestBytes", (long) maxRequestBytes);
+            check(CollectorSettings.MAX_EVENT_SIZE, "maxEventBytes", (long) maxEventBytes);
+            if (maxEventBytes > maxRequestBytes) {
+                throw new IllegalArgumentException("maxEventBytes(" + maxEventBytes + "): must not exceed"
+                        + " maxRequestBytes (" + maxRequestBytes + ")");
             }
-            if (maxEventBytes < 1 || maxEventBytes > maxRequestBytes) {
-                throw new IllegalArgumentException("maxEventBytes " + maxEventBytes
-                        + " is not between 1 and maxRequestBytes (" + maxRequestBytes + ")");
-            }
-            if (!(rateLimit >= 0) || Double.isInfinite(rateLimit)) {
-                throw new IllegalArgumentException("rateLimit " + rateLimit + " is not a finite number >= 0");
-            }
-            if (minFreeDiskBytes < 0) {
-                throw new IllegalArgumentException("minFreeDiskBytes " + minFreeDiskBytes + " is negative");
-            }
-            if (ioThreads < 1) {
-                throw new IllegalArgumentException("ioThreads " + ioThreads + " is not positive");
-            }
-            if (workerThreads < 1) {
-                throw new IllegalArgumentException("workerThreads " + workerThreads + " is not positive");
-            }
-            if (readTimeout.isNegative() || readTimeout.isZero()) {
-                throw new IllegalArgumentException("readTimeout " + readTimeout + " is not positive");
-            }
-            if (shutdownTimeout.isNegative()) {
-                throw new IllegalArgumentException("shutdownTimeout " + shutdownTimeout + " is negative");
-            }
-            if (maxConnections < 1) {
-                throw new IllegalArgumentException("maxConnections " + maxConnections + " is not positive");
-            }
-            if (maxHeaderBytes < 1024) {
-                throw new IllegalArgumentException("maxHeaderBytes " + maxHeaderBytes
-                        + " is under 1024, too small for a real client's request line and headers");
-            }
-            if (metricsKey != null && (metricsKey.isEmpty() || !metricsKey.strip().equals(metricsKey)
-                    || metricsKey.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e))) {
-                throw new IllegalArgumentException("the metrics key is empty or has spaces or characters outside"
-                        + " printable ASCII (it is sent in an Authorization header)");
-            }
-            if (consoleAdminKey != null && (consoleAdminKey.length() < 8 || !consoleAdminKey.strip().equals(consoleAdminKey)
-                    || consoleAdminKey.indexOf(',') >= 0 || consoleAdminKey.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e))) {
-                throw new IllegalArgumentException("the console admin key must be at least 8 printable ASCII characters"
-                        + " without spaces or commas (it is sent in an Authorization header)");
-            }
-            if (consoleWriterMetrics != null && !("http".equals(consoleWriterMetrics.getScheme())
-                    || "https".equals(consoleWriterMetrics.getScheme()))) {
-                throw new IllegalArgumentException("the writer metrics address " + consoleWriterMetrics
-                        + " is not an http:// or https:// URL");
-            }
+            check(CollectorSettings.RATE_LIMIT, "rateLimit", rateLimit);
+            check(CollectorSettings.MIN_FREE_DISK, "minFreeDiskBytes", minFreeDiskBytes);
+            check(CollectorSettings.IO_THREADS, "ioThreads", ioThreads);
+            check(CollectorSettings.WORKER_THREADS, "workerThreads", workerThreads);
+            check(CollectorSettings.READ_TIMEOUT, "readTimeout", readTimeout);
+            check(CollectorSettings.SHUTDOWN_TIMEOUT, "shutdownTimeout", shutdownTimeout);
+            check(CollectorSettings.MAX_CONNECTIONS, "maxConnections", maxConnections);
+            check(CollectorSettings.MAX_HEADER_SIZE, "maxHeaderBytes", (long) maxHeaderBytes);
+            check(CollectorSettings.METRICS_KEY, "metricsKey", metricsKey);
+            check(CollectorSettings.CONSOLE_ADMIN_KEY, "consoleAdminKey", consoleAdminKey);
+            check(CollectorSettings.CONSOLE_WRITER_METRICS, "consoleWriterMetrics", consoleWriterMetrics);
             ConsoleSettings consoleSettings = new ConsoleSettings(console, consoleAdminKey, consoleWriterMetrics);
             SSLContext tls = tlsKeystore == null ? null : TlsKeystore.load(tlsKeystore, tlsKeystorePassword);
             Settings settings = new Settings(host, port, Set.copyOf(writeKeys), allowAnonymous, trustProxy,
                     maxEventBytes, maxRequestBytes, rateLimit, minFreeDiskBytes, ioThreads, workerThreads,
                     readTimeout, shutdownTimeout, maxConnections, maxHeaderBytes, tls, tlsKeystore, metricsKey, clock);
             boolean owns = journal == null;
-            Journal j = owns ? Journal.builder(journalDir).fsync(fsync).build() : journal;
+            Journal given = journal;
+            Path dir = journalDir;
+            boolean sync = fsync;
+            Supplier<Journal> opener = owns ? () -> Journal.builder(dir).fsync(sync).build() : () -> given;
+            return new Collector(new CollectorServer(settings, consoleSettings, opener, owns));
+        }
+
+        /** Applies {@code setting}'s rule, naming the builder method: the command line names the flag. */
+        private static <T> void check(Setting<T> setting, String method, T value) {
             try {
-                return new Collector(new CollectorServer(settings, consoleSettings, j, owns));
-            } catch (RuntimeException e) {
-                if (owns) {
-                    j.close();
-                }
-                throw e;
+                setting.validate(value);
+            } catch (IllegalArgumentException e) {
+                String shown = setting.secret() ? "" : setting.type().format(value);
+                throw new IllegalArgumentException(method + "(" + shown + "): " + e.getMessage(), e);
             }
         }
     }

@@ -1,7 +1,9 @@
 package io.spool.collector;
 
+import io.spool.config.Logging;
 import io.spool.config.SettingException;
 import io.spool.config.SettingsDef;
+import io.spool.config.Sizes;
 import io.spool.journal.Journal;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -52,7 +54,10 @@ public final class CollectorMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         Journal.disableChronicleAnalytics();
-        quietLibraryLogs();
+        // Undertow and XNIO log through JBoss Logging: through SLF4J, so that --log-level and --log-format apply.
+        System.setProperty("org.jboss.logging.provider", "slf4j");
+        // Spool's defaults before anything logs; call() applies --log-level and --log-format.
+        Logging.configure(Logging.LOG_LEVEL.defaultValue(), Logging.LOG_FORMAT.defaultValue());
         CommandLine cli = commandLine();
         // UTF-8 whatever the locale says: tail prints stored events, whose text is UTF-8.
         cli.setOut(new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), true));
@@ -71,6 +76,7 @@ public final class CollectorMain implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         SettingsDef.Values v = CollectorSettings.ALL.resolve(spec.commandLine().getParseResult(), env);
+        Logging.configure(v);
         List<String> keys = new ArrayList<>(v.get(CollectorSettings.WRITE_KEY));
         Path keysFile = v.get(CollectorSettings.WRITE_KEYS_FILE);
         if (keysFile != null) {
@@ -92,6 +98,11 @@ public final class CollectorMain implements Callable<Integer> {
             err.println("spool-collector: no write key configured; pass --write-key KEY (or --write-keys-file,"
                     + " SPOOL_WRITE_KEYS), or --allow-anonymous to accept events without one");
             return 2;
+        }
+        if (v.get(CollectorSettings.MAX_EVENT_SIZE) > v.get(CollectorSettings.MAX_REQUEST_SIZE)) {
+            throw new SettingException(CollectorSettings.MAX_EVENT_SIZE, v.source(CollectorSettings.MAX_EVENT_SIZE) + " "
+                    + Sizes.format(v.get(CollectorSettings.MAX_EVENT_SIZE)) + ": must not exceed " + v.source(CollectorSettings.MAX_REQUEST_SIZE) + " ("
+                    + Sizes.format(v.get(CollectorSettings.MAX_REQUEST_SIZE)) + ")");
         }
         Path keystore = v.get(CollectorSettings.TLS_KEYSTORE);
         String keystorePassword = v.get(CollectorSettings.TLS_KEYSTORE_PASSWORD);
@@ -148,33 +159,16 @@ public final class CollectorMain implements Callable<Integer> {
         // Handling TERM and INT ourselves (rather than in a shutdown hook) is what lets the JVM exit 0.
         SignalTrap.onTermination(stop::countDown);
         try {
+            // Binds the port, then opens the journal: a port in use is one line, and no journal is created.
             collector.start();
-        } catch (IllegalStateException e) {
+        } catch (RuntimeException e) {
             collector.close();
             err.println("spool-collector: " + e.getMessage());
-            return 1;
+            return 2;
         }
         stop.await();
         collector.close();
         return 0;
-    }
-
-    /** Keeps Undertow's and XNIO's start-up chatter out of the log; warnings still show. */
-    private static void quietLibraryLogs() {
-        System.setProperty("org.jboss.logging.provider", "slf4j");
-        setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
-        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
-        setIfAbsent("org.slf4j.simpleLogger.log.org.xnio", "warn");
-        setIfAbsent("org.slf4j.simpleLogger.log.org.jboss", "warn");
-        setIfAbsent("org.slf4j.simpleLogger.log.io.undertow", "warn");
-        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", "warn");
-    }
-
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
     }
 
     /** The version in the jar's manifest, when there is one. */

@@ -275,6 +275,51 @@ class CollectorJarIT {
     }
 
     @Test
+    void aPortInUseStopsStartUpInOneLineWithExit2BeforeAnyJournalExists() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            start("--host", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort()), "--journal-dir", "journal",
+                    "--write-key", "K");
+
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isEqualTo(2);
+            assertThat(drainStderr()).singleElement().asString()
+                    .isEqualTo("spool-collector: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use");
+            assertThat(Files.exists(dir.resolve("journal"))).as("nothing is created").isFalse();
+        }
+    }
+
+    @Test
+    void logFormatJsonWritesOneJsonObjectPerLineWithOneSlf4jBinding() throws Exception {
+        start("--port", "0", "--host", "127.0.0.1", "--journal-dir", "journal", "--write-key", "K", "--log-format", "json");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        List<String> seen = new ArrayList<>();
+        com.fasterxml.jackson.databind.JsonNode listening = null;
+        while (listening == null && System.nanoTime() < deadline) {
+            String line = stderr.poll(1, TimeUnit.SECONDS);
+            if (line == null) {
+                assertThat(process.isAlive()).as("collector exited early: " + seen).isTrue();
+                continue;
+            }
+            seen.add(line);
+            // every line is JSON: no SLF4J provider warnings, no library lines in another format
+            com.fasterxml.jackson.databind.JsonNode node = json.readTree(line);
+            assertThat(node.has("level") && node.has("loggerName") && node.has("formattedMessage")).as(line).isTrue();
+            if (node.get("formattedMessage").asText().startsWith("Spool collector listening on http://127.0.0.1:")) {
+                listening = node;
+            }
+        }
+        assertThat(listening).as("the start-up line, in " + seen).isNotNull();
+        assertThat(listening.get("level").asText()).isEqualTo("INFO");
+        assertThat(listening.get("loggerName").asText()).isEqualTo("io.spool.collector.internal.CollectorServer");
+        process.destroy(); // SIGTERM
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        for (String line : drainStderr()) {
+            assertThat(json.readTree(line).get("level").asText()).as(line).isNotEmpty();
+        }
+    }
+
+    @Test
     void helpListsTheOptionsAndExitsZero() throws Exception {
         start("--help");
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

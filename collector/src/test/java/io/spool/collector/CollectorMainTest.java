@@ -144,4 +144,23 @@ class CollectorMainTest {
         assertThat(cli.execute("--write-key", "k", "--journal-dir", dir.resolve("journal").toString())).isEqualTo(2);
         assertThat(err.toString().strip()).isEqualTo("spool-collector: SPOOL_MAX_CONNECTIONS=many: 'many' is not a whole number");
     }
+
+    @Test
+    void aPortInUseIsOneLineNamingHostAndPortExit2AndNoJournalIsCreated() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Run r = run("--host", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort()));
+
+            assertThat(r.status()).isEqualTo(2);
+            assertThat(r.stderr()).hasLineCount(1)
+                    .startsWith("spool-collector: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ")
+                    .containsIgnoringCase("address already in use");
+            assertThat(dir.resolve("journal")).as("the port is bound before the journal is created").doesNotExist();
+        }
+    }
+
+    @Test
+    void anEventLimitOverTheRequestLimitNamesBothFlags() {
+        assertThat(run("--max-event-size", "600KB")).isEqualTo(new Run(2,
+                "spool-collector: --max-event-size 600KB: must not exceed --max-request-size (500KB)\n"));
+    }
 }

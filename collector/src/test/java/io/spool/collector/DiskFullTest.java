@@ -3,9 +3,11 @@ package io.spool.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.spool.testsupport.Deadline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -156,16 +158,12 @@ class DiskFullTest {
         }
     }
 
-    private void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
+    private void awaitTrue(BooleanSupplier condition, String what) {
+        Deadline.of(Duration.ofSeconds(60)).every(Duration.ofMillis(20)).await(what, () -> {
             if (statuses.keySet().stream().anyMatch(s -> s != 200 && s != 503)) {
                 fail("answers other than 200 and 503 while waiting for " + what + ": " + statuses);
             }
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+            return condition.getAsBoolean();
+        });
     }
 }

@@ -199,8 +199,8 @@ class EndpointsTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.header("Content-Type")).startsWith("text/plain");
         String text = reply.body();
-        assertThat(text).contains("spool_collector_requests_total{status=\"200\"} 1")
-                .contains("spool_collector_requests_total{status=\"404\"} 1")
+        assertThat(text).contains("spool_collector_requests_total{route=\"/v1/batch\",status=\"200\"} 1")
+                .contains("spool_collector_requests_total{route=\"other\",status=\"404\"} 1")
                 .contains("spool_collector_events_accepted_total 1")
                 .contains("spool_collector_events_rejected_total 1")
                 .contains("spool_collector_received_bytes_total{encoding=\"identity\"}")

@@ -1,8 +1,8 @@
 package io.spool.collector;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.spool.testsupport.Deadline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -62,12 +62,7 @@ final class OpenFiles {
      * {@code limit}. (Chronicle may release a mapping on its background releaser thread just after close.)
      */
     static void awaitNoneUnder(Path dir, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        List<String> open = under(dir);
-        while (!open.isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            open = under(dir);
-        }
-        assertThat(open).as("files of %s still open or mapped %s after close", dir, limit).isEmpty();
+        Deadline.of(limit).every(Duration.ofMillis(1)).await("files of " + dir + " to be closed and unmapped",
+                () -> under(dir).isEmpty(), () -> "still open or mapped " + limit + " after close: " + under(dir));
     }
 }

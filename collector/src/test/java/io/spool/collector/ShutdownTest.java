@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spool.collector.TestCollector.Reply;
 import io.spool.journal.Journal;
+import io.spool.testsupport.Deadline;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -62,12 +63,9 @@ class ShutdownTest {
 
     /** Polls /metrics (with a deadline) until the server counts this many requests in flight. */
     static void awaitInFlight(TestCollector c, int requests) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
         String expected = "spool_collector_requests_in_flight " + requests + ".0";
-        while (!c.send(HttpRequest.newBuilder(c.uri("/metrics")).GET()).body().contains(expected)) {
-            assertThat(System.nanoTime()).as("in flight: " + requests).isLessThan(deadline);
-            Thread.onSpinWait();
-        }
+        Deadline.of(Duration.ofSeconds(10)).every(Duration.ofMillis(1)).await(requests + " requests in flight",
+                () -> c.send(HttpRequest.newBuilder(c.uri("/metrics")).GET()).body().contains(expected));
     }
 
     /** Polls (with a deadline) until the closing collector answers a new request with 503. */

@@ -1,6 +1,8 @@
 package io.spool.journal;
 
-import net.openhft.chronicle.bytes.Bytes;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Encodes the records of one request into one journal excerpt, before any lock is taken: the append
@@ -80,14 +82,16 @@ public final class BatchEncoder {
         return buffer.array();
     }
 
+    /** A copy of the encoded excerpt ({@link #size()} bytes). */
+    public byte[] toByteArray() {
+        return Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
     /**
-     * The encoded excerpt as Chronicle bytes over the encoder's array (not a copy: writes into it change
-     * the excerpt), readable from 0 to {@link #size()}; valid until the next change.
+     * The encoded excerpt over the encoder's array (not a copy: writes into it change the excerpt), from
+     * position 0 to its limit {@link #size()}, little-endian as the layout is; valid until the next change.
      */
-    public Bytes<?> bytes() {
-        Bytes<byte[]> view = Bytes.wrapForWrite(buffer.array());
-        view.singleThreadedCheckDisabled(true);
-        view.writePosition(buffer.position());
-        return view;
+    public ByteBuffer buffer() {
+        return ByteBuffer.wrap(buffer.array(), 0, buffer.position()).order(ByteOrder.LITTLE_ENDIAN);
     }
 }

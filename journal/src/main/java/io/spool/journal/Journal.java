@@ -43,10 +43,10 @@ public final class Journal implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the journal folder " + dir, e);
         }
-        this.events = open(builder, dir.resolve("events"));
+        this.events = open(builder, dir.resolve("events"), false);
         JournalQueue dl;
         try {
-            dl = open(builder, dir.resolve("dead-letters"));
+            dl = open(builder, dir.resolve("dead-letters"), true);
         } catch (RuntimeException e) {
             events.close();
             throw e;
@@ -54,7 +54,7 @@ public final class Journal implements Closeable {
         this.deadLetters = dl;
     }
 
-    private static JournalQueue open(Builder builder, Path queueDir) {
+    private static JournalQueue open(Builder builder, Path queueDir, boolean deadLetters) {
         SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.binary(queueDir)
                 .rollCycle(RollCycles.FAST_HOURLY)
                 // Spool syncs itself, once for many appends (GroupSync), never per append under the lock.
@@ -63,7 +63,7 @@ public final class Journal implements Closeable {
         // The writer holds this clock still during an append (QueueWriter.AppendClock says why).
         QueueWriter.AppendClock time = new QueueWriter.AppendClock(clock != null ? clock::millis : SystemTimeProvider.INSTANCE);
         b.timeProvider(time);
-        return new JournalQueue(queueDir, b.build(), time, builder.fsync);
+        return new JournalQueue(queueDir, b.build(), time, builder.fsync, deadLetters);
     }
 
     /**

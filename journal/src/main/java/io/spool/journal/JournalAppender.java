@@ -1,7 +1,6 @@
 package io.spool.journal;
 
 import java.io.Closeable;
-import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * Appends encoded batches to a journal queue. Thread safe: callers encode into their own
@@ -59,9 +58,14 @@ public final class JournalAppender implements Closeable {
         return writer.pretouch(aheadBytes, maxBytes);
     }
 
-    /** Appends already encoded excerpt bytes (from {@link BatchEncoder#bytes()}). */
-    public long append(Bytes<?> excerpt) {
-        return writer.append(excerpt);
+    /**
+     * Appends already encoded excerpt bytes as one excerpt (from {@link BatchEncoder#toByteArray()}, or
+     * made by hand: a sequence of {@code int32 length, record}, little-endian) and returns its index.
+     *
+     * @throws JournalFullException when the disk has no room for it; nothing was written
+     */
+    public long append(byte[] excerpt) {
+        return writer.append(excerpt, excerpt.length);
     }
 
     @Override

@@ -1,7 +1,17 @@
 package io.spool.journal;
 
 import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -12,10 +22,12 @@ public final class JournalQueue implements Closeable {
     private final ChronicleQueue queue;
     private final boolean fsync;
     private final QueueWriter.AppendClock clock;
+    private final boolean deadLetters;
     private QueueWriter writer; // created by the first appender: a reading process never locks the queue
 
-    JournalQueue(Path dir, ChronicleQueue queue, QueueWriter.AppendClock clock, boolean fsync) {
+    JournalQueue(Path dir, ChronicleQueue queue, QueueWriter.AppendClock clock, boolean fsync, boolean deadLetters) {
         this.dir = dir;
+        this.deadLetters = deadLetters;
         this.queue = queue;
         this.clock = clock;
         this.fsync = fsync;
@@ -49,8 +61,21 @@ public final class JournalQueue implements Closeable {
         return dir;
     }
 
-    /** The roll cycle, to map indexes to cycles and cycle files (retention). */
-    public RollCycle rollCycle() {
+    /**
+     * A measure of what waits after a reader's position (excerpts, records, the oldest one's time); one
+     * thread owns it. Close it before the journal.
+     */
+    public JournalBacklog newBacklog() {
+        return newBacklog(JournalBacklog.MAX_EXCERPTS_PER_MEASURE);
+    }
+
+    /** As {@link #newBacklog()}, stepping over at most {@code budget} excerpts per measure (tests). */
+    JournalBacklog newBacklog(int budget) {
+        return new JournalBacklog(queue.createTailer(), queue.createTailer(), queue.rollCycle(), deadLetters, budget);
+    }
+
+    /** The roll cycle: maps indexes to hourly cycles and cycle files. Chronicle's type: internal. */
+    RollCycle rollCycle() {
         return queue.rollCycle();
     }
 
@@ -60,9 +85,47 @@ public final class JournalQueue implements Closeable {
         return last == Long.MIN_VALUE ? -1 : last;
     }
 
-    /** The underlying Chronicle queue, for what this API does not cover. */
-    public ChronicleQueue chronicle() {
-        return queue;
+    /**
+     * Deletes the cycle files (one an hour) wholly before the one holding {@code committedIndex} whose
+     * hour ended at or before {@code endedBy}, and returns them: retention for a reader that has
+     * committed up to {@code committedIndex}. Nothing when {@code committedIndex} is negative. A file
+     * whose name is not a cycle's is left alone. Tailers of this queue see the files gone at once.
+     */
+    public List<Path> deleteCommittedFiles(long committedIndex, Instant endedBy) throws IOException {
+        List<Path> deleted = new ArrayList<>();
+        if (committedIndex < 0) {
+            return deleted;
+        }
+        RollCycle rollCycle = queue.rollCycle();
+        long cycleMillis = rollCycle.lengthInMillis();
+        int committedCycle = rollCycle.toCycle(committedIndex);
+        long cutoff = endedBy.toEpochMilli();
+        DateTimeFormatter format = DateTimeFormatter.ofPattern(rollCycle.format());
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                if (!name.endsWith(".cq4")) {
+                    continue;
+                }
+                long start;
+                try {
+                    start = LocalDateTime.parse(name.substring(0, name.length() - 4), format)
+                            .toInstant(ZoneOffset.UTC).toEpochMilli();
+                } catch (DateTimeParseException e) {
+                    continue;
+                }
+                long cycle = Math.floorDiv(start, cycleMillis);
+                if (cycle < committedCycle && start + cycleMillis <= cutoff) {
+                    Files.deleteIfExists(file);
+                    deleted.add(file);
+                }
+            }
+        }
+        if (!deleted.isEmpty()) {
+            // Chronicle caches the folder's listing; without this its tailers would look for the files.
+            queue.refreshDirectoryListing();
+        }
+        return deleted;
     }
 
     @Override

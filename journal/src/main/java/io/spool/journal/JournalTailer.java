@@ -54,17 +54,24 @@ public final class JournalTailer implements Closeable {
             }
             return this;
         }
-        // The checkpoint's excerpt is gone (its cycle was deleted) or not written yet: start at the
-        // first excerpt past it.
+        skipTo(tailer, index);
+        return this;
+    }
+
+    /**
+     * For a checkpoint whose excerpt is gone (its cycle was deleted) or not written yet: positions
+     * {@code tailer} at the first excerpt past {@code index}, or at the end.
+     */
+    static void skipTo(ExcerptTailer tailer, long index) {
         tailer.toStart();
         while (true) {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) {
-                    return this;
+                    return;
                 }
                 if (dc.index() > index) {
                     dc.rollbackOnClose();
-                    return this;
+                    return;
                 }
             }
         }

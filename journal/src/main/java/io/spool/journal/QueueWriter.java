@@ -15,7 +15,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -142,25 +141,17 @@ final class QueueWriter implements AutoCloseable {
     }
 
     /**
-     * Appends one excerpt and returns its index; with fsync, returns once it is on disk.
+     * Appends {@code length} bytes of {@code array} as one excerpt (one bulk copy) and returns its
+     * index; with fsync, returns once it is on disk.
      *
      * @throws JournalFullException when the disk has no room (nothing was written)
      * @throws JournalSyncException with fsync, when the sync failed (the excerpt is written, not durable)
      */
-    long append(Bytes<?> excerpt) {
-        return append(excerpt, null, 0);
-    }
-
-    /** As {@link #append(Bytes)}, for {@code length} bytes of {@code array} (one bulk copy). */
     long append(byte[] array, int length) {
-        return append(null, array, length);
-    }
-
-    private long append(Bytes<?> excerpt, byte[] array, int length) {
         long sequence;
         long index;
         synchronized (this) {
-            sequence = write(excerpt, array, length);
+            sequence = write(array, length);
             index = lastIndex;
         }
         awaitSync(sequence);
@@ -174,7 +165,7 @@ final class QueueWriter implements AutoCloseable {
      * @throws JournalFullException when the disk has no room (nothing was written)
      */
     long appendUnsynced(byte[] array, int length) {
-        return write(null, array, length);
+        return write(array, length);
     }
 
     /**
@@ -189,8 +180,8 @@ final class QueueWriter implements AutoCloseable {
         }
     }
 
-    /** Writes one excerpt, from {@code excerpt} or else from {@code array}; returns its sequence. */
-    private long write(Bytes<?> excerpt, byte[] array, int length) {
+    /** Writes {@code length} bytes of {@code array} as one excerpt; returns its sequence. */
+    private long write(byte[] array, int length) {
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("the journal is closed");
@@ -200,13 +191,8 @@ final class QueueWriter implements AutoCloseable {
             // with nothing reserved, and leave later appends reserving and forcing the old one).
             clock.hold();
             try {
-                if (excerpt != null) {
-                    reserveFor(excerpt.readRemaining());
-                    appender.writeBytes(excerpt);
-                } else {
-                    reserveFor(length);
-                    writeArray(array, length);
-                }
+                reserveFor(length);
+                writeArray(array, length);
             } finally {
                 clock.release();
             }

@@ -3,6 +3,7 @@ package io.spool.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.spool.testsupport.Deadline;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -308,10 +310,8 @@ class JournalAppendSafetyTest {
             }
         });
         second.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (second.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        Deadline.of(Duration.ofSeconds(10)).every(Duration.ofMillis(1))
+                .await("append 2 to wait for the sync in progress", () -> second.getState() == Thread.State.WAITING);
         fail.countDown();
         first.join(10_000);
         second.join(10_000);

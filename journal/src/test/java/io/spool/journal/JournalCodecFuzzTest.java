@@ -115,7 +115,7 @@ class JournalCodecFuzzTest {
             }
         }
         assertThat(encoder.count()).isEqualTo(n);
-        byte[] excerpt = encoder.bytes().toByteArray();
+        byte[] excerpt = encoder.toByteArray();
         assertThat(excerpt).hasSize((int) encoder.size());
 
         JournalBatch batch = new JournalBatch();

@@ -119,7 +119,7 @@ class JournalRoundTripTest {
     void aRecordOfANewerFormatIsReportedAndTheNextOneStillReads() {
         BatchEncoder batch = new BatchEncoder().add(fullRecord()).add(fullRecord());
         // Bump the first record's version byte (just after its 4-byte length) to a future version.
-        batch.bytes().writeByte(4, (byte) 2);
+        batch.buffer().put(4, (byte) 2);
         try (Journal journal = Journal.open(dir)) {
             journal.events().newAppender().append(batch);
             List<String> outcomes = new ArrayList<>();
@@ -141,7 +141,7 @@ class JournalRoundTripTest {
     @Test
     void corruptFramingEndsTheExcerptWithOneUndecodableRecord() {
         BatchEncoder batch = new BatchEncoder().add(fullRecord());
-        batch.bytes().writeInt(0, 1_000_000);
+        batch.buffer().putInt(0, 1_000_000);
         try (Journal journal = Journal.open(dir)) {
             journal.events().newAppender().append(batch);
             // readBatch is false, and the checks inside never run, when it finds no excerpt: assert it found one
@@ -157,7 +157,7 @@ class JournalRoundTripTest {
     @Test
     void truncatedRecordIsAFormatErrorNotACrash() {
         BatchEncoder batch = new BatchEncoder().add(fullRecord());
-        byte[] bytes = batch.bytes().toByteArray();
+        byte[] bytes = batch.toByteArray();
         RecordView view = new RecordView();
         for (int cut = 0; cut < bytes.length - 4; cut += 7) {
             int len = cut;

@@ -2,6 +2,7 @@ package io.spool.laketests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spool.testsupport.Deadline;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.spool.laketests;
 
+import io.spool.testsupport.Deadline;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

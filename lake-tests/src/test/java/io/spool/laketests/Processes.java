@@ -1,15 +1,12 @@
 package io.spool.laketests;
 
+import io.spool.testsupport.ChildJvm;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -76,30 +73,12 @@ public final class Processes implements AfterEachCallback, TestExecutionExceptio
     /**
      * Starts {@code java -Xmx512m -jar JAR ARGS} with the test JVM's environment less its
      * {@code SPOOL_*} variables, plus {@code environment}; output to {@code <logDir>/<name>.log}
-     * (appended to across restarts under the same name).
+     * (appended to across restarts under the same name, each start's command line first).
      */
     public Child start(String name, Path jar, List<String> args, Map<String, String> environment) throws IOException {
-        Files.createDirectories(logDir);
-        Path log = logDir.resolve(name + ".log");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-jar");
-        command.add(jar.toString());
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(logDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        // The children read SPOOL_* variables as defaults: none of the test runner's may leak in.
-        builder.environment().keySet().removeIf(k -> k.startsWith("SPOOL_"));
-        builder.environment().putAll(environment);
-        long offset = Files.exists(log) ? Files.size(log) : 0;
-        Files.writeString(log, "==== " + String.join(" ", command) + System.lineSeparator(), StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        Child child = new Child(name, builder.start(), log, offset);
+        ChildJvm jvm = ChildJvm.jar(jar).name(name).jvmArgs("-Xmx512m", "-XX:+UseSerialGC").args(args)
+                .environment(environment).directory(logDir).announce().start();
+        Child child = new Child(jvm);
         synchronized (children) {
             children.add(child);
         }
@@ -112,12 +91,11 @@ public final class Processes implements AfterEachCallback, TestExecutionExceptio
         List<Path> seen = new ArrayList<>();
         synchronized (children) {
             for (Child child : children) {
-                if (seen.contains(child.log)) {
+                if (seen.contains(child.log())) {
                     continue;
                 }
-                seen.add(child.log);
-                out.append("\n----- ").append(child.log).append(" (last ").append(LOG_TAIL_LINES).append(" lines) -----\n");
-                out.append(child.tail(LOG_TAIL_LINES));
+                seen.add(child.log());
+                out.append('\n').append(child.jvm.tail(LOG_TAIL_LINES)).append('\n');
             }
         }
         return out.toString();
@@ -127,8 +105,8 @@ public final class Processes implements AfterEachCallback, TestExecutionExceptio
     public static void requireRunning(Child... children) {
         for (Child child : children) {
             if (!child.isAlive()) {
-                throw new AssertionError(child.name + " exited with " + child.process.exitValue() + " while it should be running:\n"
-                        + child.tail(MESSAGE_TAIL_LINES));
+                throw new AssertionError(child.name() + " exited with " + child.process().exitValue()
+                        + " while it should be running:\n" + child.tail(MESSAGE_TAIL_LINES));
             }
         }
     }
@@ -161,132 +139,76 @@ public final class Processes implements AfterEachCallback, TestExecutionExceptio
         }
     }
 
-    /** One child JVM. */
+    /** One child JVM, and the port it said it listens on if it is a collector. */
     public static final class Child {
-        private final String name;
-        private final Process process;
-        private final Path log;
-        private final long logOffset;
+        private final ChildJvm jvm;
         volatile int port = -1;
 
-        Child(String name, Process process, Path log, long logOffset) {
-            this.name = name;
-            this.process = process;
-            this.log = log;
-            this.logOffset = logOffset;
+        Child(ChildJvm jvm) {
+            this.jvm = jvm;
         }
 
         public String name() {
-            return name;
+            return jvm.name();
         }
 
         public Process process() {
-            return process;
+            return jvm.process();
         }
 
         public Path log() {
-            return log;
+            return jvm.log();
         }
 
         /** The port a collector said it listens on. */
         public int port() {
             if (port < 0) {
-                throw new IllegalStateException(name + " has no port");
+                throw new IllegalStateException(name() + " has no port");
             }
             return port;
         }
 
         public boolean isAlive() {
-            return process.isAlive();
+            return jvm.isAlive();
         }
 
         /** This run's output so far (the log file may hold earlier runs of the same name). */
         public String output() {
-            try {
-                byte[] all = Files.readAllBytes(log);
-                int from = (int) Math.min(logOffset, all.length);
-                return new String(all, from, all.length - from, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return jvm.output();
         }
 
         String tail(int lines) {
-            try {
-                List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())) + "\n";
-            } catch (IOException e) {
-                return "(cannot read " + log + ": " + e + ")\n";
-            }
+            return jvm.tail(lines) + "\n";
         }
 
         /** Polls this run's output for {@code pattern}; fails if the process exits first or time runs out. */
         public Matcher awaitLog(Pattern pattern, Duration timeout) {
-            Deadline deadline = Deadline.of(timeout);
-            Matcher[] found = new Matcher[1];
-            deadline.await(name + " to log /" + pattern + "/", () -> {
-                Matcher m = pattern.matcher(output());
-                if (m.find()) {
-                    found[0] = m;
-                    return true;
-                }
-                if (!process.isAlive()) {
-                    // one last read: the line may have come with the exit
-                    Matcher last = pattern.matcher(output());
-                    if (last.find()) {
-                        found[0] = last;
-                        return true;
-                    }
-                    throw new AssertionError(name + " exited with " + process.exitValue() + " before logging /" + pattern
-                            + "/:\n" + tail(MESSAGE_TAIL_LINES));
-                }
-                return false;
-            }, () -> tail(MESSAGE_TAIL_LINES));
-            return found[0];
+            return jvm.awaitOutput(pattern, timeout);
         }
 
         /** Waits for the process to exit and fails unless it exits with {@code expected} in time. */
         public void awaitExit(int expected, Duration timeout) {
-            int status = awaitExit(timeout);
-            if (status != expected) {
-                throw new AssertionError(name + " exited with " + status + ", expected " + expected + ":\n" + tail(MESSAGE_TAIL_LINES));
-            }
+            jvm.awaitExit(expected, timeout);
         }
 
         /** Waits for the process to exit and returns its status; fails if it is still running at the deadline. */
         public int awaitExit(Duration timeout) {
-            try {
-                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new AssertionError(name + " still running after " + timeout.toSeconds() + " s:\n" + tail(MESSAGE_TAIL_LINES));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            return process.exitValue();
+            return jvm.awaitExit(timeout);
         }
 
         /** SIGTERM, then waits for the exit status (fails if the process is still up at the deadline). */
         public int terminate(Duration timeout) {
-            process.destroy();
-            return awaitExit(timeout);
+            return jvm.terminate(timeout);
         }
 
         /** SIGKILL (kill -9) and waits until the process is gone. */
         public void kill() {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-            }
-            try {
-                process.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            jvm.kill();
         }
 
         @Override
         public String toString() {
-            return name + " (pid " + process.pid() + ")";
+            return jvm.toString();
         }
     }
 }

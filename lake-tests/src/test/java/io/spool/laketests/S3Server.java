@@ -1,5 +1,6 @@
 package io.spool.laketests;
 
+import io.spool.testsupport.Deadline;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

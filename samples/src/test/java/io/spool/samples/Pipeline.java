@@ -2,19 +2,10 @@ package io.spool.samples;
 
 import io.spool.collector.Collector;
 import io.spool.journal.Journal;
+import io.spool.testsupport.DuckDb;
 import io.spool.writer.StorageWriter;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /** A real collector and a real storage writer on one journal in a temporary folder, for end-to-end tests. */
 final class Pipeline implements AutoCloseable {
@@ -43,25 +34,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     String events() {
-        return "read_parquet('" + lake.resolve("spool/events/data").toAbsolutePath() + "/**/*.parquet', hive_partitioning = true)";
-    }
-
-    /** Runs a query with DuckDB, an independent Parquet reader; rows as column → value. */
-    static List<Map<String, Object>> query(String sql) throws SQLException {
-        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
-                Statement st = db.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            ResultSetMetaData md = rs.getMetaData();
-            List<Map<String, Object>> rows = new ArrayList<>();
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.put(md.getColumnLabel(i), rs.getObject(i));
-                }
-                rows.add(row);
-            }
-            return rows;
-        }
+        return DuckDb.parquetTree(lake.resolve("spool/events/data"));
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.spool.sdk.Page;
 import io.spool.sdk.Screen;
 import io.spool.sdk.Spool;
 import io.spool.sdk.Track;
+import io.spool.testsupport.DuckDb;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,7 @@ class SdkPipelineEndToEndTest {
             pipeline.drain();
             Instant after = Instant.now();
 
-            Map<String, Map<String, Object>> rows = Pipeline.query("SELECT *, epoch_ms(\"timestamp\") AS ts_ms,"
+            Map<String, Map<String, Object>> rows = DuckDb.query("SELECT *, epoch_ms(\"timestamp\") AS ts_ms,"
                     + " epoch_ms(received_at) AS received_ms, epoch_ms(sent_at) AS sent_ms FROM " + pipeline.events())
                     .stream().collect(Collectors.toMap(r -> (String) r.get("message_id"), r -> r));
             assertThat(rows.keySet()).containsExactlyInAnyOrder(
@@ -125,7 +126,7 @@ class SdkPipelineEndToEndTest {
                     .containsEntry("user_id", "u-1");
 
             // JSON columns are queryable as JSON
-            assertThat(Pipeline.query("SELECT CAST(json_extract(properties, '$.revenue') AS DECIMAL(10,2)) AS r FROM "
+            assertThat(DuckDb.query("SELECT CAST(json_extract(properties, '$.revenue') AS DECIMAL(10,2)) AS r FROM "
                     + pipeline.events() + " WHERE event = 'Order Completed'").get(0).get("r"))
                     .isEqualTo(new BigDecimal("19.99"));
         }

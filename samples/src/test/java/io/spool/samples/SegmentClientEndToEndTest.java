@@ -13,7 +13,10 @@ import com.segment.analytics.messages.Message;
 import com.segment.analytics.messages.PageMessage;
 import com.segment.analytics.messages.ScreenMessage;
 import com.segment.analytics.messages.TrackMessage;
+import io.spool.testsupport.Deadline;
+import io.spool.testsupport.DuckDb;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -67,17 +70,14 @@ class SegmentClientEndToEndTest {
             analytics.enqueue(AliasMessage.builder("a-9").userId("u-1").messageId("s-6"));
             analytics.flush();
 
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (succeeded.size() + failed.size() < 6 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-                Thread.yield();
-            }
+            Deadline.of(Duration.ofSeconds(30)).every(Duration.ofMillis(5))
+                    .await("the client's callbacks for all 6 messages", () -> succeeded.size() + failed.size() >= 6);
             analytics.shutdown();
             assertThat(failed).isEmpty();
             assertThat(succeeded).hasSize(6);
             pipeline.drain();
 
-            Map<String, Map<String, Object>> rows = Pipeline.query("SELECT *, epoch_ms(\"timestamp\") AS ts_ms FROM "
+            Map<String, Map<String, Object>> rows = DuckDb.query("SELECT *, epoch_ms(\"timestamp\") AS ts_ms FROM "
                     + pipeline.events()).stream().collect(Collectors.toMap(r -> (String) r.get("message_id"), r -> r));
             assertThat(rows.keySet()).containsExactlyInAnyOrder("s-1", "s-2", "s-3", "s-4", "s-5", "s-6");
             for (Map<String, Object> row : rows.values()) {

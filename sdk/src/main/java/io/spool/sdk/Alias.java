@@ -22,6 +22,15 @@ public final class Alias extends Event {
     return "alias";
   }
 
+  /** Unlike the other types, an alias needs both ids: who the user was and who they are now. */
+  @Override
+  String missingField() {
+    if (isBlank(userId())) {
+      return "alias needs a userId (the id the user is known by now)";
+    }
+    return isBlank(previousId) ? "alias needs a previousId" : null;
+  }
+
   public String previousId() {
     return previousId;
   }

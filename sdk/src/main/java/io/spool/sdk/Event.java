@@ -31,6 +31,18 @@ public abstract class Event {
   /** The Segment {@code type} of this event: {@code track}, {@code identify}, … */
   public abstract String type();
 
+  /**
+   * What this event lacks of what its type requires, or null when it is complete; checked when the
+   * event is passed to the client. Subclasses add their own required fields to this rule.
+   */
+  String missingField() {
+    return isBlank(userId) && isBlank(anonymousId) ? type() + " needs a userId or an anonymousId" : null;
+  }
+
+  static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+
   public String userId() {
     return userId;
   }

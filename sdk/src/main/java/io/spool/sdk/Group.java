@@ -26,17 +26,24 @@ public final class Group extends Event {
     return "group";
   }
 
+  @Override
+  String missingField() {
+    String missing = super.missingField();
+    return missing != null || !isBlank(groupId) ? missing : "group needs a groupId";
+  }
+
   public String groupId() {
     return groupId;
   }
 
+  /** The group's traits. */
   public Map<String, ?> traits() {
     return traits;
   }
 
-  public static final class Builder extends Event.Builder<Builder> {
+  /** Builds a group event: the common fields, plus {@code traits} / {@code trait}. */
+  public static final class Builder extends TraitsBuilder<Builder> {
     private final String groupId;
-    private final Fields traits = new Fields();
 
     private Builder(String groupId) {
       this.groupId = groupId;
@@ -44,18 +51,6 @@ public final class Group extends Event {
 
     @Override
     Builder self() {
-      return this;
-    }
-
-    /** The group's traits: values may be strings, numbers, booleans, null, dates, lists, arrays, maps. */
-    public Builder traits(Map<String, ?> traits) {
-      this.traits.all(traits);
-      return this;
-    }
-
-    /** Adds one trait (to a copy of the map given to {@link #traits}, if any). */
-    public Builder trait(String key, Object value) {
-      this.traits.put(key, value);
       return this;
     }
 

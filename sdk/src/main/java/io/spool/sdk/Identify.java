@@ -22,29 +22,17 @@ public final class Identify extends Event {
     return "identify";
   }
 
+  /** The user's traits. */
   public Map<String, ?> traits() {
     return traits;
   }
 
-  public static final class Builder extends Event.Builder<Builder> {
-    private final Fields traits = new Fields();
-
+  /** Builds an identify event: the common fields, plus {@code traits} / {@code trait}. */
+  public static final class Builder extends TraitsBuilder<Builder> {
     private Builder() {}
 
     @Override
     Builder self() {
-      return this;
-    }
-
-    /** The user's traits: values may be strings, numbers, booleans, null, dates, lists, arrays, maps. */
-    public Builder traits(Map<String, ?> traits) {
-      this.traits.all(traits);
-      return this;
-    }
-
-    /** Adds one trait (to a copy of the map given to {@link #traits}, if any). */
-    public Builder trait(String key, Object value) {
-      this.traits.put(key, value);
       return this;
     }
 

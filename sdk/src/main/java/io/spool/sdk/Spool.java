@@ -2,6 +2,7 @@ package io.spool.sdk;
 
 import io.spool.sdk.internal.BatchBody;
 import io.spool.sdk.internal.Counters;
+import io.spool.sdk.internal.DeliveryLog;
 import io.spool.sdk.internal.EncoderPool;
 import io.spool.sdk.internal.EventBuffer;
 import io.spool.sdk.internal.EventEncoder;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +30,7 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLoggerFactory;
 
 /**
  * The Spool client: build one per app (per write key) and share it; it is thread safe.
@@ -50,12 +53,19 @@ import org.slf4j.LoggerFactory;
  * request in flight, batches may arrive in another order than they were tracked in (events carry their
  * own {@code timestamp}).
  *
+ * <p><b>Logging.</b> Through SLF4J, logger {@code io.spool.sdk.Spool}: a warning at the first failed attempt
+ * of an outage (an error when the collector refuses the write key), then at most one line per 30 s with
+ * counts while it lasts, and one line when delivery works again. Without an SLF4J binding,
+ * {@link Builder#build()} says so once on {@code System.err}.
+ *
  * <p><b>Exit.</b> The sender is a daemon thread, so an app that forgets {@link #close()} still exits; by
  * default a JVM shutdown hook then delivers what is queued (see {@link Builder#drainOnShutdown}).
  */
 public final class Spool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
   private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  /** Whether the "no SLF4J binding" line was printed: once per JVM, not once per client. */
+  private static final AtomicBoolean NO_BINDING_SAID = new AtomicBoolean();
 
   private final EncoderPool encoders;
   private final EventBuffer buffer;
@@ -63,8 +73,10 @@ public final class Spool implements AutoCloseable {
   private final DeliveryListener listener;
   private final InvalidEventPolicy invalidEventPolicy;
   private final Senders senders;
-  /** Failed count when close() began; what a second close() measures delivery against. */
-  private volatile long failedBeforeClose;
+  private final DeliveryLog deliveryLog;
+  /** Counts down when the first close() has its answer, which a second close() then returns too. */
+  private final CountDownLatch closeDone = new CountDownLatch(1);
+  private volatile boolean closeResult;
   private final OkHttpClient ownClient;
   private final Duration closeTimeout;
   private final Thread shutdownHook;
@@ -109,9 +121,11 @@ public final class Spool implements AutoCloseable {
       }
     };
     Call.Factory callFactory = calls;
+    this.deliveryLog = new DeliveryLog(log, b.batchUrl.toString(), b.writeKey, b.logInterval.toNanos(),
+        System::nanoTime, buffer::queued);
     this.senders = new Senders(b.maxRequestsInFlight, i -> new Sender(buffer, i,
         new BatchBody(b.maxBatchBytes, Deflater.BEST_SPEED), callFactory, b.batchUrl, authorization, retry,
-        timer, b.deliveryTimeout.toNanos(), counters, listener));
+        timer, b.deliveryTimeout.toNanos(), counters, listener, deliveryLog));
     senders.start();
     if (b.drainOnShutdown.isZero()) {
       shutdownHook = null;
@@ -160,6 +174,11 @@ public final class Spool implements AutoCloseable {
    */
   public void enqueue(Event event) {
     Objects.requireNonNull(event, "event");
+    String missing = event.missingField();
+    if (missing != null) {
+      refuse(event, new InvalidEventException(missing));
+      return;
+    }
     EventEncoder encoder = encoders.take();
     EventBuffer.Offer offer;
     try {
@@ -215,17 +234,28 @@ public final class Spool implements AutoCloseable {
 
   /**
    * Sends everything queued now and waits until each of those events is delivered or given up on, or
-   * the timeout passes. Returns whether they all settled in time (their outcome is in {@link #stats()}
-   * and the listener). Called from a listener (the sender thread), it cannot wait for itself: it asks
-   * for the flush and returns false.
+   * the timeout passes.
+   *
+   * <p>Returns true only when every event of its scope was delivered in time. Its scope is the events
+   * tracked since the previous {@code flush(Duration)} or {@code close()} call began (since
+   * {@link Builder#build()} for the first one) and before this call: an earlier call already answered for
+   * the ones before. It returns false when any of them was refused by the collector (a 4xx such as 401,
+   * 400 or 413, or an event its answer lists as rejected), given up on after {@link
+   * Builder#deliveryTimeout} or at close, or dropped because the buffer was full — even when that happened
+   * before this call — or when they did not all settle within {@code timeout}. Invalid events, refused at
+   * the call, are not in any scope. Which events failed, and why, is in the listener and {@link #stats()}.
+   *
+   * <p>Called from a listener (a sender thread), it cannot wait for itself: it asks for the flush and
+   * returns false, leaving the scope to the next call.
    */
   public boolean flush(Duration timeout) {
-    long seq = buffer.requestFlush();
     if (senders.isSenderThread()) {
+      buffer.requestFlush();
       return false;
     }
+    EventBuffer.Scope scope = buffer.openScope();
     try {
-      return buffer.awaitSettled(seq, timeout.toNanos());
+      return buffer.awaitScope(scope, timeout.toNanos());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
@@ -247,18 +277,33 @@ public final class Spool implements AutoCloseable {
    * Stops accepting events (later ones are dropped with {@link DropReason#CLOSED}), sends what is queued,
    * retrying as usual until {@code timeout}, then gives up on the rest — reported to
    * {@link DeliveryListener#onFailed} with reason {@link DeliveryFailure.Reason#CLOSED} and their
-   * message ids — and releases the HTTP client if the Spool made it. Returns whether everything queued
-   * was delivered. A later call (say, an app's shutdown hook racing the client's own) waits, up to its
-   * timeout, for the first one to finish and returns the same answer.
+   * message ids — and releases the HTTP client if the Spool made it.
+   *
+   * <p>Returns true only when every event of its scope was delivered: the events tracked since the last
+   * {@link #flush(Duration)} call began (since {@link Builder#build()} when there was none), which answered
+   * for the ones before. It returns false when any of them was refused by the collector (401, 400, 413,
+   * …), given up on (after {@link Builder#deliveryTimeout}, or at this deadline), or dropped because the
+   * buffer was full, whether that happened before or during close. A later call (say, an app's shutdown
+   * hook racing the client's own) waits, up to its timeout, for the first one to finish and returns the
+   * same answer.
    */
   public boolean close(Duration timeout) {
     if (!closed.compareAndSet(false, true)) {
       return awaitEarlierClose(timeout);
     }
-    long failedBefore = counters.failed.get();
-    failedBeforeClose = failedBefore;
+    boolean result = false;
+    try {
+      result = closeOnce(timeout);
+      return result;
+    } finally {
+      closeResult = result;
+      closeDone.countDown();
+    }
+  }
+
+  private boolean closeOnce(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    buffer.close(deadline);
+    EventBuffer.Scope scope = buffer.close(deadline);
     if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -267,6 +312,7 @@ public final class Spool implements AutoCloseable {
       }
     }
     if (senders.isSenderThread()) {
+      buffer.endScope(scope);
       return false; // close() from a listener: the senders drain and stop once the listener returns
     }
     boolean stopped = false;
@@ -283,12 +329,17 @@ public final class Spool implements AutoCloseable {
       ownClient.dispatcher().executorService().shutdown();
       ownClient.connectionPool().evictAll();
     }
-    long notDelivered = counters.failed.get() - failedBefore + buffer.queued();
-    if (notDelivered > 0 || !stopped) {
-      log.warn("spool: closed with {} events not delivered{}", notDelivered,
-          stopped ? "" : " (the sender is still busy)");
+    buffer.endScope(scope); // once the senders stopped, every failure of the scope is in it
+    long queued = buffer.queued();
+    if (scope.failed() > 0 || scope.dropped() > 0 || queued > 0 || !stopped) {
+      String lastError = deliveryLog.lastErrorIfFailing();
+      // one line for the whole close, however many batches it gave up on
+      log.warn("spool: closed with events not delivered to {}: {} given up on or refused, {} dropped as the"
+          + " buffer was full, {} still queued{}{}", deliveryLog.endpoint(), scope.failed(), scope.dropped(),
+          queued, stopped ? "" : " (a sender is still busy)", lastError == null ? "" : "; last error: "
+          + lastError);
     }
-    return stopped && notDelivered == 0;
+    return stopped && queued == 0 && scope.failed() == 0 && scope.dropped() == 0;
   }
 
   /**
@@ -300,14 +351,11 @@ public final class Spool implements AutoCloseable {
       return false;
     }
     try {
-      if (!senders.awaitDone(timeout.toNanos())) {
-        return false;
-      }
+      return closeDone.await(timeout.toNanos(), TimeUnit.NANOSECONDS) && closeResult;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
     }
-    return counters.failed.get() - failedBeforeClose + buffer.queued() == 0;
   }
 
   /**
@@ -330,6 +378,7 @@ public final class Spool implements AutoCloseable {
     private Duration retryBackoffMax = Duration.ofSeconds(10);
     private Duration closeTimeout = Duration.ofSeconds(5);
     private Duration drainOnShutdown = Duration.ofSeconds(5);
+    private Duration logInterval = Duration.ofSeconds(30);
     private DeliveryListener listener = new DeliveryListener() {};
     private InvalidEventPolicy invalidEventPolicy = InvalidEventPolicy.THROW;
     private RetryTimer retryTimer;
@@ -479,6 +528,12 @@ public final class Spool implements AutoCloseable {
       return this;
     }
 
+    /** For tests: the least time between two log lines about one outage (default 30 s). */
+    Builder logInterval(Duration logInterval) {
+      this.logInterval = logInterval;
+      return this;
+    }
+
     /** For tests: the jitter factor in [0, 1) applied to each backoff. */
     Builder jitter(DoubleSupplier jitter) {
       this.jitter = jitter;
@@ -514,7 +569,20 @@ public final class Spool implements AutoCloseable {
           "retryBackoff needs 0 < base <= max: " + retryBackoffBase + ", " + retryBackoffMax);
       check(!closeTimeout.isNegative(), "closeTimeout must not be negative: " + closeTimeout);
       check(!drainOnShutdown.isNegative(), "drainOnShutdown must not be negative: " + drainOnShutdown);
+      sayIfNoLogging();
       return new Spool(this);
+    }
+
+    /**
+     * Without an SLF4J binding slf4j-api logs nothing, and an app would never hear that its events are
+     * refused: say it once per JVM, in one line, where a developer looks.
+     */
+    private static void sayIfNoLogging() {
+      if (LoggerFactory.getILoggerFactory() instanceof NOPLoggerFactory
+          && NO_BINDING_SAID.compareAndSet(false, true)) {
+        System.err.println("spool: no SLF4J binding found (slf4j-api logs nothing), so the Spool client's"
+            + " delivery warnings and errors are not shown; add one such as slf4j-simple or logback-classic");
+      }
     }
 
     private static void check(boolean ok, String message) {

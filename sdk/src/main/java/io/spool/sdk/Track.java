@@ -25,6 +25,12 @@ public final class Track extends Event {
     return "track";
   }
 
+  @Override
+  String missingField() {
+    String missing = super.missingField();
+    return missing != null || !isBlank(event) ? missing : "track needs an event name";
+  }
+
   public String event() {
     return event;
   }
@@ -33,9 +39,9 @@ public final class Track extends Event {
     return properties;
   }
 
-  public static final class Builder extends Event.Builder<Builder> {
+  /** Builds a track event: the common fields, plus {@code properties} / {@code property}. */
+  public static final class Builder extends PropertiesBuilder<Builder> {
     private final String event;
-    private final Fields properties = new Fields();
 
     private Builder(String event) {
       this.event = event;
@@ -43,18 +49,6 @@ public final class Track extends Event {
 
     @Override
     Builder self() {
-      return this;
-    }
-
-    /** The event's properties: values may be strings, numbers, booleans, null, dates, lists, arrays, maps. */
-    public Builder properties(Map<String, ?> properties) {
-      this.properties.all(properties);
-      return this;
-    }
-
-    /** Adds one property (to a copy of the map given to {@link #properties}, if any). */
-    public Builder property(String key, Object value) {
-      this.properties.put(key, value);
       return this;
     }
 

@@ -1,9 +1,13 @@
 package io.spool.sdk;
 
+import io.spool.testsupport.Deadline;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Polls a condition until a deadline: tests wait for work this way, never with a fixed sleep. */
+/**
+ * The SDK tests' defaults for {@link Deadline}: 20 s, polled every 5 ms (the work they wait for is
+ * in-process and quick, and a short poll keeps the tests fast).
+ */
 final class Await {
   private Await() {}
 
@@ -12,18 +16,6 @@ final class Await {
   }
 
   static void until(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      Thread.onSpinWait();
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what);
-      }
-    }
+    Deadline.of(timeout).every(Duration.ofMillis(5)).await(what, condition::getAsBoolean);
   }
 }

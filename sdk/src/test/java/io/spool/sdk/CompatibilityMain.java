@@ -20,6 +20,8 @@ public final class CompatibilityMain {
       jackson = false;
     }
     System.out.println("okhttp " + okhttp + (jackson ? " with jackson" : " without jackson"));
+    // a second client: the "no SLF4J binding" line is said once per JVM, not per client
+    Spool.builder("k").endpoint(args[0]).drainOnShutdown(Duration.ZERO).build().close();
     try (Spool spool = Spool.builder("k").endpoint(args[0]).drainOnShutdown(Duration.ZERO).build()) {
       for (int i = 0; i < 20; i++) {
         spool.track(Track.builder("Compat").userId("u").messageId("compat-" + i)

@@ -105,7 +105,7 @@ class RetryTest {
     try (Spool spool = client().build()) {
       spool.track(Track.builder("E").userId("u1").messageId("m1").build());
       spool.track(Track.builder("E").userId("u2").messageId("m2").build());
-      assertThat(spool.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(spool.flush(Duration.ofSeconds(10))).as("settled, and refused").isFalse();
 
       assertThat(collector.requests).hasSize(1);
       assertThat(timer.pauses).isEmpty();
@@ -128,7 +128,7 @@ class RetryTest {
       spool.track(Track.builder("E").userId("u1").messageId("m0").build());
       spool.track(Track.builder("E").userId("u1").messageId("m1").build());
       spool.track(Track.builder("E").userId("u1").messageId("m2").build());
-      assertThat(spool.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(spool.flush(Duration.ofSeconds(10))).as("one of its events was rejected").isFalse();
 
       assertThat(failures).singleElement().satisfies(f -> {
         assertThat(f.reason()).isEqualTo(DeliveryFailure.Reason.REJECTED);
@@ -147,7 +147,7 @@ class RetryTest {
     try (Spool spool = client().jitter(() -> 0.999).retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4))
         .deliveryTimeout(Duration.ofSeconds(20)).build()) {
       spool.track(Track.builder("E").userId("u1").messageId("m1").build());
-      assertThat(spool.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(spool.flush(Duration.ofSeconds(10))).as("settled, and given up on").isFalse();
 
       Duration waited = timer.pauses.stream().reduce(Duration.ZERO, Duration::plus);
       assertThat(waited).isLessThanOrEqualTo(Duration.ofSeconds(20)).isGreaterThan(Duration.ofSeconds(15));
@@ -165,7 +165,7 @@ class RetryTest {
     collector.thenAnswer(new MockResponse.Builder().code(429).setHeader("Retry-After", "600").body("{}").build());
     try (Spool spool = client().deliveryTimeout(Duration.ofSeconds(30)).build()) {
       spool.track(Track.builder("E").userId("u1").build());
-      assertThat(spool.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(spool.flush(Duration.ofSeconds(10))).as("settled, and given up on").isFalse();
       assertThat(timer.pauses).isEmpty();
       assertThat(failures).singleElement().extracting(DeliveryFailure::statusCode).isEqualTo(429);
     }

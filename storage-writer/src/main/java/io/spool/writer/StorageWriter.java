@@ -1,6 +1,8 @@
 package io.spool.writer;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.spool.config.Durations;
+import io.spool.config.Setting;
 import io.spool.journal.Journal;
 import io.spool.writer.internal.LakeSettings;
 import io.spool.writer.internal.WriterConfig;
@@ -15,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
-import java.util.regex.Pattern;
 
 /**
  * Rolls the journal into Apache Iceberg tables of Parquet files ({@code spool.events} and
@@ -124,6 +125,14 @@ public final class StorageWriter implements Closeable {
         return loop.stats();
     }
 
+    /**
+     * Whether the writer is committing, or idle with nothing waiting (its {@code GET /health}); cheap,
+     * from any thread. See {@link WriterHealth} for when it is not.
+     */
+    public WriterHealth health() {
+        return loop.health();
+    }
+
     /** The writer's Prometheus metrics (lag, rows and files committed, commit duration). */
     public PrometheusRegistry metricsRegistry() {
         return metrics.registry();
@@ -138,35 +147,45 @@ public final class StorageWriter implements Closeable {
         return config.writerId();
     }
 
-    /** Commits what the writer has read and stops its thread. Idempotent. */
+    /**
+     * Commits what the writer has read and stops its thread. Idempotent. When that last commit fails, the
+     * records stay in the journal (the next start writes them) and {@link #uncommittedOnClose()} says why.
+     */
     @Override
     public void close() {
         loop.requestClose().join();
     }
 
-    /** Settings of a writer. Validated in {@link #build()}. */
-    public static final class Builder {
-        private static final Pattern WRITER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** After {@link #close()}: why what was read could not be committed, or null when all of it was. */
+    String uncommittedOnClose() {
+        return loop.closeFailure();
+    }
 
+    /**
+     * Settings of a writer. Defaults and rules are {@link WriterSettings}' (the command line's); a bad
+     * value fails in {@link #build()}, naming the method and the value.
+     */
+    public static final class Builder {
         private Path journalDir;
         private Journal journal;
         private String output;
         private String writerId;
-        private String table = "spool.events";
+        private String table = WriterSettings.TABLE.defaultValue();
         private String catalogType;
         private String catalogUri;
-        private String catalogName = "lake";
+        private String catalogName = WriterSettings.CATALOG_NAME.defaultValue();
         private final java.util.Map<String, String> catalogProperties = new java.util.LinkedHashMap<>();
         private WriterConfig.Upkeep upkeep = WriterConfig.Upkeep.DEFAULT;
-        private Duration rollInterval = Duration.ofSeconds(60);
-        private long rollRows = 5_000_000;
-        private long rollBytes = 512L * 1024 * 1024;
-        private Compression compression = Compression.ZSTD;
-        private Duration dedupWindow = Duration.ofHours(24);
-        private long dedupMemory;
-        private Duration retention = Duration.ofDays(7);
+        private Duration rollInterval = WriterSettings.ROLL_INTERVAL.defaultValue();
+        private long rollRows = WriterSettings.ROLL_ROWS.defaultValue();
+        private long rollBytes = WriterSettings.ROLL_BYTES.defaultValue();
+        private Compression compression = WriterSettings.COMPRESSION.defaultValue();
+        private Duration dedupWindow = WriterSettings.DEDUP_WINDOW.defaultValue();
+        private Long dedupMemory;
+        private Duration retention = WriterSettings.RETENTION.defaultValue();
         private Clock clock = Clock.systemUTC();
         private int writerThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        private int drainAttempts = WriterSettings.DRAIN_ATTEMPTS.defaultValue();
 
         private Builder() {
         }
@@ -304,9 +323,6 @@ public final class StorageWriter implements Closeable {
          * quarter of the maximum heap.
          */
         public Builder dedupMemory(long bytes) {
-            if (bytes < 1 << 20) {
-                throw new IllegalArgumentException("dedup memory must be at least 1MB, was " + bytes + " bytes");
-            }
             this.dedupMemory = bytes;
             return this;
         }
@@ -326,6 +342,16 @@ public final class StorageWriter implements Closeable {
             return this;
         }
 
+        /**
+         * How many failed commit attempts in a row {@link #drain()} survives before it throws (the records
+         * stay in the journal); between attempts the writer waits 0.5 s, doubling. The running writer
+         * ({@link #start()}) never gives up. Default 6 (about 16 s of waiting).
+         */
+        public Builder drainAttempts(int attempts) {
+            this.drainAttempts = attempts;
+            return this;
+        }
+
         /** The clock for roll intervals, retention and stamping undecodable records (tests set it). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -341,52 +367,65 @@ public final class StorageWriter implements Closeable {
                 throw new IllegalArgumentException("journalDir " + journalDir + " is not the open journal's folder "
                         + journal.dir());
             }
-            if (output == null || output.isBlank()) {
-                throw new IllegalArgumentException("an output folder or URI is required");
+            if (output == null) {
+                throw new IllegalArgumentException("an output folder or URI is required (output)");
+            }
+            check(WriterSettings.OUTPUT, "output", output);
+            check(WriterSettings.TABLE, "table", table);
+            check(WriterSettings.CATALOG_NAME, "catalogName", catalogName);
+            check(WriterSettings.ROLL_INTERVAL, "rollInterval", rollInterval);
+            check(WriterSettings.ROLL_ROWS, "rollRows", rollRows);
+            check(WriterSettings.ROLL_BYTES, "rollBytes", rollBytes);
+            check(WriterSettings.DEDUP_WINDOW, "dedupWindow", dedupWindow);
+            if (dedupMemory != null) {
+                check(WriterSettings.DEDUP_MEMORY, "dedupMemory", dedupMemory);
+            }
+            check(WriterSettings.RETENTION, "retention", retention);
+            check(WriterSettings.WRITER_THREADS, "writerThreads", writerThreads);
+            check(WriterSettings.UPKEEP_INTERVAL, "upkeepInterval", upkeep.interval());
+            check(WriterSettings.SNAPSHOT_RETENTION, "snapshotRetention", upkeep.snapshotRetention());
+            check(WriterSettings.ORPHAN_AGE, "orphanAge", upkeep.orphanAge());
+            check(WriterSettings.DRAIN_ATTEMPTS, "drainAttempts", drainAttempts);
+            String problem = orphanAgeProblem(upkeep.interval(), upkeep.orphanAge());
+            if (problem != null) {
+                throw new IllegalArgumentException("orphanAge(" + Durations.format(upkeep.orphanAge()) + "): " + problem);
+            }
+            if (writerId != null) {
+                check(WriterSettings.WRITER_ID, "writerId", writerId);
             }
             String id = writerId != null ? writerId : rememberedDefaultId(journalDir != null ? journalDir : journal.dir());
-            if (!WRITER_ID.matcher(id).matches()) {
-                throw new IllegalArgumentException("writer id \"" + id + "\" must be 1 to 64 letters, digits,"
-                        + " underscores or dashes");
-            }
-            if (rollInterval.isNegative() || rollInterval.isZero()) {
-                throw new IllegalArgumentException("roll interval must be positive, was " + rollInterval);
-            }
-            if (rollRows < 1) {
-                throw new IllegalArgumentException("roll rows must be at least 1, was " + rollRows);
-            }
-            if (rollBytes < 1) {
-                throw new IllegalArgumentException("roll bytes must be at least 1, was " + rollBytes);
-            }
-            if (writerThreads < 1 || writerThreads > 64) {
-                throw new IllegalArgumentException("writer threads must be 1 to 64, was " + writerThreads);
-            }
-            if (dedupWindow.isNegative()) {
-                throw new IllegalArgumentException("dedup window must not be negative, was " + dedupWindow);
-            }
-            if (retention.isNegative()) {
-                throw new IllegalArgumentException("retention must not be negative, was " + retention);
-            }
-            org.apache.iceberg.catalog.TableIdentifier tableId;
-            if (!table.matches("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)+")) {
-                throw new IllegalArgumentException("table \"" + table + "\" must be namespace.name (letters, digits,"
-                        + " underscores), like spool.events");
-            }
-            tableId = org.apache.iceberg.catalog.TableIdentifier.parse(table);
-            if (tableId.name().equals("rejected")) {
-                throw new IllegalArgumentException("table \"" + table + "\" is the dead-letter table's name; pick another");
-            }
-            if (upkeep.interval().isNegative() || upkeep.snapshotRetention().isNegative() || upkeep.orphanAge().isNegative()) {
-                throw new IllegalArgumentException("upkeep interval, snapshot retention and orphan age must not be negative");
-            }
-            if (!upkeep.interval().isZero() && upkeep.orphanAge().compareTo(Duration.ofHours(1)) < 0) {
-                throw new IllegalArgumentException("orphan age must be at least 1h, was " + upkeep.orphanAge()
-                        + ": a younger unreferenced file may belong to a commit in progress");
-            }
+            org.apache.iceberg.catalog.TableIdentifier tableId = org.apache.iceberg.catalog.TableIdentifier.parse(table);
             LakeSettings lake = new LakeSettings(output, catalogType, catalogUri, catalogName, catalogProperties, tableId, id);
             return new StorageWriter(new WriterConfig(journalDir, journal, lake, id, rollInterval, rollRows,
                     rollBytes, compression.codec(), dedupWindow, retention, writerThreads, upkeep, clock,
-                    dedupMemory > 0 ? dedupMemory : io.spool.writer.internal.DedupIndex.defaultMaxBytes()));
+                    dedupMemory != null ? dedupMemory : io.spool.writer.internal.DedupIndex.defaultMaxBytes(),
+                    drainAttempts));
+        }
+
+        /**
+         * The one rule that spans two settings: with upkeep on, a younger unreferenced file may belong to a
+         * commit in progress. Null when fine. The command line asks the same.
+         */
+        static String orphanAgeProblem(Duration upkeepInterval, Duration orphanAge) {
+            return !upkeepInterval.isZero() && orphanAge.compareTo(Duration.ofHours(1)) < 0
+                    ? "must be at least 1h while upkeep runs: a younger unreferenced file may belong to a commit in"
+                    + " progress" : null;
+        }
+
+        /** The declared rule of {@code setting}, said in the builder's words: {@code rollRows(0): must be at least 1}. */
+        private static <T> void check(Setting<T> setting, String method, T value) {
+            try {
+                if (value instanceof Duration d && d.isNegative()) {
+                    // the command line never reads a negative duration; code may pass one
+                    throw new IllegalArgumentException("must not be negative");
+                }
+                setting.validate(value);
+            } catch (IllegalArgumentException e) {
+                String shown = value instanceof String ? "\"" + value + "\""
+                        : value instanceof Duration d && d.isNegative() ? d.toString() : setting.type().format(value);
+                throw new IllegalArgumentException(method + "(" + shown + "): " + e.getMessage()
+                        + " (" + setting.flag() + " on the command line)");
+            }
         }
 
         /**
@@ -400,7 +439,7 @@ public final class StorageWriter implements Closeable {
             try {
                 if (java.nio.file.Files.exists(file)) {
                     String kept = java.nio.file.Files.readString(file).trim();
-                    if (WRITER_ID.matcher(kept).matches()) {
+                    if (isWriterId(kept)) {
                         return kept;
                     }
                 }
@@ -410,6 +449,15 @@ public final class StorageWriter implements Closeable {
                 return id;
             } catch (IOException e) {
                 throw new IllegalStateException("cannot keep the default writer id in " + file + ": " + e, e);
+            }
+        }
+
+        private static boolean isWriterId(String id) {
+            try {
+                WriterSettings.WRITER_ID.validate(id);
+                return true;
+            } catch (IllegalArgumentException e) {
+                return false;
             }
         }
 

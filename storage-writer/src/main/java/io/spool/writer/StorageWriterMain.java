@@ -1,162 +1,69 @@
 package io.spool.writer;
 
+import io.spool.config.Durations;
+import io.spool.config.Logging;
+import io.spool.config.SettingException;
+import io.spool.config.SettingsDef;
 import io.spool.journal.Journal;
+import io.spool.writer.internal.Lake;
 import io.spool.writer.internal.MetricsServer;
-import io.spool.writer.internal.Units;
+import io.spool.writer.internal.WarehouseProbe;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code java -jar spool-storage-writer.jar --journal-dir data/journal --output data/lake}. Every option
- * also reads an environment variable (shown in {@code --help}). SIGTERM commits what the writer has
- * read and exits 0; {@code --drain} commits everything the journal holds now and exits 0. An
- * {@link OutOfMemoryError} (any {@link VirtualMachineError}) ends the process with status 1 instead of
- * being retried: a supervisor starts it again and it resumes after its last commit.
+ * {@code java -jar spool-storage-writer.jar --journal-dir data/journal --output data/lake}. Every setting
+ * is declared in {@link WriterSettings}, which gives the options, {@code --help} and the environment
+ * variables. Exit statuses, for a supervisor or a cron job to act on: {@value #OK} when everything read
+ * was committed (a drain done, or a stop by SIGTERM); {@value #FAILED} when something read could not be
+ * committed (a drain giving up after {@code --drain-attempts}, a failed commit on SIGTERM), the catalog
+ * could not be reached at start, or the JVM ran out of memory: the records stay in the journal and the
+ * next run writes them; {@value #USAGE} for a bad setting or a failed start-up check (missing journal,
+ * unwritable output, metrics port in use), which running again does not fix.
  */
-@Command(name = "spool-storage-writer", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "spool-storage-writer", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         versionProvider = StorageWriterMain.Version.class,
-        description = "Tails a Spool journal and commits it to Apache Iceberg tables of Parquet files, exactly once.",
-        footer = "%nEvery option can also be set by the environment variable shown in brackets.")
+        description = "Tails a Spool journal and commits it to Apache Iceberg tables of Parquet files, exactly once."
+                + "%nEvery option also reads the environment variable named in its description.",
+        footer = "%nExit status: 0 everything read was committed (a drain finished, or a stop by SIGTERM);"
+                + " 1 records read could not be committed (they stay in the journal for the next run), the catalog"
+                + " was unreachable, or the JVM failed; 2 a bad setting or a failed start-up check.")
 public final class StorageWriterMain implements Callable<Integer> {
-    @Option(names = "--journal-dir", required = true, defaultValue = "${env:SPOOL_JOURNAL_DIR}",
-            description = "The journal folder the collector appends to [SPOOL_JOURNAL_DIR].")
-    Path journalDir;
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+    private static final String NAME = "spool-storage-writer";
 
-    @Option(names = "--output", required = true, defaultValue = "${env:SPOOL_OUTPUT}",
-            description = "The warehouse: a folder, hdfs://… or s3://bucket/path. Tables go under it"
-                    + " (<output>/spool/events); the embedded catalog keeps its database there [SPOOL_OUTPUT].")
-    String output;
+    /** The command line running this, so that errors go to its error stream (tests capture it). */
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--table", defaultValue = "${env:SPOOL_TABLE:-spool.events}",
-            description = "The events table, namespace.name; dead letters go to <namespace>.rejected (default"
-                    + " ${DEFAULT-VALUE}) [SPOOL_TABLE].")
-    String table;
-
-    @Option(names = "--catalog-type", defaultValue = "${env:SPOOL_CATALOG_TYPE}",
-            description = "Iceberg catalog: jdbc (default; without --catalog-uri an embedded SQLite database in the"
-                    + " warehouse, for the writers of one machine), hadoop (HDFS) or rest [SPOOL_CATALOG_TYPE].")
-    String catalogType;
-
-    @Option(names = "--catalog-uri", defaultValue = "${env:SPOOL_CATALOG_URI}",
-            description = "The catalog's uri: jdbc:postgresql://HOST/DB, jdbc:sqlite:FILE, or a REST endpoint"
-                    + " [SPOOL_CATALOG_URI].")
-    String catalogUri;
-
-    @Option(names = "--catalog-name", defaultValue = "${env:SPOOL_CATALOG_NAME:-lake}",
-            description = "The catalog's name; readers of a JDBC catalog use the same (default ${DEFAULT-VALUE})"
-                    + " [SPOOL_CATALOG_NAME].")
-    String catalogName;
-
-    @Option(names = "--catalog-property", paramLabel = "KEY=VALUE", split = ",",
-            defaultValue = "${env:SPOOL_CATALOG_PROPERTIES}",
-            description = "An Iceberg catalog property, as Iceberg names it (jdbc.user=…, s3.endpoint=…); repeatable."
-                    + " The variable takes a comma-separated list [SPOOL_CATALOG_PROPERTIES].")
-    java.util.Map<String, String> catalogProperties;
-
-    @Option(names = "--roll-interval", defaultValue = "${env:SPOOL_ROLL_INTERVAL:-60s}", converter = DurationConverter.class,
-            description = "Commit at least this often while there is data: 2s, 5m, … (default ${DEFAULT-VALUE})"
-                    + " [SPOOL_ROLL_INTERVAL].")
-    Duration rollInterval;
-
-    @Option(names = "--roll-rows", defaultValue = "${env:SPOOL_ROLL_ROWS:-5000000}",
-            description = "Commit once this many rows are pending (default ${DEFAULT-VALUE}) [SPOOL_ROLL_ROWS].")
-    long rollRows;
-
-    @Option(names = "--roll-bytes", defaultValue = "${env:SPOOL_ROLL_BYTES:-512MB}", converter = SizeConverter.class,
-            description = "Commit once this much journal data is pending: 64MB, 1GB, … (default ${DEFAULT-VALUE})"
-                    + " [SPOOL_ROLL_BYTES].")
-    long rollBytes;
-
-    @Option(names = "--compression", defaultValue = "${env:SPOOL_COMPRESSION:-zstd}", converter = CompressionConverter.class,
-            description = "Parquet page compression: zstd, snappy, gzip or none (default ${DEFAULT-VALUE})"
-                    + " [SPOOL_COMPRESSION].")
-    Compression compression;
-
-    @Option(names = "--dedup-window", defaultValue = "${env:SPOOL_DEDUP_WINDOW:-24h}", converter = DurationConverter.class,
-            description = "Drop events whose messageId was written within this much earlier receivedAt; 0s turns it"
-                    + " off (default ${DEFAULT-VALUE}) [SPOOL_DEDUP_WINDOW].")
-    Duration dedupWindow;
-
-    @Option(names = "--dedup-memory", defaultValue = "${env:SPOOL_DEDUP_MEMORY}", converter = SizeConverter.class,
-            description = "The most heap the dedup window's message ids may take (40-80 B an id); past it the oldest are"
-                    + " dropped early and the writer logs the shorter window it keeps. Default: a quarter of -Xmx"
-                    + " [SPOOL_DEDUP_MEMORY].")
-    Long dedupMemory;
-
-    @Option(names = "--retention", defaultValue = "${env:SPOOL_RETENTION:-7d}", converter = DurationConverter.class,
-            description = "Delete journal hours that are committed and older than this; 0s keeps them (default"
-                    + " ${DEFAULT-VALUE}) [SPOOL_RETENTION].")
-    Duration retention;
-
-    @Option(names = "--writer-id", defaultValue = "${env:SPOOL_WRITER_ID}",
-            description = "Names this writer's files and the snapshots that carry its journal position; unique among"
-                    + " the writers of a table. Default: the host name of the first run on this journal (kept beside it)"
-                    + " [SPOOL_WRITER_ID].")
-    String writerId;
-
-    @Option(names = "--writer-threads", defaultValue = "${env:SPOOL_WRITER_THREADS}",
-            description = "Threads encoding and compressing Parquet beside the journal reader. Default: the number"
-                    + " of cores, at most 4 [SPOOL_WRITER_THREADS].")
-    Integer writerThreads;
-
-    @Option(names = "--upkeep-interval", defaultValue = "${env:SPOOL_UPKEEP_INTERVAL:-10m}",
-            converter = DurationConverter.class,
-            description = "How often to compact small files, expire snapshots and remove orphan files; 0s turns it"
-                    + " off (default ${DEFAULT-VALUE}) [SPOOL_UPKEEP_INTERVAL].")
-    Duration upkeepInterval;
-
-    @Option(names = "--snapshot-retention", defaultValue = "${env:SPOOL_SNAPSHOT_RETENTION:-1d}",
-            converter = DurationConverter.class,
-            description = "Expire snapshots older than this; time travel reaches back this far (default"
-                    + " ${DEFAULT-VALUE}) [SPOOL_SNAPSHOT_RETENTION].")
-    Duration snapshotRetention;
-
-    @Option(names = "--orphan-age", defaultValue = "${env:SPOOL_ORPHAN_AGE:-3d}", converter = DurationConverter.class,
-            description = "Delete files no snapshot references once older than this (default ${DEFAULT-VALUE})"
-                    + " [SPOOL_ORPHAN_AGE].")
-    Duration orphanAge;
-
-    @Option(names = "--metrics-port", defaultValue = "${env:SPOOL_METRICS_PORT:-0}",
-            description = "Serve Prometheus metrics on http://0.0.0.0:PORT/metrics; 0 = off (default"
-                    + " ${DEFAULT-VALUE}) [SPOOL_METRICS_PORT].")
-    int metricsPort;
-
-    @Option(names = "--drain", defaultValue = "${env:SPOOL_DRAIN:-false}",
-            description = "Write everything the journal holds now, commit, exit 0 [SPOOL_DRAIN].")
-    boolean drain;
+    /** The environment the settings are read from (tests give their own). */
+    Map<String, String> env = System.getenv();
 
     static {
-        // Before the first logger exists (SLF4J's simple logger reads these once) and before any
-        // Chronicle class loads (it reads the analytics switch once).
+        // Before any Chronicle class loads (it reads the analytics switch once).
         Journal.disableChronicleAnalytics();
-        setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
-        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
-        // Chronicle logs every file it grows or maps at INFO; the writer's own line per commit is the log.
-        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", "warn");
-        // Iceberg and Hadoop log each metadata refresh and commit at INFO; the writer says what matters.
-        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.iceberg", "warn");
-        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.hadoop", "warn");
-        // "Unable to load native-hadoop library": true, and nothing Spool needs
-        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.hadoop.util.NativeCodeLoader", "error");
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(StorageWriterMain.class);
 
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
-    }
-
     public static void main(String[] args) {
+        // Spool's defaults (stderr, libraries at warn) before anything logs; call() applies --log-level and --log-format.
+        Logging.configure(Logging.LOG_LEVEL.defaultValue(), Logging.LOG_FORMAT.defaultValue());
         // --drain runs in a C1-only child JVM (io.spool.writer.internal.DrainRelaunch says why)
         java.util.OptionalInt drained = io.spool.writer.internal.DrainRelaunch.runInChildJvm(args);
         if (drained.isPresent()) {
@@ -174,52 +81,141 @@ public final class StorageWriterMain implements Callable<Integer> {
             }
             LOG.error("uncaught exception on thread {}", thread.getName(), e);
         });
-        System.exit(new CommandLine(new StorageWriterMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with every setting of {@link WriterSettings}; its errors are one line and exit 2. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new StorageWriterMain());
+        WriterSettings.ALL.addOptionsTo(cli.getCommandSpec());
+        cli.setParameterExceptionHandler(SettingsDef.oneLineErrors(NAME));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println(NAME + ": " + e.getMessage());
+            return e instanceof SettingException ? USAGE : FAILED;
+        });
+        return cli;
     }
 
     @Override
     public Integer call() throws Exception {
-        StorageWriter.Builder builder = StorageWriter.builder()
-                .journalDir(journalDir)
-                .output(output)
-                .rollInterval(rollInterval)
-                .rollRows(rollRows)
-                .rollBytes(rollBytes)
-                .compression(compression)
-                .dedupWindow(dedupWindow)
-                .retention(retention)
-                .table(table)
-                .catalogName(catalogName)
-                .upkeepInterval(upkeepInterval)
-                .snapshotRetention(snapshotRetention)
-                .orphanAge(orphanAge);
-        if (catalogType != null && !catalogType.isBlank()) {
-            builder.catalogType(catalogType);
-        }
-        if (catalogUri != null && !catalogUri.isBlank()) {
-            builder.catalogUri(catalogUri);
-        }
-        if (catalogProperties != null) {
-            catalogProperties.forEach(builder::catalogProperty);
-        }
-        if (writerThreads != null) {
-            builder.writerThreads(writerThreads);
-        }
-        if (dedupMemory != null) {
-            builder.dedupMemory(dedupMemory);
-        }
-        if (writerId != null && !writerId.isBlank()) {
-            builder.writerId(writerId);
+        PrintWriter err = spec.commandLine().getErr();
+        SettingsDef.Values v = WriterSettings.ALL.resolve(spec.commandLine().getParseResult(), env);
+        Logging.configure(v);
+        String problem = startupProblem(v);
+        if (problem != null) {
+            err.println(NAME + ": " + problem);
+            return USAGE;
         }
         StorageWriter writer;
         try {
-            writer = builder.build();
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            writer = builder(v).build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println(NAME + ": " + e.getMessage());
+            return USAGE;
         }
-        MetricsServer metrics = metricsPort > 0 ? new MetricsServer(metricsPort, writer::writeMetrics) : null;
+        MetricsServer metrics = null;
+        int metricsPort = v.get(WriterSettings.METRICS_PORT);
+        if (metricsPort > 0) {
+            String where = v.source(WriterSettings.METRICS_PORT) + " " + metricsPort + ": ";
+            try {
+                metrics = new MetricsServer(metricsPort, writer::writeMetrics, writer::health);
+            } catch (BindException e) {
+                err.println(NAME + ": " + where + "0.0.0.0:" + metricsPort + " is already in use (another writer's"
+                        + " metrics?); pick a free port, or 0 for no metrics");
+                return USAGE;
+            } catch (IOException e) {
+                err.println(NAME + ": " + where + "cannot serve metrics on 0.0.0.0:" + metricsPort + " (" + e + ")");
+                return USAGE;
+            }
+        }
+        try {
+            return run(writer, v.get(WriterSettings.DRAIN), metrics);
+        } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
+        }
+    }
+
+    /** What the user would otherwise meet a roll interval later, or never (tailing a folder nobody writes). */
+    private static String startupProblem(SettingsDef.Values v) {
+        Path journalDir = v.get(WriterSettings.JOURNAL_DIR);
+        if (journalDir == null) {
+            return "--journal-dir (or SPOOL_JOURNAL_DIR) is required: the folder the collector's --journal-dir names";
+        }
+        String where = v.source(WriterSettings.JOURNAL_DIR) + " " + journalDir;
+        if (!Files.isDirectory(journalDir)) {
+            if (Files.exists(journalDir)) {
+                return where + ": is a file, not a journal folder";
+            }
+            if (!v.get(WriterSettings.CREATE_JOURNAL)) {
+                return where + ": no such folder; give the folder the collector's --journal-dir names, or add"
+                        + " --create-journal if the writer may start before the collector first runs";
+            }
+            try {
+                Files.createDirectories(journalDir);
+            } catch (IOException e) {
+                return where + ": cannot create it (" + e + ")";
+            }
+        }
+        String output = v.get(WriterSettings.OUTPUT);
+        if (output == null) {
+            return "--output (or SPOOL_OUTPUT) is required: the warehouse, a folder, hdfs://… or s3://bucket/path";
+        }
+        String orphans = StorageWriter.Builder.orphanAgeProblem(v.get(WriterSettings.UPKEEP_INTERVAL),
+                v.get(WriterSettings.ORPHAN_AGE));
+        if (orphans != null) {
+            return v.source(WriterSettings.ORPHAN_AGE) + " " + Durations.format(v.get(WriterSettings.ORPHAN_AGE)) + ": "
+                    + orphans;
+        }
+        String unwritable = WarehouseProbe.problem(output);
+        if (unwritable != null) {
+            return v.source(WriterSettings.OUTPUT) + " " + output + ": " + unwritable;
+        }
+        return null;
+    }
+
+    private static StorageWriter.Builder builder(SettingsDef.Values v) {
+        StorageWriter.Builder builder = StorageWriter.builder()
+                .journalDir(v.get(WriterSettings.JOURNAL_DIR))
+                .output(v.get(WriterSettings.OUTPUT))
+                .table(v.get(WriterSettings.TABLE))
+                .catalogName(v.get(WriterSettings.CATALOG_NAME))
+                .rollInterval(v.get(WriterSettings.ROLL_INTERVAL))
+                .rollRows(v.get(WriterSettings.ROLL_ROWS))
+                .rollBytes(v.get(WriterSettings.ROLL_BYTES))
+                .compression(v.get(WriterSettings.COMPRESSION))
+                .dedupWindow(v.get(WriterSettings.DEDUP_WINDOW))
+                .retention(v.get(WriterSettings.RETENTION))
+                .upkeepInterval(v.get(WriterSettings.UPKEEP_INTERVAL))
+                .snapshotRetention(v.get(WriterSettings.SNAPSHOT_RETENTION))
+                .orphanAge(v.get(WriterSettings.ORPHAN_AGE))
+                .drainAttempts(v.get(WriterSettings.DRAIN_ATTEMPTS));
+        if (v.get(WriterSettings.CATALOG_TYPE) != null) {
+            builder.catalogType(v.get(WriterSettings.CATALOG_TYPE));
+        }
+        if (v.get(WriterSettings.CATALOG_URI) != null && !v.get(WriterSettings.CATALOG_URI).isBlank()) {
+            builder.catalogUri(v.get(WriterSettings.CATALOG_URI));
+        }
+        for (String property : v.get(WriterSettings.CATALOG_PROPERTY)) {
+            int eq = property.indexOf('='); // the declaration's rule: there is one, after a key
+            builder.catalogProperty(property.substring(0, eq).strip(), property.substring(eq + 1).strip());
+        }
+        if (v.get(WriterSettings.WRITER_THREADS) != null) {
+            builder.writerThreads(v.get(WriterSettings.WRITER_THREADS));
+        }
+        if (v.get(WriterSettings.DEDUP_MEMORY) != null) {
+            builder.dedupMemory(v.get(WriterSettings.DEDUP_MEMORY));
+        }
+        if (v.get(WriterSettings.WRITER_ID) != null) {
+            builder.writerId(v.get(WriterSettings.WRITER_ID));
+        }
+        return builder;
+    }
+
+    private static int run(StorageWriter writer, boolean drain, MetricsServer metrics) throws InterruptedException {
         // A signal handler rather than a shutdown hook: the commit runs on our own threads and the
-        // process then exits 0, instead of racing the JVM's own shutdown (which would exit 143).
+        // process then exits with our status, instead of racing the JVM's own shutdown (which exits 143).
         CountDownLatch stop = new CountDownLatch(1);
         for (String name : new String[] {"TERM", "INT"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
@@ -242,84 +238,61 @@ public final class StorageWriterMain implements Callable<Integer> {
                     stats = writer.drain();
                 } catch (IllegalStateException e) {
                     if (stop.getCount() == 0) {
-                        writer.close();
-                        return 0; // stopped by a signal: what was read is committed
+                        return closed(writer); // stopped by a signal: 0 when what was read is committed
                     }
-                    throw e;
+                    writer.close();
+                    LOG.error("drain failed: {}", e.getMessage());
+                    LOG.debug("drain failed", e);
+                    return FAILED;
                 }
-                writer.close();
+                int status = closed(writer);
                 LOG.info("drained: {} rows, {} rejected, {} duplicates dropped, {} files, checkpoint {}",
                         stats.rowsCommitted(), stats.rejectedRowsCommitted(), stats.duplicatesDropped(),
                         stats.filesCommitted(), stats.checkpointIndex());
-                return 0;
+                return status;
             }
             writer.start();
             if (metrics != null) {
                 LOG.info("metrics on port {}", metrics.port());
             }
-            java.util.concurrent.atomic.AtomicReference<Throwable> fatal = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicReference<Throwable> fatal = new AtomicReference<>();
             writer.terminated().whenComplete((done, e) -> {
                 fatal.set(e);
                 stop.countDown();
             });
             stop.await();
             if (fatal.get() != null) {
-                return 1; // the writer said why, once; a restart resumes after its last commit
+                return FAILED; // the writer said why, once; a restart resumes after its last commit
             }
             LOG.info("stopping: committing what was read");
-            writer.close();
-            return 0;
-        } catch (RuntimeException e) {
-            // bad settings and unreachable stores are the user's to fix: one line, no stack trace
-            LOG.error("cannot run: {}", e instanceof IllegalStateException || e instanceof IllegalArgumentException
-                    ? e.getMessage() : io.spool.writer.internal.Lake.rootMessage(e));
+            return closed(writer);
+        } catch (IllegalArgumentException e) {
+            // settings the catalog refuses (an unsafe catalog for the store, an unknown type): one line
+            LOG.error("cannot run: {}", e.getMessage());
             LOG.debug("cannot run", e);
-            return 1;
-        } finally {
-            if (metrics != null) {
-                metrics.close();
-            }
+            writer.close();
+            return USAGE;
+        } catch (RuntimeException e) {
+            // an unreachable catalog or store, a second writer with this id: one line, no stack trace
+            LOG.error("cannot run: {}", e instanceof IllegalStateException ? e.getMessage() : Lake.rootMessage(e));
+            LOG.debug("cannot run", e);
+            writer.close();
+            return FAILED;
         }
     }
 
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return Units.duration(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
+    /** Closes the writer: {@link #OK} when everything it read is committed, else {@link #FAILED} (it said why). */
+    private static int closed(StorageWriter writer) {
+        writer.close();
+        return writer.uncommittedOnClose() == null ? OK : FAILED;
     }
 
-    static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
-        @Override
-        public Long convert(String value) {
-            try {
-                return Units.bytes(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    static final class CompressionConverter implements CommandLine.ITypeConverter<Compression> {
-        @Override
-        public Compression convert(String value) {
-            try {
-                return Compression.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("\"" + value + "\" is not one of zstd, snappy, gzip, none");
-            }
-        }
-    }
-
+    /** The version in the jar's manifest (the shade plugin writes it), when there is one. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String v = StorageWriterMain.class.getPackage().getImplementationVersion();
-            return new String[] {"spool-storage-writer " + (v == null ? "dev" : v)};
+            return new String[] {NAME + " " + (v == null ? "(development build)" : v)};
         }
     }
 }

@@ -10,10 +10,9 @@ package io.spool.writer;
  * @param filesCommitted Parquet files published
  * @param commits commits published (snapshots carrying the journal position)
  * @param checkpointIndex the last events-journal index in committed rows, or −1
- * @param lagExcerpts journal excerpts (one per request) not yet committed; a lower bound when the
- *     backlog spans an hour boundary
- * @param lagSeconds age of the newest committed event while the journal holds newer ones; 0 when
- *     caught up
+ * @param lagExcerpts journal excerpts (requests, and excerpts of dead letters) after the last
+ *     committed position
+ * @param lagSeconds age of the oldest journal record not yet committed; 0 only when nothing waits
  */
 public record WriterStats(
         long rowsCommitted,

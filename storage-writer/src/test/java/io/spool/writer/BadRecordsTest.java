@@ -6,11 +6,13 @@ import io.spool.journal.BatchEncoder;
 import io.spool.journal.DeadLetterRecord;
 import io.spool.journal.Journal;
 import io.spool.journal.JournalAppender;
+import io.spool.testsupport.DuckDb;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,21 +34,13 @@ class BadRecordsTest {
             byte[] corrupt = encoded(TestJournal.track("corrupt", T0 + 2));
             corrupt[34] = 0x7f; // message_id's length now points past the record
             byte[] good2 = encoded(TestJournal.track("good-2", T0 + 3));
-            Bytes<?> excerpt = Bytes.allocateElasticOnHeap();
-            for (byte[] record : List.of(good1, newer, corrupt, good2)) {
-                excerpt.writeInt(record.length);
-                excerpt.write(record);
-            }
             JournalAppender appender = journal.events().newAppender();
-            appender.append(excerpt);
+            appender.append(framed(good1, newer, corrupt, good2));
             // a request whose framing is broken after one good record
-            Bytes<?> broken = Bytes.allocateElasticOnHeap();
             byte[] good3 = encoded(TestJournal.track("good-3", T0 + 4));
-            broken.writeInt(good3.length);
-            broken.write(good3);
-            broken.writeInt(1_000_000);
-            broken.write(new byte[] {1, 2, 3});
-            appender.append(broken);
+            ByteBuffer broken = ByteBuffer.allocate(4 + good3.length + 7).order(ByteOrder.LITTLE_ENDIAN);
+            broken.putInt(good3.length).put(good3).putInt(1_000_000).put(new byte[] {1, 2, 3});
+            appender.append(broken.array());
             appender.close();
 
             DeadLetterRecord dl = new DeadLetterRecord().receivedAt(T0 + 5).batchIndex(3).reason("event is not an object")
@@ -60,9 +54,9 @@ class BadRecordsTest {
             assertThat(stats.rowsCommitted()).isEqualTo(3);
             assertThat(stats.rejectedRowsCommitted()).isEqualTo(4);
         }
-        assertThat(TestJournal.query("SELECT message_id FROM " + TestJournal.events(lake) + " ORDER BY 1"))
+        assertThat(DuckDb.query("SELECT message_id FROM " + TestJournal.events(lake) + " ORDER BY 1"))
                 .extracting(m -> m.get("message_id")).containsExactly("good-1", "good-2", "good-3");
-        List<Map<String, Object>> rejected = TestJournal.query("SELECT error, batch_index, write_key, ip,"
+        List<Map<String, Object>> rejected = DuckDb.query("SELECT error, batch_index, write_key, ip,"
                 + " try(decode(payload)) AS payload FROM " + TestJournal.rejected(lake) + " ORDER BY error");
         assertThat(rejected).extracting(m -> (String) m.get("error"))
                 .anySatisfy(e -> assertThat(e).contains("format version 2"))
@@ -79,17 +73,27 @@ class BadRecordsTest {
             assertThat(stats.rowsCommitted()).isZero();
             assertThat(stats.rejectedRowsCommitted()).isZero();
         }
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.rejected(lake))).isEqualTo(4);
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(3);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.rejected(lake))).isEqualTo(4);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(3);
     }
 
     static byte[] encoded(io.spool.journal.EventRecord record) {
-        BatchEncoder encoder = new BatchEncoder().add(record);
-        Bytes<?> bytes = encoder.bytes();
-        byte[] all = new byte[(int) bytes.readRemaining()];
-        bytes.read(all);
+        byte[] all = new BatchEncoder().add(record).toByteArray();
         byte[] body = new byte[all.length - 4];
         System.arraycopy(all, 4, body, 0, body.length);
         return body;
+    }
+
+    /** One excerpt of {@code records} as they are (each prefixed with its length, as the journal frames them). */
+    static byte[] framed(byte[]... records) {
+        int size = 0;
+        for (byte[] r : records) {
+            size += 4 + r.length;
+        }
+        ByteBuffer excerpt = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        for (byte[] r : records) {
+            excerpt.putInt(r.length).put(r);
+        }
+        return excerpt.array();
     }
 }

@@ -7,6 +7,8 @@ import io.spool.journal.DeadLetterRecord;
 import io.spool.journal.EventRecord;
 import io.spool.journal.Journal;
 import io.spool.journal.JournalAppender;
+import io.spool.testsupport.ChildJvm;
+import io.spool.testsupport.DuckDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,11 +51,8 @@ class CommitPhaseCrashTest {
             // a record of a newer format: unreadable here, kept in the rejected table
             byte[] newer = BadRecordsTest.encoded(TestJournal.track("newer", T0));
             newer[0] = 2;
-            Bytes<?> excerpt = Bytes.allocateElasticOnHeap();
-            excerpt.writeInt(newer.length);
-            excerpt.write(newer);
             JournalAppender appender = journal.events().newAppender();
-            appender.append(excerpt);
+            appender.append(BadRecordsTest.framed(newer));
             appender.close();
             DeadLetterRecord dl = new DeadLetterRecord().receivedAt(T0).batchIndex(0).reason("no userId or anonymousId")
                     .writeKey("wk").ip("198.51.100.1");
@@ -71,10 +69,10 @@ class CommitPhaseCrashTest {
         assertThat(again.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(again.exitValue()).as("the restarted writer:%n%s", log()).isZero();
 
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(EVENTS);
-        assertThat(TestJournal.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(EVENTS);
+        assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
                 .isEqualTo(EVENTS);
-        assertThat(TestJournal.query("SELECT error FROM " + TestJournal.rejected(lake) + " ORDER BY error"))
+        assertThat(DuckDb.query("SELECT error FROM " + TestJournal.rejected(lake) + " ORDER BY error"))
                 .extracting(m -> (String) m.get("error"))
                 .satisfiesExactly(e -> assertThat(e).isEqualTo("no userId or anonymousId"),
                         e -> assertThat(e).contains("format version 2"));
@@ -101,8 +99,8 @@ class CommitPhaseCrashTest {
     }
 
     private Process start(Path journalDir, Path lake, String crashAt) throws Exception {
-        return ChildJvm.start(CrashChild.class, dir.resolve("child.log"),
-                crashAt == null ? List.of() : List.of("-Dspool.test.crash-at=" + crashAt),
-                journalDir.toString(), lake.toString(), "1000000");
+        return ChildJvm.main(CrashChild.class).jvmArgs(ChildJvm.QUICK_START).log(dir.resolve("child.log"))
+                .jvmArgs(crashAt == null ? List.of() : List.of("-Dspool.test.crash-at=" + crashAt))
+                .args(journalDir.toString(), lake.toString(), "1000000").start().process();
     }
 }

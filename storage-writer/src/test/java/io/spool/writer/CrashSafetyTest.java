@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spool.journal.EventRecord;
 import io.spool.journal.Journal;
+import io.spool.testsupport.ChildJvm;
+import io.spool.testsupport.DuckDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -69,10 +70,10 @@ class CrashSafetyTest {
         assertThat(killedMidRun).as("kills that hit a running writer").isGreaterThan(KILLS / 2);
         assertThat(ChildJvm.count(log, "deleted")).as("restarts that cleaned up after a killed commit").isPositive();
 
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(total);
-        assertThat(TestJournal.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(total);
+        assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
                 .isEqualTo(total);
-        assertThat(TestJournal.count("SELECT sum((properties->>'$.n')::BIGINT) FROM " + TestJournal.events(lake)))
+        assertThat(DuckDb.count("SELECT sum((properties->>'$.n')::BIGINT) FROM " + TestJournal.events(lake)))
                 .isEqualTo((long) total * (total - 1) / 2);
         try (Stream<Path> files = Files.walk(lake)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".tmp"));
@@ -80,7 +81,7 @@ class CrashSafetyTest {
     }
 
     private Process start(Path journalDir, Path lake) throws Exception {
-        return ChildJvm.start(CrashChild.class, dir.resolve("child.log"), List.of(), journalDir.toString(), lake.toString(),
-                "300");
+        return ChildJvm.main(CrashChild.class).jvmArgs(ChildJvm.QUICK_START).log(dir.resolve("child.log"))
+                .args(journalDir.toString(), lake.toString(), "300").start().process();
     }
 }

@@ -3,6 +3,8 @@ package io.spool.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spool.journal.Journal;
+import io.spool.testsupport.Deadline;
+import io.spool.testsupport.DuckDb;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +52,7 @@ class DedupAndPartitionTest {
             assertThat(stats.duplicatesDropped()).isEqualTo(1);
         }
 
-        List<Map<String, Object>> rows = TestJournal.query("SELECT message_id, epoch_ms(received_at) AS r FROM "
+        List<Map<String, Object>> rows = DuckDb.query("SELECT message_id, epoch_ms(received_at) AS r FROM "
                 + TestJournal.events(lake) + " ORDER BY message_id, r");
         assertThat(rows).extracting(m -> m.get("message_id") + "@" + ((Number) m.get("r")).longValue())
                 .containsExactly("a@" + T0, "b@" + (T0 + 1), "c@" + (T0 + 11),
@@ -71,15 +73,12 @@ class DedupAndPartitionTest {
             }
             assertThat(w.stats().commits()).isGreaterThanOrEqualTo(5);
         }
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(5);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(5);
     }
 
     private static void awaitRows(StorageWriter w, long rows) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-        while (w.stats().rowsCommitted() < rows) {
-            assertThat(System.nanoTime()).as("%d rows committed within 20 s", rows).isLessThan(deadline);
-            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
-        }
+        Deadline.of(Duration.ofSeconds(20)).every(Duration.ofMillis(20))
+                .await(rows + " rows committed", () -> w.stats().rowsCommitted() >= rows);
     }
 
     @Test
@@ -97,7 +96,7 @@ class DedupAndPartitionTest {
         try (StorageWriter w = writer(journalDir, lake)) {
             assertThat(w.drain().filesCommitted()).as("one file per day partition").isEqualTo(3);
         }
-        List<Map<String, Object>> rows = TestJournal.query("SELECT message_id, timestamp_day::VARCHAR AS p,"
+        List<Map<String, Object>> rows = DuckDb.query("SELECT message_id, timestamp_day::VARCHAR AS p,"
                 + " regexp_extract(filename, 'timestamp_day=[^/]+') AS folder FROM read_parquet('"
                 + lake.resolve("spool/events/data") + "/**/*.parquet', hive_partitioning = true, filename = true,"
                 + " hive_types = {'timestamp_day': DATE}) ORDER BY received_at");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spool.journal.EventRecord;
 import io.spool.journal.Journal;
+import io.spool.testsupport.DuckDb;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +50,7 @@ class DedupMemoryBoundTest {
             assertThat(stats.duplicatesDropped()).as("the newest ids' repeats").isEqualTo(500);
             assertThat(stats.rowsCommitted()).as("every distinct event, and the old ids again").isEqualTo(distinct + 500);
         }
-        assertThat(TestJournal.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
+        assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
                 .isEqualTo(distinct);
     }
 }

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spool.journal.EventRecord;
 import io.spool.journal.Journal;
+import io.spool.testsupport.ChildJvm;
+import io.spool.testsupport.Deadline;
+import io.spool.testsupport.DuckDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +37,7 @@ class DrainRelaunchTest {
         assertThat(child).as("a child JVM does the drain").isPresent();
         assertThat(drain.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(drain.exitValue()).as(log()).isZero();
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(dir.resolve("lake")))).isEqualTo(3);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(dir.resolve("lake")))).isEqualTo(3);
 
         // a failing drain's status is the process's status
         Process refused = start("--journal-dir", journalDir.toString(), "--output", "s3://bucket/lake",
@@ -51,11 +54,8 @@ class DrainRelaunchTest {
         ProcessHandle child = childOf(drain).orElseThrow();
         drain.destroyForcibly(); // SIGKILL: the parent cannot tell the child
         assertThat(drain.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (child.isAlive() && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(10_000_000);
-        }
-        assertThat(child.isAlive()).as("the drain's JVM halts once its parent is gone").isFalse();
+        Deadline.of(Duration.ofSeconds(10)).every(Duration.ofMillis(10))
+                .await("the drain's JVM to halt once its parent is gone", () -> !child.isAlive());
     }
 
     private Path journal(int events) {
@@ -87,15 +87,8 @@ class DrainRelaunchTest {
     }
 
     private Process start(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(System.getProperty("spool.test.jvmArgs", "").trim().split("\\s+")));
-        command.add("-Xmx256m");
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), StorageWriterMain.class.getName()));
-        command.addAll(List.of(args));
-        command.removeIf(String::isEmpty);
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("drain.log").toFile())).start();
+        return ChildJvm.main(StorageWriterMain.class).jvmArgs("-Xmx256m").log(dir.resolve("drain.log")).args(args)
+                .start().process();
     }
 
     private String log() throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spool.journal.EventRecord;
 import io.spool.journal.Journal;
+import io.spool.testsupport.DuckDb;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,7 +89,7 @@ class LakeTableTest {
             assertThat(tasks).singleElement().satisfies(t -> assertThat(t.file().recordCount()).isEqualTo(1));
         }
         // and a reader of the files alone sees the ids: DuckDB's view of the Parquet schema
-        assertThat(TestJournal.query("SELECT name, field_id FROM parquet_schema('" + day1.location()
+        assertThat(DuckDb.query("SELECT name, field_id FROM parquet_schema('" + day1.location()
                 + "') WHERE name IN ('message_id', 'timestamp') ORDER BY name"))
                 .extracting(m -> m.get("name") + "=" + m.get("field_id"))
                 .containsExactly("message_id=" + table.schema().findField("message_id").fieldId(), "timestamp=" + tsId);
@@ -131,8 +132,8 @@ class LakeTableTest {
             writers.forEach(StorageWriter::close);
             journals.forEach(Journal::close);
         }
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(2L * perWriter);
-        assertThat(TestJournal.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(2L * perWriter);
+        assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
                 .isEqualTo(2L * perWriter);
         Table table = TestLake.table(lake, "events");
         long rows = 0;
@@ -218,7 +219,7 @@ class LakeTableTest {
         assertThat(table.schema().findField("context_user_agent")).as("the column the newer writer added").isNotNull();
         assertThat(TestLake.currentFiles(lake, "events")).as("the old file is still the table's, not rewritten")
                 .contains(oldFile).hasSize(2);
-        assertThat(TestJournal.query("SELECT message_id, context_user_agent FROM read_parquet('" + lake.resolve("spool/events/data")
+        assertThat(DuckDb.query("SELECT message_id, context_user_agent FROM read_parquet('" + lake.resolve("spool/events/data")
                 + "/**/*.parquet', union_by_name = true) ORDER BY message_id"))
                 .extracting(m -> m.get("message_id") + ":" + m.get("context_user_agent"))
                 .containsExactly("new-1:Mozilla/5.0", "old-1:null");

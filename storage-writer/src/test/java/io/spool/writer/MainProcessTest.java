@@ -3,6 +3,9 @@ package io.spool.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spool.journal.Journal;
+import io.spool.testsupport.ChildJvm;
+import io.spool.testsupport.Deadline;
+import io.spool.testsupport.DuckDb;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -11,13 +14,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,17 +40,11 @@ class MainProcessTest {
             port = socket.getLocalPort();
         }
         Path log = dir.resolve("writer.log");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(System.getProperty("spool.test.jvmArgs", "").trim().split("\\s+")));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), StorageWriterMain.class.getName(),
-                "--journal-dir", journalDir.toString(), "--writer-id", "main1", "--roll-interval", "1h",
-                "--metrics-port", String.valueOf(port)));
-        command.removeIf(String::isEmpty);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().put("SPOOL_OUTPUT", lake.toString()); // the environment sets what the flags do not
-        Process writer = builder.start();
+        Process writer = ChildJvm.main(StorageWriterMain.class).log(log)
+                .args("--journal-dir", journalDir.toString(), "--writer-id", "main1", "--roll-interval", "1h",
+                        "--metrics-port", String.valueOf(port))
+                .environment("SPOOL_OUTPUT", lake.toString()) // the environment sets what the flags do not
+                .start().process();
         try {
             // with a one-hour roll interval nothing is committed until the process is told to stop
             String metrics = waitForMetrics(port, writer);
@@ -62,7 +56,7 @@ class MainProcessTest {
             writer.destroyForcibly();
         }
         assertThat(Files.readString(log)).contains("committed 3 rows");
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(3);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(3);
     }
 
     @Test
@@ -79,7 +73,7 @@ class MainProcessTest {
         assertThat(drain.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(drain.exitValue()).as(Files.readString(dir.resolve("cli.log"))).isZero();
         assertThat(Files.exists(catalogDb)).as("the catalog the environment named").isTrue();
-        assertThat(TestJournal.count("SELECT count(*) FROM read_parquet('" + lake.resolve("analytics/events/data")
+        assertThat(DuckDb.count("SELECT count(*) FROM read_parquet('" + lake.resolve("analytics/events/data")
                 + "/**/*.parquet')")).isEqualTo(1);
 
         Files.delete(dir.resolve("cli.log"));
@@ -92,34 +86,21 @@ class MainProcessTest {
     }
 
     private Process cli(Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(System.getProperty("spool.test.jvmArgs", "").trim().split("\\s+")));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), StorageWriterMain.class.getName()));
-        command.addAll(List.of(args));
-        command.removeIf(String::isEmpty);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("cli.log").toFile()));
-        builder.environment().putAll(env);
-        return builder.start();
+        return ChildJvm.main(StorageWriterMain.class).log(dir.resolve("cli.log")).environment(env).args(args).start().process();
     }
 
     private static String waitForMetrics(int port, Process writer) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200 && response.body().contains("spool_writer_lag_excerpts 2.0")) {
-                    return response.body(); // started: both requests are in the journal, not yet committed
-                }
-            } catch (IOException notYetListening) {
-                // the process is still starting
-            }
+        String[] body = new String[1];
+        // an IOException (not listening yet: the process is still starting) counts as "not yet"
+        Deadline.of(Duration.ofSeconds(30)).await("the writer's metrics", () -> {
             assertThat(writer.isAlive()).as("the writer process is running").isTrue();
-            assertThat(System.nanoTime()).as("metrics within 30 s").isLessThan(deadline);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        }
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            body[0] = response.body();
+            // started: both requests are in the journal, not yet committed
+            return response.statusCode() == 200 && response.body().contains("spool_writer_lag_excerpts 2.0");
+        });
+        return body[0];
     }
 }

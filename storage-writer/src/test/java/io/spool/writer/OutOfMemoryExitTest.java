@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spool.journal.EventRecord;
 import io.spool.journal.Journal;
+import io.spool.testsupport.ChildJvm;
+import io.spool.testsupport.DuckDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,9 +40,11 @@ class OutOfMemoryExitTest {
             }
         }
         Path log = dir.resolve("writer.log");
-        Process writer = ChildJvm.start(StorageWriterMain.class, log, List.of("-Dspool.test.out-of-memory-at=" + where),
-                "--journal-dir", journalDir.toString(), "--output", lake.toString(), "--writer-id", "oom1",
-                "--roll-interval", "1s", "--upkeep-interval", "0s");
+        Process writer = ChildJvm.main(StorageWriterMain.class).jvmArgs(ChildJvm.QUICK_START).log(log)
+                .jvmArgs("-Dspool.test.out-of-memory-at=" + where)
+                .args("--journal-dir", journalDir.toString(), "--output", lake.toString(), "--writer-id", "oom1",
+                        "--roll-interval", "1s", "--upkeep-interval", "0s")
+                .start().process();
         try {
             assertThat(writer.waitFor(120, TimeUnit.SECONDS)).as("the writer exits by itself").isTrue();
         } finally {
@@ -54,15 +57,17 @@ class OutOfMemoryExitTest {
 
         // restarted (as a supervisor would), without the fault: every event once
         Path log2 = dir.resolve("writer2.log");
-        Process again = ChildJvm.start(StorageWriterMain.class, log2, List.of(), "--journal-dir", journalDir.toString(),
-                "--output", lake.toString(), "--writer-id", "oom1", "--upkeep-interval", "0s", "--drain");
+        Process again = ChildJvm.main(StorageWriterMain.class).jvmArgs(ChildJvm.QUICK_START).log(log2)
+                .args("--journal-dir", journalDir.toString(), "--output", lake.toString(), "--writer-id", "oom1",
+                        "--upkeep-interval", "0s", "--drain")
+                .start().process();
         try {
             assertThat(again.waitFor(120, TimeUnit.SECONDS)).isTrue();
         } finally {
             again.destroyForcibly();
         }
         assertThat(again.exitValue()).as(Files.readString(log2)).isZero();
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(1000);
-        assertThat(TestJournal.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake))).isEqualTo(1000);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(1000);
+        assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake))).isEqualTo(1000);
     }
 }

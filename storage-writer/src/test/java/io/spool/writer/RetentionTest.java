@@ -3,6 +3,7 @@ package io.spool.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spool.journal.Journal;
+import io.spool.testsupport.DuckDb;
 import io.spool.writer.internal.JournalRetention;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ class RetentionTest {
         }
         // 05:00–06:00 ended 4.5 h ago: gone. 07:00–08:00 ended 2.5 h ago: kept. The current hour: kept.
         assertThat(cycleFiles(journalDir.resolve("events"))).containsExactly("20260501-07F.cq4", "20260501-10F.cq4");
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(dir.resolve("lake")))).isEqualTo(3);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(dir.resolve("lake")))).isEqualTo(3);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.spool.journal.EventRecord;
 import io.spool.journal.EventType;
 import io.spool.journal.Journal;
+import io.spool.testsupport.DuckDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -57,7 +58,7 @@ class RoundTripTest {
                     .matches("spool/events/data/timestamp_day=2026-03-14/part-w1-\\d+-[0-9a-f]{8}\\.parquet");
         }
 
-        List<Map<String, Object>> rows = TestJournal.query("SELECT message_id, type, event, name, user_id,"
+        List<Map<String, Object>> rows = DuckDb.query("SELECT message_id, type, event, name, user_id,"
                 + " anonymous_id, group_id, previous_id, epoch_ms(timestamp) AS ts, epoch_ms(original_timestamp) AS ots,"
                 + " epoch_ms(sent_at) AS sent, epoch_ms(received_at) AS recv, write_key, ip, properties::VARCHAR AS props,"
                 + " traits::VARCHAR AS traits, context::VARCHAR AS ctx, integrations::VARCHAR AS integ,"
@@ -87,7 +88,7 @@ class RoundTripTest {
         assertThat(rows.get(3)).containsEntry("type", "alias").containsEntry("previous_id", "p-4");
 
         // JSON columns are text that JSON functions take (Iceberg has no JSON type), timestamps are timestamps
-        assertThat(TestJournal.query("SELECT json_extract(properties, '$.revenue')::DOUBLE AS revenue,"
+        assertThat(DuckDb.query("SELECT json_extract(properties, '$.revenue')::DOUBLE AS revenue,"
                 + " properties->>'$.currency' AS currency, context->'$.library'->>'$.name' AS lib,"
                 + " typeof(properties) AS jt, typeof(received_at) AS tt, year(timestamp) AS y"
                 + " FROM " + TestJournal.events(lake) + " WHERE message_id = 'm-1'").get(0))
@@ -112,7 +113,7 @@ class RoundTripTest {
         try (StorageWriter writer = StorageWriter.builder().journalDir(journalDir).output(lake).writerId("w1").build()) {
             assertThat(writer.drain().rowsCommitted()).isEqualTo(batch.length);
         }
-        assertThat(TestJournal.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
+        assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
                 .isEqualTo(batch.length);
     }
 
@@ -172,7 +173,7 @@ class RoundTripTest {
         assertThatThrownBy(() -> StorageWriter.builder().journalDir(dir).output(dir).table("events").build())
                 .hasMessageContaining("namespace.name");
         assertThatThrownBy(() -> StorageWriter.builder().journalDir(dir).output(dir).rollRows(0).build())
-                .hasMessageContaining("roll rows");
+                .hasMessageContaining("rollRows(0)");
         assertThatThrownBy(() -> StorageWriter.builder().output(dir).build())
                 .hasMessageContaining("journal");
     }

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spool.journal.EventRecord;
 import io.spool.journal.Journal;
+import io.spool.testsupport.ChildJvm;
+import io.spool.testsupport.DuckDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,9 +42,10 @@ class SmallHeapBacklogTest {
             }
         }
         Path log = dir.resolve("writer.log");
-        Process writer = ChildJvm.start(StorageWriterMain.class, log, List.of("-Xmx128m"), "--journal-dir",
-                journalDir.toString(), "--output", lake.toString(), "--writer-id", "small", "--writer-threads", "2",
-                "--upkeep-interval", "0s", "--drain");
+        Process writer = ChildJvm.main(StorageWriterMain.class).jvmArgs(ChildJvm.QUICK_START).jvmArgs("-Xmx128m").log(log)
+                .args("--journal-dir", journalDir.toString(), "--output", lake.toString(), "--writer-id", "small",
+                        "--writer-threads", "2", "--upkeep-interval", "0s", "--drain")
+                .start().process();
         try {
             assertThat(writer.waitFor(180, TimeUnit.SECONDS)).as("the drain finishes").isTrue();
         } finally {
@@ -52,7 +54,7 @@ class SmallHeapBacklogTest {
         assertThat(writer.exitValue()).as(Files.readString(log)).isZero();
         // a quarter of 128 MB holds ~630,000 ids: the window was cut short, and the writer said so
         assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError").contains("(--dedup-memory)");
-        assertThat(TestJournal.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
+        assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
                 .isEqualTo(excerpts * 100L);
     }
 }

@@ -6,18 +6,12 @@ import io.spool.journal.EventRecord;
 import io.spool.journal.EventType;
 import io.spool.journal.Journal;
 import io.spool.journal.JournalAppender;
+import io.spool.testsupport.DuckDb;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.LinkedHashMap;
 
-/** Appends events through the journal API and reads the lake back with DuckDB, as a user would. */
+/** Appends events through the journal API; where the lake's tables are, for {@link DuckDb} to read them back as a user would. */
 public final class TestJournal {
     private TestJournal() {
     }
@@ -59,9 +53,7 @@ public final class TestJournal {
     public static long appendUnreadable(Journal journal, EventRecord record) {
         byte[] newer = BadRecordsTest.encoded(record);
         newer[0] = 2;
-        net.openhft.chronicle.bytes.Bytes<?> excerpt = net.openhft.chronicle.bytes.Bytes.allocateElasticOnHeap();
-        excerpt.writeInt(newer.length);
-        excerpt.write(newer);
+        byte[] excerpt = BadRecordsTest.framed(newer);
         JournalAppender appender = journal.events().newAppender();
         try {
             return appender.append(excerpt);
@@ -70,44 +62,23 @@ public final class TestJournal {
         }
     }
 
-    /** DuckDB's reader over exactly these files: what a table references, not what its folder holds. */
-    public static String files(List<String> locations) {
-        StringBuilder list = new StringBuilder("read_parquet([");
-        for (int i = 0; i < locations.size(); i++) {
-            list.append(i == 0 ? "'" : ", '").append(locations.get(i)).append('\'');
-        }
-        return list.append("])").toString();
-    }
-
-    public static Connection duckdb() throws SQLException {
-        return DriverManager.getConnection("jdbc:duckdb:");
-    }
-
     public static String events(Path lake) {
-        return "read_parquet('" + lake.resolve("spool/events/data") + "/**/*.parquet', hive_partitioning = true)";
+        return DuckDb.parquetTree(lake.resolve("spool/events/data"));
     }
 
     public static String rejected(Path lake) {
-        return "read_parquet('" + lake.resolve("spool/rejected/data") + "/**/*.parquet', hive_partitioning = true)";
+        return DuckDb.parquetTree(lake.resolve("spool/rejected/data"));
     }
 
-    /** Runs a query and returns its rows as column name → value maps. */
-    public static List<Map<String, Object>> query(String sql) throws SQLException {
-        try (Connection c = duckdb(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= n; i++) {
-                    row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                }
-                rows.add(row);
-            }
-            return rows;
-        }
-    }
-
+    /**
+     * {@link DuckDb#count} and {@link DuckDb#parquetFiles}, for a test written before test-support
+     * (WriterExitStatusTest); new code calls DuckDb directly, and these go once none calls them.
+     */
     public static long count(String sql) throws SQLException {
-        return ((Number) query(sql).get(0).values().iterator().next()).longValue();
+        return DuckDb.count(sql);
+    }
+
+    public static String files(List<String> locations) {
+        return DuckDb.parquetFiles(locations);
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spool.journal.EventRecord;
 import io.spool.journal.Journal;
+import io.spool.testsupport.ChildJvm;
+import io.spool.testsupport.DuckDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -84,10 +86,10 @@ class UpkeepCrashTest {
                 ChildJvm.count(log, "an earlier run left had committed"), ChildJvm.count(log, "an earlier run left had not committed"));
         assertThat(killedCompacting).as("kills that hit a compaction").isPositive();
 
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(total);
-        assertThat(TestJournal.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(total);
+        assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
                 .isEqualTo(total);
-        assertThat(TestJournal.count("SELECT sum((properties->>'$.n')::BIGINT) FROM " + TestJournal.events(lake)))
+        assertThat(DuckDb.count("SELECT sum((properties->>'$.n')::BIGINT) FROM " + TestJournal.events(lake)))
                 .isEqualTo((long) total * (total - 1) / 2);
         List<String> folder;
         try (Stream<Path> files = Files.walk(lake.resolve("spool/events/data"))) {
@@ -105,7 +107,7 @@ class UpkeepCrashTest {
     }
 
     private Process start(Path journalDir, Path lake) throws Exception {
-        return ChildJvm.start(UpkeepCrashChild.class, dir.resolve("child.log"), List.of(), journalDir.toString(), lake.toString(),
-                "200");
+        return ChildJvm.main(UpkeepCrashChild.class).jvmArgs(ChildJvm.QUICK_START).log(dir.resolve("child.log"))
+                .args(journalDir.toString(), lake.toString(), "200").start().process();
     }
 }

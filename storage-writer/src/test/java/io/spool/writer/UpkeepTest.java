@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.spool.journal.DeadLetterRecord;
 import io.spool.journal.EventRecord;
 import io.spool.journal.Journal;
+import io.spool.testsupport.DuckDb;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -94,7 +95,7 @@ class UpkeepTest {
             total = (long) commits * perCommit + 2;
             assertThat(parquetFiles(eventsDay(DAY))).hasSize(commits);
             assertThat(parquetFiles(rejectedDay(DAY))).hasSize(commits);
-            assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(total);
+            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(total);
             List<Long> before = sizes(eventsDay(DAY));
 
             w.upkeep();
@@ -110,14 +111,14 @@ class UpkeepTest {
             assertThat(value(metrics, "spool_writer_compaction_duplicates_dropped_total")).isEqualTo(1);
         }
         // every event once; the retry kept at its first arrival
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(total - 1);
-        assertThat(TestJournal.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake())))
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(total - 1);
+        assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake())))
                 .isEqualTo(total - 1);
-        assertThat(TestJournal.count("SELECT sum((properties->>'$.n')::BIGINT) FROM " + TestJournal.events(lake())))
+        assertThat(DuckDb.count("SELECT sum((properties->>'$.n')::BIGINT) FROM " + TestJournal.events(lake())))
                 .isEqualTo((long) commits * perCommit * (commits * perCommit - 1) / 2);
-        assertThat(TestJournal.count("SELECT epoch_ms(received_at) FROM " + TestJournal.events(lake())
+        assertThat(DuckDb.count("SELECT epoch_ms(received_at) FROM " + TestJournal.events(lake())
                 + " WHERE message_id = 'retried'")).isEqualTo(T0 + 10 * 60_000L);
-        assertThat(TestJournal.query("SELECT batch_index, decode(payload) AS payload FROM "
+        assertThat(DuckDb.query("SELECT batch_index, decode(payload) AS payload FROM "
                 + TestJournal.rejected(lake()) + " ORDER BY batch_index"))
                 .extracting(m -> m.get("batch_index") + ":" + m.get("payload")).hasSize(commits)
                 .startsWith("0:[0]", "1:[1]").endsWith((commits - 1) + ":[" + (commits - 1) + "]");
@@ -144,9 +145,9 @@ class UpkeepTest {
             }
         }
         assertThat(parquetFiles(eventsDay(DAY))).hasSize(2);
-        assertThat(TestJournal.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake())))
+        assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake())))
                 .isEqualTo(total);
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(total);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(total);
     }
 
     @Test
@@ -195,8 +196,8 @@ class UpkeepTest {
             w2.upkeep();
             assertThat(parquetFiles(eventsDay("2026-04-30"))).hasSize(2);
         }
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(48 + 4);
-        assertThat(TestJournal.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake())))
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(48 + 4);
+        assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake())))
                 .isEqualTo(48 + 4);
         assertNoTemporaries();
     }
@@ -246,8 +247,8 @@ class UpkeepTest {
                 assertThat(w2.drain().rowsCommitted()).isZero();
             }
         }
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(9);
-        assertThat(TestJournal.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake())))
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(9);
+        assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake())))
                 .isEqualTo(9);
     }
 
@@ -266,7 +267,7 @@ class UpkeepTest {
             Path youngTemporary = copy(committed, ".part-ghost-9-deadbeef.parquet.tmp", clock, Duration.ofDays(1));
             Path rejectedOrphan = copy(parquetFiles(rejectedDay(DAY)).get(0), "part-ghost-dl1-deadbeef.parquet", clock,
                     Duration.ofDays(5));
-            assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(4);
+            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(4);
 
             w.upkeep();
 
@@ -276,8 +277,8 @@ class UpkeepTest {
             assertThat(rejectedOrphan).doesNotExist();
             assertThat(youngTemporary).exists();
             assertThat(value(metrics(w), "spool_writer_orphan_files_deleted_total")).isEqualTo(3);
-            assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(2);
-            assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.rejected(lake()))).isEqualTo(1);
+            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(2);
+            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.rejected(lake()))).isEqualTo(1);
 
             // at most once a day
             Path another = copy(committed, ".part-ghost-10-deadbeef.parquet.tmp", clock, Duration.ofDays(4));
@@ -289,7 +290,7 @@ class UpkeepTest {
             assertThat(youngTemporary).as("2 days and 1 hour old: still young").exists();
             assertThat(committed).exists();
         }
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(2);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(2);
     }
 
     @Test
@@ -311,7 +312,7 @@ class UpkeepTest {
             Files.copy(old.get(1), temporary);
             writeIntent(journalDir, "0123456789ab", old, List.of(added, eventsDay(DAY).resolve(
                     "part-w1-c0123456789ab-1.parquet")));
-            assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(4);
+            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(4);
 
             try (StorageWriter w = writer(journal, "w1").upkeepInterval(Duration.ZERO).build()) {
                 assertThat(w.drain().rowsCommitted()).isZero();
@@ -321,7 +322,7 @@ class UpkeepTest {
             assertThat(parquetFiles(eventsDay(DAY))).containsExactlyElementsOf(old);
             assertThat(journalDir.resolve("writer/w1/compaction-intent")).doesNotExist();
         }
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(3);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(3);
     }
 
     @Test
@@ -360,7 +361,7 @@ class UpkeepTest {
                 Files.copy(saved.resolve(p.getFileName()), p);
             }
             writeIntent(journalDir, nonce, old, added);
-            assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(7);
+            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(7);
 
             try (StorageWriter w = writer(journal, "w1").build()) {
                 assertThat(w.drain().rowsCommitted()).isZero();
@@ -368,7 +369,7 @@ class UpkeepTest {
             assertThat(parquetFiles(eventsDay(DAY))).containsExactlyElementsOf(added);
             assertThat(journalDir.resolve("writer/w1/compaction-intent")).doesNotExist();
         }
-        assertThat(TestJournal.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(4);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(4);
     }
 
     // ---------------------------------------------------------------- helpers

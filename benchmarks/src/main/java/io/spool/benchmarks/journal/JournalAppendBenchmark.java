@@ -69,7 +69,7 @@ public class JournalAppendBenchmark {
             events[i] = realisticEvent(i);
         }
         BatchEncoder one = new BatchEncoder().add(events[0]);
-        byte[] framed = one.bytes().toByteArray();
+        byte[] framed = one.toByteArray();
         encodedRecord = java.util.Arrays.copyOfRange(framed, 4, framed.length);
     }
 

@@ -3,12 +3,12 @@ package io.spool.benchmarks.writer;
 import io.spool.journal.BatchEncoder;
 import io.spool.journal.RecordView;
 import io.spool.writer.internal.EventWriteSupport;
+import io.spool.writer.internal.ParquetDefaults;
 import io.spool.writer.internal.ParquetSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import net.openhft.chronicle.bytes.Bytes;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
@@ -60,10 +60,8 @@ public class ParquetWriteBenchmark {
         for (int i = 0; i < ROWS; i++) {
             encoder.add(events.next(i, receivedAt += 7));
         }
-        Bytes<?> bytes = encoder.bytes();
-        recordsLength = (int) bytes.readRemaining();
-        records = new byte[recordsLength];
-        bytes.read(records);
+        records = encoder.toByteArray();
+        recordsLength = records.length;
         file = Files.createTempFile("spool-bench", ".parquet");
     }
 
@@ -78,7 +76,7 @@ public class ParquetWriteBenchmark {
         ParquetWriter<RecordView> writer = layout.equals("spool")
                 ? ParquetSettings.open(new LocalOutputFile(file), new EventWriteSupport(), CompressionCodecName.ZSTD,
                         EventWriteSupport.HIGH_CARDINALITY_COLUMNS, EventWriteSupport.NO_STATISTICS_COLUMNS)
-                : ParquetSettings.openWithDefaults(new LocalOutputFile(file), new EventWriteSupport(),
+                : ParquetDefaults.open(new LocalOutputFile(file), new EventWriteSupport(),
                         CompressionCodecName.ZSTD);
         // the records are framed as in a journal excerpt: int32 length, record
         int pos = 0;

@@ -3,6 +3,8 @@ package io.spool.benchmarks.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.spool.testsupport.ChildJvm;
+import io.spool.testsupport.DuckDb;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -11,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -64,7 +65,7 @@ class SoakIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @AfterEach
-    void killChildren() throws InterruptedException {
+    void killChildren() {
         for (ChildJvm child : children) {
             child.kill();
         }
@@ -77,17 +78,19 @@ class SoakIT {
         Path lake = dir.resolve("lake");
         // SerialGC and small heaps: two child JVMs beside the build on two cores, and a full GC that is cheap
         List<String> jvm = List.of("-Xms256m", "-Xmx256m", "-XX:+UseSerialGC");
-        ChildJvm collector = start(ChildJvm.start("collector", ChildJvm.jar("spool.collector.jar"), jvm,
-                List.of("--host", "127.0.0.1", "--port", "0", "--journal-dir", journal.toString(), "--write-key", KEY,
-                        "--min-free-disk", "64MB"), dir.resolve("logs")));
+        ChildJvm collector = start(ChildJvm.jar(ChildJvm.builtJar("spool.collector.jar")).name("collector").jvmArgs(jvm)
+                .args("--host", "127.0.0.1", "--port", "0", "--journal-dir", journal.toString(), "--write-key", KEY,
+                        "--min-free-disk", "64MB")
+                .directory(dir.resolve("logs")).start());
         int port = Integer.parseInt(collector.awaitOutput(LISTENING, Duration.ofSeconds(60)).group(1));
         int metricsPort = freePort();
         // a short dedup window, so the writer's id index reaches its steady size within the warm-up (it holds
         // every id of the window by design); upkeep off, so every data file in the folder is a committed one
-        ChildJvm writer = start(ChildJvm.start("writer", ChildJvm.jar("spool.writer.jar"), List.of("-Xms512m", "-Xmx512m",
-                "-XX:+UseSerialGC"), List.of("--journal-dir", journal.toString(), "--output", lake.toString(),
-                        "--metrics-port", Integer.toString(metricsPort), "--roll-interval", "1s", "--dedup-window", "10s",
-                        "--upkeep-interval", "0s"), dir.resolve("logs")));
+        ChildJvm writer = start(ChildJvm.jar(ChildJvm.builtJar("spool.writer.jar")).name("writer")
+                .jvmArgs("-Xms512m", "-Xmx512m", "-XX:+UseSerialGC")
+                .args("--journal-dir", journal.toString(), "--output", lake.toString(), "--metrics-port",
+                        Integer.toString(metricsPort), "--roll-interval", "1s", "--dedup-window", "10s", "--upkeep-interval", "0s")
+                .directory(dir.resolve("logs")).start());
         writer.await("the writer's /metrics", Duration.ofSeconds(60), () -> metrics(metricsPort) != null);
 
         LoadPlan plan = LoadPlan.builder(URI.create("http://127.0.0.1:" + port)).writeKey(KEY).connections(4)
@@ -160,8 +163,8 @@ class SoakIT {
         assertThat(metric(metricsPort, "spool_writer_duplicates_dropped_total")).as("duplicates dropped").isZero();
         assertThat(writer.terminate(Duration.ofSeconds(60))).as("writer exit status on SIGTERM\n" + writer.tail()).isZero();
 
-        String events = "read_parquet('" + lake.resolve("spool/events/data") + "/**/*.parquet', hive_partitioning = true)";
-        try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement st = db.createStatement();
+        String events = DuckDb.parquetTree(lake.resolve("spool/events/data"));
+        try (Connection db = DuckDb.connect(); Statement st = db.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT message_id) FROM " + events)) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getLong(1)).as("rows in the lake's Parquet files").isEqualTo(acknowledged);

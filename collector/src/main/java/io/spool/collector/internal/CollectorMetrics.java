@@ -6,10 +6,13 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import io.spool.journal.EventType;
 import java.io.UncheckedIOException;
+import java.util.Set;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
@@ -24,11 +27,20 @@ final class CollectorMetrics {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Counter requests = Counter.builder()
             .name("spool_collector_requests_total")
-            .help("HTTP requests answered, by status code")
-            .labelNames("status")
+            .help("HTTP requests answered, by route (the path, one of a fixed set, or other) and status code")
+            .labelNames("route", "status")
             .withoutExemplars()
             .register(registry);
-    private final CounterDataPoint[] byStatus = new CounterDataPoint[600];
+    /** Data points by route id, then status, made on first use: no lookup or allocation per request after that. */
+    private final CounterDataPoint[][] byRouteStatus = new CounterDataPoint[Routes.LABELS.size()][600];
+    private final Counter events = Counter.builder()
+            .name("spool_collector_events_total")
+            .help("Events of valid requests by write key (a short prefix; bounded, see README), type and outcome"
+                    + " (accepted: in the journal; rejected: dead-lettered)")
+            .labelNames("write_key", "type", "outcome")
+            .withoutExemplars()
+            .register(registry);
+    private final KeyLabels<KeyPoints> keys;
     private final Counter accepted = Counter.builder()
             .name("spool_collector_events_accepted_total")
             .help("Events appended to the journal")
@@ -79,15 +91,68 @@ final class CollectorMetrics {
                 .register(registry);
     }
 
-    void request(int status) {
-        CounterDataPoint point = status >= 0 && status < byStatus.length ? byStatus[status] : null;
+    CollectorMetrics() {
+        this(Set.of());
+    }
+
+    /** @param writeKeys the configured write keys (empty: an open collector), which bound the write_key label */
+    CollectorMetrics(Set<String> writeKeys) {
+        this.keys = new KeyLabels<>(writeKeys, KeyPoints::new);
+        // The JVM's and the process's own (memory, GC, threads, CPU, open files): read at each scrape.
+        JvmMetrics.builder().register(registry);
+    }
+
+    void request(int route, int status) {
+        CounterDataPoint[] points = byRouteStatus[route];
+        CounterDataPoint point = status >= 0 && status < points.length ? points[status] : null;
         if (point == null) {
-            point = requests.labelValues(Integer.toString(status));
-            if (status >= 0 && status < byStatus.length) {
-                byStatus[status] = point; // a benign race: the registry hands out the same data point
+            point = requests.labelValues(Routes.LABELS.get(route), Integer.toString(status));
+            if (status >= 0 && status < points.length) {
+                points[status] = point; // a benign race: the registry hands out the same data point
             }
         }
         point.inc();
+    }
+
+    /** Counts a stored request's events, from the per-type counts its parse left in {@code ws}. */
+    void events(Workspace ws) {
+        int accepted = ws.events.count();
+        if (accepted > 0) {
+            this.accepted.inc(accepted);
+        }
+        if (ws.rejected > 0) {
+            rejected.inc(ws.rejected);
+        }
+        KeyPoints points = keys.of(ws.writeKey);
+        for (int type = 0; type < Workspace.TYPE_SLOTS; type++) {
+            if (ws.acceptedByType[type] > 0) {
+                points.point(type, 0).inc(ws.acceptedByType[type]);
+            }
+            if (ws.rejectedByType[type] > 0) {
+                points.point(type, 1).inc(ws.rejectedByType[type]);
+            }
+        }
+    }
+
+    /** One write key label's data points, by type slot and outcome, made on first use. */
+    private final class KeyPoints {
+        private final String label;
+        private final CounterDataPoint[] points = new CounterDataPoint[Workspace.TYPE_SLOTS * 2];
+
+        KeyPoints(String label) {
+            this.label = label;
+        }
+
+        CounterDataPoint point(int type, int outcome) {
+            int i = type * 2 + outcome;
+            CounterDataPoint p = points[i];
+            if (p == null) {
+                EventType t = EventType.fromCode(type);
+                p = events.labelValues(label, t == null ? "invalid" : t.wireName(), outcome == 0 ? "accepted" : "rejected");
+                points[i] = p; // benign race, as above
+            }
+            return p;
+        }
     }
 
     void received(long bytes, boolean gzip) {
@@ -96,15 +161,6 @@ final class CollectorMetrics {
 
     void body(long bytes) {
         body.inc(bytes);
-    }
-
-    void events(int acceptedCount, int rejectedCount) {
-        if (acceptedCount > 0) {
-            accepted.inc(acceptedCount);
-        }
-        if (rejectedCount > 0) {
-            rejected.inc(rejectedCount);
-        }
     }
 
     void appendNanos(long nanos) {

@@ -29,6 +29,7 @@ final class EventFinisher {
             }
             if (e.error != null) {
                 ws.rejected++;
+                ws.rejectedByType[e.record.type() == null ? 0 : e.record.type().code()]++;
                 ws.deadLetter.clear()
                         .receivedAt(receivedAt)
                         .batchIndex(e.index)
@@ -60,6 +61,7 @@ final class EventFinisher {
                 merge(ws, r.integrations(), ws.batchIntegrations, ws.mergedIntegrations);
             }
             ws.events.add(r);
+            ws.acceptedByType[r.type().code()]++;
         }
     }
 

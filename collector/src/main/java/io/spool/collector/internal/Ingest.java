@@ -22,8 +22,10 @@ final class Ingest {
     private final RateLimiter rateLimiter;
     private final JournalSink sink;
     private final CollectorMetrics metrics;
+    private final RefusedKeys refusedKeys;
 
-    Ingest(Settings settings, WriteKeys writeKeys, JournalSink sink, CollectorMetrics metrics) {
+    Ingest(Settings settings, WriteKeys writeKeys, JournalSink sink, CollectorMetrics metrics, RefusedKeys refusedKeys) {
+        this.refusedKeys = refusedKeys;
         this.settings = settings;
         this.writeKeys = writeKeys;
         this.sink = sink;
@@ -69,6 +71,7 @@ final class Ingest {
         if (key == null) {
             key = ws.bodyWriteKey;
             if (key != null && !writeKeys.accepts(key)) {
+                refusedKeys.refused(key);
                 return Outcome.error(401, "unknown write key");
             }
         }
@@ -84,6 +87,7 @@ final class Ingest {
             }
         }
 
+        ws.writeKey = key;
         finisher.finish(ws, settings.clock().millis(), ip, key);
         String unwritable = sink.unwritableReason();
         if (unwritable != null) {
@@ -94,7 +98,7 @@ final class Ingest {
 
     /** The answer to a prepared request whose appends (and sync) succeeded; counts its events. */
     Outcome stored(Workspace ws, EventType single) {
-        metrics.events(ws.events.count(), ws.rejected);
+        metrics.events(ws);
         return Outcome.forFinished(ws, single);
     }
 

@@ -37,6 +37,7 @@ final class IngestHandler implements HttpHandler {
     private final JournalSink sink;
     private final AppendLoop appends;
     private final CollectorMetrics metrics;
+    private final RefusedKeys refusedKeys;
     private final WorkspacePool workspaces = new WorkspacePool();
     private final ShutdownState shutdown;
     private final MetricsKey metricsKey;
@@ -44,8 +45,9 @@ final class IngestHandler implements HttpHandler {
     private final ConsoleHandler console;
 
     IngestHandler(Settings settings, WriteKeys writeKeys, Ingest ingest, JournalSink sink, AppendLoop appends,
-            CollectorMetrics metrics, ShutdownState shutdown, ConsoleHandler console) {
+            CollectorMetrics metrics, RefusedKeys refusedKeys, ShutdownState shutdown, ConsoleHandler console) {
         this.console = console;
+        this.refusedKeys = refusedKeys;
         this.settings = settings;
         this.writeKeys = writeKeys;
         this.ingest = ingest;
@@ -74,27 +76,28 @@ final class IngestHandler implements HttpHandler {
             try {
                 console.handleRequest(exchange);
             } catch (Exception e) {
-                respond(exchange, Outcome.error(500, "the console failed: " + e));
+                respond(exchange, Routes.CONSOLE_ID, Outcome.error(500, "the console failed: " + e));
             }
             return;
         }
         if (route == null) {
-            respond(exchange, Outcome.error(404, "no such path: " + RequestParser.quote(exchange.getRequestPath())));
+            respond(exchange, Routes.OTHER_ID, Outcome.error(404, "no such path: " + RequestParser.quote(exchange.getRequestPath())));
             return;
         }
+        int id = route.id;
         HeaderMap responseHeaders = exchange.getResponseHeaders();
         responseHeaders.put(ALLOW_ORIGIN, "*");
         if (exchange.getRequestMethod().equals(Methods.OPTIONS)) {
-            preflight(exchange);
+            preflight(exchange, id);
             return;
         }
         if (!exchange.getRequestMethod().equals(Methods.POST)) {
             responseHeaders.put(Headers.ALLOW, "POST, OPTIONS");
-            respond(exchange, Outcome.error(405, exchange.getRequestMethod() + " is not allowed on " + path + "; use POST"));
+            respond(exchange, id, Outcome.error(405, exchange.getRequestMethod() + " is not allowed on " + path + "; use POST"));
             return;
         }
         if (!shutdown.tryEnter()) {
-            respond(exchange, Outcome.error(503, "the collector is shutting down"));
+            respond(exchange, id, Outcome.error(503, "the collector is shutting down"));
             return;
         }
         exchange.addExchangeCompleteListener((ex, next) -> {
@@ -109,14 +112,14 @@ final class IngestHandler implements HttpHandler {
         } else if (encoding.trim().equalsIgnoreCase("gzip") || encoding.trim().equalsIgnoreCase("x-gzip")) {
             gzip = true;
         } else {
-            respond(exchange, Outcome.error(415, "unsupported Content-Encoding " + RequestParser.quote(encoding)
+            respond(exchange, id, Outcome.error(415, "unsupported Content-Encoding " + RequestParser.quote(encoding)
                     + "; send gzip or no encoding"));
             return;
         }
         long contentLength = exchange.getRequestContentLength();
         if (contentLength > (long) BodyReader.DISCARD_FACTOR * settings.maxRequestBytes()) {
             // Far too large to read and drop: answer now; the client may see a reset instead.
-            respond(exchange, Outcome.error(413, "body is " + contentLength + " bytes, over the limit of "
+            respond(exchange, id, Outcome.error(413, "body is " + contentLength + " bytes, over the limit of "
                     + settings.maxRequestBytes() + " bytes"));
             return;
         }
@@ -125,17 +128,18 @@ final class IngestHandler implements HttpHandler {
         if (authorization != null) {
             headerKey = WriteKeys.fromAuthorization(authorization);
             if (headerKey == null) {
-                respond(exchange, Outcome.error(401, "the Authorization header is not Basic auth with the write key as user name"));
+                respond(exchange, id, Outcome.error(401, "the Authorization header is not Basic auth with the write key as user name"));
                 return;
             }
             if (!writeKeys.accepts(headerKey)) {
-                respond(exchange, Outcome.error(401, "unknown write key"));
+                refusedKeys.refused(headerKey);
+                respond(exchange, id, Outcome.error(401, "unknown write key"));
                 return;
             }
         }
         String unwritable = sink.unwritableReason();
         if (unwritable != null) {
-            respond(exchange, Outcome.unavailable("events not stored: " + unwritable, 1));
+            respond(exchange, id, Outcome.unavailable("events not stored: " + unwritable, 1));
             return;
         }
         String ip = clientIp(exchange);
@@ -151,7 +155,7 @@ final class IngestHandler implements HttpHandler {
             @Override
             public void onTooLarge(HttpServerExchange ex, Workspace ws) {
                 workspaces.give(ws);
-                respond(ex, Outcome.error(413, "body is over the limit of " + settings.maxRequestBytes() + " bytes"));
+                respond(ex, id, Outcome.error(413, "body is over the limit of " + settings.maxRequestBytes() + " bytes"));
             }
 
             @Override
@@ -176,14 +180,14 @@ final class IngestHandler implements HttpHandler {
         }
         if (refused != null) {
             workspaces.give(ws);
-            respond(exchange, refused);
+            respond(exchange, route.id, refused);
             return;
         }
         // Dispatched to the same thread: tells Undertow the exchange is not over when the handler
         // returns; the appender thread answers it later.
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> appends.submit(ws, route.single, outcome -> {
             workspaces.give(ws);
-            respond(exchange, outcome);
+            respond(exchange, route.id, outcome);
         }));
     }
 
@@ -198,59 +202,59 @@ final class IngestHandler implements HttpHandler {
         return exchange.getSourceAddress().getAddress().getHostAddress();
     }
 
-    private void preflight(HttpServerExchange exchange) {
+    private void preflight(HttpServerExchange exchange, int route) {
         HeaderMap h = exchange.getResponseHeaders();
         h.put(ALLOW_METHODS, "POST, OPTIONS");
         h.put(ALLOW_HEADERS, "Authorization, Content-Type, Content-Encoding");
         h.put(MAX_AGE, "86400");
         exchange.setStatusCode(204);
-        metrics.request(204);
+        metrics.request(route, 204);
         exchange.endExchange();
     }
 
     private void health(HttpServerExchange exchange) {
-        if (!isGet(exchange)) {
+        if (!isGet(exchange, Routes.HEALTH_ID)) {
             return;
         }
         String reason = shutdown.closing() ? "the collector is shutting down" : sink.unwritableReason();
         if (reason != null) {
-            respond(exchange, Outcome.error(503, reason));
+            respond(exchange, Routes.HEALTH_ID, Outcome.error(503, reason));
             return;
         }
         exchange.setStatusCode(200);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, JSON);
-        metrics.request(200);
+        metrics.request(Routes.HEALTH_ID, 200);
         exchange.getResponseSender().send("{\"status\":\"ok\",\"journal\":\"writable\"}");
     }
 
     private void metrics(HttpServerExchange exchange) {
-        if (!isGet(exchange)) {
+        if (!isGet(exchange, Routes.METRICS_ID)) {
             return;
         }
         if (!metricsKey.allows(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION))) {
             exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer realm=\"spool-metrics\"");
-            respond(exchange, Outcome.error(401, "/metrics needs the metrics key: send Authorization: Bearer <key>"));
+            respond(exchange, Routes.METRICS_ID, Outcome.error(401, "/metrics needs the metrics key: send Authorization: Bearer <key>"));
             return;
         }
         byte[] text = metrics.scrape();
-        metrics.request(200); // after the scrape, so that a scrape does not count itself
+        metrics.request(Routes.METRICS_ID, 200); // after the scrape, so that a scrape does not count itself
         exchange.setStatusCode(200);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, CollectorMetrics.CONTENT_TYPE);
         exchange.getResponseSender().send(ByteBuffer.wrap(text));
     }
 
-    private boolean isGet(HttpServerExchange exchange) {
+    private boolean isGet(HttpServerExchange exchange, int route) {
         if (exchange.getRequestMethod().equals(Methods.GET) || exchange.getRequestMethod().equals(Methods.HEAD)) {
             return true;
         }
         exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
-        respond(exchange, Outcome.error(405, exchange.getRequestMethod() + " is not allowed on "
+        respond(exchange, route, Outcome.error(405, exchange.getRequestMethod() + " is not allowed on "
                 + exchange.getRequestPath() + "; use GET"));
         return false;
     }
 
-    private void respond(HttpServerExchange exchange, Outcome outcome) {
-        metrics.request(outcome.status);
+    private void respond(HttpServerExchange exchange, int route, Outcome outcome) {
+        metrics.request(route, outcome.status);
         exchange.setStatusCode(outcome.status);
         HeaderMap h = exchange.getResponseHeaders();
         h.put(Headers.CONTENT_TYPE, JSON);

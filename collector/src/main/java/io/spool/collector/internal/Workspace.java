@@ -41,6 +41,15 @@ final class Workspace {
     String bodyWriteKey;
     long batchSentAt;
     int rejected;
+    /** The request's write key once authenticated (null: anonymous), for the events metric. */
+    String writeKey;
+    /**
+     * The request's events by type code (slot 0: no valid type), counted as {@link EventFinisher}
+     * decides each one, so that the metrics are updated once per request and type, not per event.
+     */
+    static final int TYPE_SLOTS = 7;
+    final int[] acceptedByType = new int[TYPE_SLOTS];
+    final int[] rejectedByType = new int[TYPE_SLOTS];
 
     /** Set while the workspace waits for the {@link AppendLoop}: the path's event type (or null), and who answers. */
     io.spool.journal.EventType single;
@@ -64,6 +73,9 @@ final class Workspace {
         bodyWriteKey = null;
         batchSentAt = EventRecord.NO_TIME;
         rejected = 0;
+        writeKey = null;
+        java.util.Arrays.fill(acceptedByType, 0);
+        java.util.Arrays.fill(rejectedByType, 0);
         count = 0;
         batchContext.reset();
         batchIntegrations.reset();

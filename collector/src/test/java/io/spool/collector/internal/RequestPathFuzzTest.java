@@ -173,16 +173,16 @@ class RequestPathFuzzTest {
             }
         }
 
-        List<int[]> events = records(ws.events.bytes().toByteArray());
+        List<int[]> events = records(ws.events.toByteArray());
         assertThat(events).hasSize(accepted.size());
-        byte[] excerpt = ws.events.bytes().toByteArray();
+        byte[] excerpt = ws.events.toByteArray();
         RecordView view = new RecordView();
         for (int i = 0; i < events.size(); i++) {
             view.wrap(excerpt, events.get(i)[0], events.get(i)[1]);
             checkEvent(view, accepted.get(i).record, single, ws);
         }
 
-        byte[] deadExcerpt = ws.deadLetters.bytes().toByteArray();
+        byte[] deadExcerpt = ws.deadLetters.toByteArray();
         List<int[]> dead = records(deadExcerpt);
         assertThat(dead).hasSize(refused.size());
         for (int i = 0; i < dead.size(); i++) {

@@ -8,11 +8,9 @@ import io.spool.sdk.DeliveryListener;
 import io.spool.sdk.Spool;
 import io.spool.writer.StorageWriter;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -60,6 +58,10 @@ public final class Quickstart implements java.util.concurrent.Callable<Integer> 
             + "instead of simulating a shop.")
     boolean serve;
 
+    @Option(names = "--clean", description = "Delete the earlier runs' folders (quickstart/run-*) in --data-dir "
+            + "before this run. Without it every run keeps its own folder.")
+    boolean clean;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -91,6 +93,11 @@ public final class Quickstart implements java.util.concurrent.Callable<Integer> 
     @Override
     public Integer call() throws Exception {
         if (serve) {
+            if (clean) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--clean deletes earlier quickstart runs;"
+                        + " --serve keeps its data in " + dataDir.resolve("journal") + " and " + dataDir.resolve("lake")
+                        + ", which only you may delete");
+            }
             return serve();
         }
         if (events <= 0 || rate <= 0) {
@@ -98,11 +105,19 @@ public final class Quickstart implements java.util.concurrent.Callable<Integer> 
                     "--events and --rate must be positive (got " + events + " and " + rate + ")");
         }
         long target = shortRun ? 2_000 : events;
-        Path runDir = dataDir.resolve("quickstart")
-                .resolve("run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        QuickstartRuns runs = new QuickstartRuns(dataDir.resolve("quickstart"));
+        if (clean) {
+            int removed = runs.deleteAll();
+            out.printf("Removed %d earlier quickstart run%s.%n", removed, removed == 1 ? "" : "s");
+        }
+        Path runDir = runs.newRun(LocalDateTime.now());
         Path journalDir = runDir.resolve("journal");
         Path lake = runDir.resolve("lake");
-        Files.createDirectories(runDir);
+        // The libraries' own lines (Chronicle, Undertow, Iceberg, the collector's and writer's INFO) go
+        // to a file of the run, so the progress lines below are all the terminal shows. Must be set
+        // before the first logger is created, which the collector and writer below do.
+        Path logFile = runDir.resolve("quickstart.log");
+        System.setProperty("org.slf4j.simpleLogger.logFile", logFile.toString());
 
         try (Journal journal = Journal.open(journalDir);
                 Collector collector = Collector.builder().port(port == null ? 0 : port).journal(journal).writeKey(writeKey)
@@ -157,6 +172,10 @@ public final class Quickstart implements java.util.concurrent.Callable<Integer> 
             out.println(matches
                     ? "Check: the Parquet files hold exactly the events the shop tracked."
                     : "Check FAILED: the Parquet files differ from what the shop tracked: " + traffic.byTypeAndName());
+            int earlier = runs.countExcept(runDir);
+            out.printf("This run's data and its log (%s) are in %s%s.%n", logFile.getFileName(), runDir,
+                    earlier == 0 ? "" : String.format("; %d earlier run%s beside it (--clean deletes them)", earlier,
+                            earlier == 1 ? "" : "s"));
             return matches ? 0 : 1;
         }
     }

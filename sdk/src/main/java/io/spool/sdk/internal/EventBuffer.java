@@ -1,6 +1,8 @@
 package io.spool.sdk.internal;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -14,12 +16,44 @@ import java.util.concurrent.locks.ReentrantLock;
  * Each of the senders (one per request in flight) has a slot saying which events its batch holds until
  * it settles them, so {@link #awaitSettled} knows when everything up to a point is done, whatever order
  * the batches finish in.
+ *
+ * <p>It also answers "did any of these events fail?" for {@code flush(Duration)} and {@code close()}: each
+ * such call opens a {@link Scope} over the events accepted since the previous one opened, and senders
+ * mark the scopes their failed events fall in. Failures between two calls are remembered in two counters
+ * until the next scope opens, so nothing grows with the number of failed batches.
  */
 public final class EventBuffer {
   private static final int HEADER = Integer.BYTES + Long.BYTES;
 
   /** What {@link #offer} did with an event. */
   public enum Offer { ACCEPTED, FULL, CLOSED }
+
+  /**
+   * The events one {@code flush(Duration)} or {@code close()} answers for: those accepted after the
+   * previous scope opened and up to this one ({@code (after, through]} in acceptance order), plus events
+   * dropped as the buffer was full in that time. Its counts are written under the buffer's lock.
+   */
+  public static final class Scope {
+    private final long after;
+    private final long through;
+    private long failed;
+    private long dropped;
+
+    private Scope(long after, long through) {
+      this.after = after;
+      this.through = through;
+    }
+
+    /** Events of this scope given up on or refused by the collector, so far. */
+    public long failed() {
+      return failed;
+    }
+
+    /** Events dropped because the buffer was full, between the previous scope and this one. */
+    public long dropped() {
+      return dropped;
+    }
+  }
 
   private final ReentrantLock lock = new ReentrantLock();
   /** Senders wait here for a batch to become ready. */
@@ -50,6 +84,14 @@ public final class EventBuffer {
   private boolean closing;
   private long closeDeadline;
 
+  /** Scopes whose caller still waits; at most one per thread in flush(Duration) or close(). */
+  private final List<Scope> scopes = new ArrayList<>(2);
+  /** The last event of the newest scope: later failures belong to the next one. */
+  private long scopedThrough;
+  /** Failed and dropped events after {@link #scopedThrough}: the next scope starts with them. */
+  private long failedUnscoped;
+  private long droppedUnscoped;
+
   /**
    * @param batchBytes a batch is due once this many event bytes are queued
    */
@@ -79,6 +121,7 @@ public final class EventBuffer {
         return Offer.CLOSED;
       }
       if (count >= maxEvents || bytes + length > maxBytes) {
+        droppedUnscoped++; // the next flush(Duration) or close() answers for it
         return Offer.FULL;
       }
       int need = HEADER + length;
@@ -182,34 +225,100 @@ public final class EventBuffer {
     }
   }
 
-  /** Asks the sender to send what is queued now, without waiting for the linger time. */
-  public long requestFlush() {
+  /**
+   * {@code sender}'s events at {@code from} to {@code to} (exclusive) in its batch failed (given up on,
+   * or refused by the collector): the scope they fall in will answer false. Call before {@link #settled}.
+   */
+  public void failed(int sender, int from, int to) {
     lock.lock();
     try {
-      flushUntilSeq = acceptedSeq;
-      if (count > 0) {
-        wakeup.signal(); // the sender that takes the batch wakes another if more is due
+      long first = inFlightFrom[sender] + from;
+      long last = inFlightFrom[sender] + to - 1;
+      if (last > scopedThrough) {
+        failedUnscoped += last - Math.max(first, scopedThrough + 1) + 1;
       }
-      return acceptedSeq;
+      for (Scope s : scopes) {
+        long lo = Math.max(first, s.after + 1);
+        long hi = Math.min(last, s.through);
+        if (lo <= hi) {
+          s.failed += hi - lo + 1;
+        }
+      }
     } finally {
       lock.unlock();
     }
   }
 
-  /** Waits until every event up to {@code seq} has been delivered or given up on. */
-  public boolean awaitSettled(long seq, long timeoutNanos) throws InterruptedException {
+  /**
+   * Opens a scope over everything accepted since the previous scope, and asks the senders to send it
+   * now. The caller waits with {@link #awaitScope}, which also ends the scope.
+   */
+  public Scope openScope() {
+    lock.lock();
+    try {
+      requestFlushLocked();
+      return openScopeLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Scope openScopeLocked() {
+    Scope scope = new Scope(scopedThrough, acceptedSeq);
+    scope.failed = failedUnscoped;
+    scope.dropped = droppedUnscoped;
+    failedUnscoped = 0;
+    droppedUnscoped = 0;
+    scopedThrough = acceptedSeq;
+    scopes.add(scope);
+    return scope;
+  }
+
+  /**
+   * Waits until every event of {@code scope} is delivered or given up on, then ends the scope. Returns
+   * whether they all settled in time and none of them failed or was dropped.
+   */
+  public boolean awaitScope(Scope scope, long timeoutNanos) throws InterruptedException {
     lock.lock();
     try {
       long left = timeoutNanos;
-      while (!settledThrough(seq)) {
+      while (!settledThrough(scope.through)) {
         if (left <= 0) {
           return false;
         }
         left = settledChanged.awaitNanos(left);
       }
-      return true;
+      return scope.failed == 0 && scope.dropped == 0;
+    } finally {
+      scopes.remove(scope);
+      lock.unlock();
+    }
+  }
+
+  /** Ends a scope without waiting (close() once its senders stopped, or gave up waiting for them). */
+  public void endScope(Scope scope) {
+    lock.lock();
+    try {
+      scopes.remove(scope);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Asks the sender to send what is queued now, without waiting for the linger time. */
+  public void requestFlush() {
+    lock.lock();
+    try {
+      requestFlushLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void requestFlushLocked() {
+    flushUntilSeq = acceptedSeq;
+    if (count > 0) {
+      wakeup.signal(); // the sender that takes the batch wakes another if more is due
     }
   }
 
@@ -226,8 +335,12 @@ public final class EventBuffer {
     return true;
   }
 
-  /** Stops accepting events; everything queued becomes due, and retries end at {@code deadlineNanos}. */
-  public void close(long deadlineNanos) {
+  /**
+   * Stops accepting events; everything queued becomes due, and retries end at {@code deadlineNanos}.
+   * Returns the scope of the events accepted since the previous scope (close's answer); end it with
+   * {@link #endScope}.
+   */
+  public Scope close(long deadlineNanos) {
     lock.lock();
     try {
       if (!closing || deadlineNanos - closeDeadline < 0) {
@@ -236,6 +349,7 @@ public final class EventBuffer {
       closing = true;
       wakeup.signalAll();
       pause.signalAll();
+      return openScopeLocked();
     } finally {
       lock.unlock();
     }

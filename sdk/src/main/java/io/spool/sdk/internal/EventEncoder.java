@@ -156,33 +156,6 @@ public final class EventEncoder {
     this.random = new SplittableRandom(seed);
   }
 
-  /** Returns the problem with an event's required fields, or null when it has what its type needs. */
-  public static String missingField(Event event) {
-    if (event instanceof Alias) {
-      if (isBlank(event.userId())) {
-        return "alias needs a userId (the id the user is known by now)";
-      }
-      if (isBlank(((Alias) event).previousId())) {
-        return "alias needs a previousId";
-      }
-      return null;
-    }
-    if (isBlank(event.userId()) && isBlank(event.anonymousId())) {
-      return event.type() + " needs a userId or an anonymousId";
-    }
-    if (event instanceof Track && isBlank(((Track) event).event())) {
-      return "track needs an event name";
-    }
-    if (event instanceof Group && isBlank(((Group) event).groupId())) {
-      return "group needs a groupId";
-    }
-    return null;
-  }
-
-  private static boolean isBlank(String s) {
-    return s == null || s.isBlank();
-  }
-
   /** The encoded event, valid until the next {@link #encode}: {@code array()[0..size())}. */
   public byte[] array() {
     return buf;
@@ -195,13 +168,12 @@ public final class EventEncoder {
   /**
    * Serializes {@code event}, stamped {@code nowMillis} unless it has its own timestamp.
    *
-   * @throws InvalidEventException missing ids, a value that is not JSON-able, or over the size limit
+   * <p>Required fields are the event's own rule ({@code Event.missingField}), checked by the client
+   * before it gets here.
+   *
+   * @throws InvalidEventException a value that is not JSON-able, or over the size limit
    */
   public void encode(Event event, long nowMillis) {
-    String missing = missingField(event);
-    if (missing != null) {
-      throw new InvalidEventException(missing);
-    }
     pos = 0;
     entries.depth = 0;
     entries.skipLibrary = false;

@@ -38,6 +38,7 @@ public final class Sender implements Runnable {
   private final long deliveryTimeoutNanos;
   private final Counters counters;
   private final DeliveryListener listener;
+  private final DeliveryLog deliveryLog;
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile Call inFlight;
 
@@ -49,7 +50,7 @@ public final class Sender implements Runnable {
 
   public Sender(EventBuffer buffer, int index, BatchBody body, Call.Factory calls, HttpUrl url, String authorization,
       RetryPolicy retry, RetryTimer timer, long deliveryTimeoutNanos, Counters counters,
-      DeliveryListener listener) {
+      DeliveryListener listener, DeliveryLog deliveryLog) {
     this.buffer = buffer;
     this.index = index;
     this.body = body;
@@ -62,6 +63,7 @@ public final class Sender implements Runnable {
     this.deliveryTimeoutNanos = deliveryTimeoutNanos;
     this.counters = counters;
     this.listener = listener;
+    this.deliveryLog = deliveryLog;
   }
 
   @Override
@@ -101,6 +103,9 @@ public final class Sender implements Runnable {
         delivered(status);
         return;
       }
+      if (!buffer.closeDeadlinePassed()) { // an attempt close() cut short says nothing about the collector
+        deliveryLog.attemptFailed(status, error, cause, body.events());
+      }
       if (!RetryPolicy.isRetriable(status)) {
         giveUp(DeliveryFailure.Reason.REJECTED, status, error, null);
         return;
@@ -129,12 +134,12 @@ public final class Sender implements Runnable {
       for (int index : rejections.indexes) {
         if (index < all.size()) {
           ids.add(all.get(index));
+          buffer.failed(this.index, index, index + 1); // before settled(): flush(timeout) answers false
         }
       }
       rejected = ids.size();
       counters.failed.addAndGet(rejected);
-      log.warn("spool: the collector rejected {} of {} events in a batch: {}", rejected, events,
-          rejections.firstError);
+      deliveryLog.rejectedInBatch(rejected, events, rejections.firstError);
       try {
         listener.onFailed(new DeliveryFailure(DeliveryFailure.Reason.REJECTED, ids, status,
             "the collector rejected " + rejected + " events; first: " + rejections.firstError, null));
@@ -144,6 +149,7 @@ public final class Sender implements Runnable {
     }
     counters.sent.addAndGet(events - rejected);
     counters.bytesSent.addAndGet(body.gzippedSize());
+    deliveryLog.delivered();
     try {
       listener.onDelivered(events - rejected);
     } catch (RuntimeException e) {
@@ -195,7 +201,10 @@ public final class Sender implements Runnable {
     int events = body.events();
     DeliveryFailure failure = new DeliveryFailure(reason, body.messageIds(), status, message, cause);
     counters.failed.addAndGet(events);
-    log.warn("spool: gave up on a batch of {} events ({}{}): {}", events, reason,
+    buffer.failed(index, 0, events);
+    // counted into DeliveryLog's lines (and close()'s), not one line per batch: an outage gives up many
+    deliveryLog.gaveUp(reason, events);
+    log.debug("spool: gave up on a batch of {} events ({}{}): {}", events, reason,
         status == 0 ? "" : ", HTTP " + status, message);
     try {
       listener.onFailed(failure);

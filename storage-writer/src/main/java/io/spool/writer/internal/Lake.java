@@ -196,8 +196,13 @@ public final class Lake implements Closeable {
         if (catalog instanceof SupportsNamespaces ns && !namespace.isEmpty() && !ns.namespaceExists(namespace)) {
             try {
                 ns.createNamespace(namespace);
-            } catch (AlreadyExistsException raced) {
-                // another writer created it first
+            } catch (RuntimeException raced) {
+                // Another writer created it first. Iceberg says so with AlreadyExistsException, except where
+                // the JDBC catalog's own check loses the race and SQLite's primary key refuses the insert
+                // (an UncheckedSQLException; seen with two writers starting together): ask again.
+                if (!ns.namespaceExists(namespace)) {
+                    throw raced;
+                }
             }
         }
     }
@@ -212,8 +217,15 @@ public final class Lake implements Closeable {
                         .withProperties(LakeSchemas.tableProperties()).create();
                 LOG.info("storage writer: created table {} at {}", id, table.location());
                 return table;
-            } catch (AlreadyExistsException raced) {
-                table = catalog.loadTable(id);
+            } catch (RuntimeException raced) {
+                // another writer created it first (AlreadyExistsException, or SQLite's primary key): load
+                // theirs; if there is none, the create failed for its own reason
+                try {
+                    table = catalog.loadTable(id);
+                } catch (NoSuchTableException none) {
+                    raced.addSuppressed(none);
+                    throw raced;
+                }
             }
         }
         evolve(table, schema);

@@ -1,6 +1,7 @@
 package io.spool.writer.internal;
 
 import java.io.IOException;
+import org.apache.parquet.bytes.ByteBufferAllocator;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -32,18 +33,8 @@ public final class ParquetSettings {
                 .withCompressionCodec(codec)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withRowGroupSize((long) ROW_GROUP_BYTES)
-                .withPageSize(PAGE_BYTES)
-                .withDictionaryPageSize(PAGE_BYTES)
-                .withDictionaryEncoding(true)
-                .withValidation(false)
-                .withSizeStatisticsEnabled(false)
-                .withAllocator(new RecyclingAllocator());
-        for (String column : plainColumns) {
-            builder.withDictionaryEncoding(column, false);
-        }
-        for (String column : noStatisticsColumns) {
-            builder.withStatisticsEnabled(column, false);
-        }
+                .withValidation(false);
+        layout(builder, plainColumns, noStatisticsColumns);
         return builder.build();
     }
 
@@ -52,33 +43,91 @@ public final class ParquetSettings {
      * ({@link EventFileWriter}).
      */
     static ParquetProperties properties(String[] plainColumns, String[] noStatisticsColumns) {
-        ParquetProperties.Builder builder = ParquetProperties.builder()
-                .withPageSize(PAGE_BYTES)
-                .withDictionaryPageSize(PAGE_BYTES)
-                .withDictionaryEncoding(true)
-                .withSizeStatisticsEnabled(false)
-                .withAllocator(new RecyclingAllocator());
+        ParquetProperties.Builder builder = ParquetProperties.builder();
+        layout(new PropertiesLayout(builder), plainColumns, noStatisticsColumns);
+        return builder.build();
+    }
+
+    /** The one place that says how pages and columns are laid out, whichever of parquet-java's builders is told. */
+    private static void layout(Layout builder, String[] plainColumns, String[] noStatisticsColumns) {
+        builder.withPageSize(PAGE_BYTES);
+        builder.withDictionaryPageSize(PAGE_BYTES);
+        builder.withDictionaryEncoding(true);
+        builder.withSizeStatisticsEnabled(false);
+        builder.withAllocator(new RecyclingAllocator());
         for (String column : plainColumns) {
             builder.withDictionaryEncoding(column, false);
         }
         for (String column : noStatisticsColumns) {
             builder.withStatisticsEnabled(column, false);
         }
-        return builder.build();
     }
 
-    /** parquet-java's defaults with only what running without Hadoop needs; the baseline in benchmarks. */
-    public static <T> ParquetWriter<T> openWithDefaults(OutputFile file, WriteSupport<T> support,
-            CompressionCodecName codec) throws IOException {
-        return new Builder<>(file, support)
-                .withConf(new PlainParquetConfiguration())
-                .withCodecFactory(new ParquetCodecs())
-                .withCompressionCodec(codec)
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .build();
+    /**
+     * The layout's setters. parquet-java has two builders with these same setters and no type in common:
+     * {@link ParquetWriter.Builder} (which keeps a {@link ParquetProperties.Builder} of its own and takes
+     * none from outside) and {@link ParquetProperties.Builder} itself. Each returns its builder; the
+     * result is not used.
+     */
+    private interface Layout {
+        Object withPageSize(int bytes);
+
+        Object withDictionaryPageSize(int bytes);
+
+        Object withDictionaryEncoding(boolean enabled);
+
+        Object withDictionaryEncoding(String column, boolean enabled);
+
+        Object withStatisticsEnabled(String column, boolean enabled);
+
+        Object withSizeStatisticsEnabled(boolean enabled);
+
+        Object withAllocator(ByteBufferAllocator allocator);
     }
 
-    private static final class Builder<T> extends ParquetWriter.Builder<T, Builder<T>> {
+    /** {@link ParquetProperties.Builder} as a {@link Layout}. */
+    private record PropertiesLayout(ParquetProperties.Builder to) implements Layout {
+        @Override
+        public Object withPageSize(int bytes) {
+            return to.withPageSize(bytes);
+        }
+
+        @Override
+        public Object withDictionaryPageSize(int bytes) {
+            return to.withDictionaryPageSize(bytes);
+        }
+
+        @Override
+        public Object withDictionaryEncoding(boolean enabled) {
+            return to.withDictionaryEncoding(enabled);
+        }
+
+        @Override
+        public Object withDictionaryEncoding(String column, boolean enabled) {
+            return to.withDictionaryEncoding(column, enabled);
+        }
+
+        @Override
+        public Object withStatisticsEnabled(String column, boolean enabled) {
+            return to.withStatisticsEnabled(column, enabled);
+        }
+
+        @Override
+        public Object withSizeStatisticsEnabled(boolean enabled) {
+            return to.withSizeStatisticsEnabled(enabled);
+        }
+
+        @Override
+        public Object withAllocator(ByteBufferAllocator allocator) {
+            return to.withAllocator(allocator);
+        }
+    }
+
+    /**
+     * parquet-java's writer builder over {@code support}; package-private for the benchmarks' baseline
+     * (parquet-java's defaults), which lives in this package in the benchmarks module.
+     */
+    static final class Builder<T> extends ParquetWriter.Builder<T, Builder<T>> implements Layout {
         private final WriteSupport<T> support;
 
         Builder(OutputFile file, WriteSupport<T> support) {

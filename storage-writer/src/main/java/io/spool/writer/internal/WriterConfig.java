@@ -11,7 +11,9 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * {@code journal} is an already open journal to read (not closed by the writer), or null to open
  * {@code journalDir}. {@code writerThreads} threads encode and compress Parquet beside the one that
  * reads the journal. {@code upkeep} says how the writer keeps its tables tidy. {@code dedupMemory} is
- * the most the dedup window's table may take ({@link DedupIndex}).
+ * the most the dedup window's table may take ({@link DedupIndex}). {@code drainAttempts} is how many
+ * failed commit attempts in a row a drain request survives before it fails (the continuous writer keeps
+ * retrying whatever it says: it pauses until the output takes writes again).
  */
 public record WriterConfig(
         Path journalDir,
@@ -27,7 +29,16 @@ public record WriterConfig(
         int writerThreads,
         Upkeep upkeep,
         Clock clock,
-        long dedupMemory) {
+        long dedupMemory,
+        int drainAttempts) {
+
+    /** A config whose drains never give up (what the loop's own tests drive). */
+    public WriterConfig(Path journalDir, Journal journal, LakeSettings lake, String writerId, Duration rollInterval,
+            long rollRows, long rollBytes, CompressionCodecName compression, Duration dedupWindow, Duration retention,
+            int writerThreads, Upkeep upkeep, Clock clock, long dedupMemory) {
+        this(journalDir, journal, lake, writerId, rollInterval, rollRows, rollBytes, compression, dedupWindow, retention,
+                writerThreads, upkeep, clock, dedupMemory, Integer.MAX_VALUE);
+    }
 
     /**
      * Table upkeep. {@code interval} zero turns it off.

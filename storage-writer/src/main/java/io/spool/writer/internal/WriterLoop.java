@@ -8,6 +8,7 @@ import io.spool.journal.JournalQueue;
 import io.spool.journal.JournalTailer;
 import io.spool.journal.RecordField;
 import io.spool.journal.RecordView;
+import io.spool.writer.WriterHealth;
 import io.spool.writer.WriterStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,6 +83,8 @@ public final class WriterLoop implements Runnable {
     private volatile Thread thread;
     /** The error that stopped the thread for good, if one did. */
     private volatile VirtualMachineError fatal;
+    /** Why what was read could not be committed on close, if it could not. */
+    private volatile String closeFailure;
 
     // Owned by the writer thread.
     private Journal journal;
@@ -118,7 +121,6 @@ public final class WriterLoop implements Runnable {
     private long pendingRows;
     private long pendingBytes;
     private long pendingSince;
-    private long newestPendingReceivedAt = Long.MIN_VALUE;
     private long pendingDuplicates;
     private final List<Pending> drains = new ArrayList<>();
     private IOException ioFailure;
@@ -151,7 +153,7 @@ public final class WriterLoop implements Runnable {
         this.config = config;
         this.metrics = metrics;
         this.seams = seams;
-        this.progress = new WriterProgress(metrics);
+        this.progress = new WriterProgress(metrics, config.clock(), config.rollInterval());
     }
 
     /** Starts the thread (once); {@code readContinuously} false reads only when a drain asks. */
@@ -214,6 +216,19 @@ public final class WriterLoop implements Runnable {
         return progress.stats();
     }
 
+    /** Whether the writer is committing (or idle with nothing waiting); cheap, from any thread. */
+    public WriterHealth health() {
+        return progress.health(stopped.isDone(), fatal);
+    }
+
+    /**
+     * After {@link #requestClose()} completed: why the records read could not be committed (they stay in
+     * the journal for the next start), or null when everything read was committed.
+     */
+    public String closeFailure() {
+        return closeFailure;
+    }
+
     /**
      * Completes when the thread has stopped: normally after {@link #requestClose()}, exceptionally with
      * the {@link VirtualMachineError} that stopped it.
@@ -274,22 +289,35 @@ public final class WriterLoop implements Runnable {
                         started.completeExceptionally(e);
                         return;
                     }
-                    progress.failed();
+                    progress.failed(Lake.rootMessage(e));
                     if (failedAttempts++ == 0) {
                         failingSince = System.nanoTime();
                     }
                     abandon();
                     if (closeRequested) {
+                        closeFailure = Lake.rootMessage(e);
                         LOG.error("storage writer: could not commit on shutdown ({}); the uncommitted records stay in"
-                                + " the journal and are written on the next start", Lake.rootMessage(e));
+                                + " the journal and are written on the next start", closeFailure);
                         LOG.debug("storage writer: the failure", e);
                         failDrains(e);
                         break;
                     }
-                    // One line per retry (a catalog outage retries every 30 s); the stack trace at debug.
-                    LOG.error("storage writer: commit failed ({}); retrying from what the tables hold in {} ms",
-                            Lake.rootMessage(e), backoffMillis);
-                    LOG.debug("storage writer: the failure", e);
+                    if (failedAttempts == 1) {
+                        // the stack trace once per run of failures (a catalog outage repeats the same one every 30 s)
+                        LOG.debug("storage writer: the failure", e);
+                    }
+                    if (failedAttempts >= config.drainAttempts() && (!drains.isEmpty() || !drainRequests.isEmpty())) {
+                        // A drain is a batch job: its caller (cron, a script) must hear of the failure, not wait
+                        // forever. The thread itself goes on as before, for a continuous writer or a later drain.
+                        String why = "gave up after " + failedAttempts + " failed commit attempt(s) over "
+                                + (System.nanoTime() - failingSince) / 1_000_000_000 + " s (" + Lake.rootMessage(e)
+                                + "); the uncommitted records stay in the journal and are written on the next run";
+                        failDrains(new IllegalStateException(why, e)); // the drain's caller says it (the CLI: one line)
+                    } else {
+                        // One line per retry (a catalog outage retries every 30 s); the stack trace at debug.
+                        LOG.error("storage writer: commit failed ({}); retrying from what the tables hold in {} ms",
+                                Lake.rootMessage(e), backoffMillis);
+                    }
                     needsRecovery = true;
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
                     backoffMillis = Math.min(backoffMillis * 2, seams.maxBackoff().toMillis());
@@ -449,11 +477,7 @@ public final class WriterLoop implements Runnable {
                     pendingDuplicates++;
                     continue;
                 }
-                long receivedAt = record.receivedAt();
                 notePartition(CommitFiles.dayOf(record.timestamp()));
-                if (receivedAt > newestPendingReceivedAt) {
-                    newestPendingReceivedAt = receivedAt;
-                }
                 int len = batch.length();
                 out[used] = (byte) len;
                 out[used + 1] = (byte) (len >>> 8);
@@ -593,7 +617,7 @@ public final class WriterLoop implements Runnable {
         long rejectedRows = pending.rows("rejected");
         double seconds = (System.nanoTime() - t0) / 1e9;
         progress.committed(eventRows, rejectedRows, pendingDuplicates, written.size(), seconds,
-                retries.sum() - retriesBefore, newestPendingReceivedAt);
+                retries.sum() - retriesBefore);
         LOG.info("storage writer: committed {} rows, {} rejected, {} duplicates dropped, in {} file(s); events up to"
                         + " index {}, dead letters up to {}; {} ms", eventRows, rejectedRows, pendingDuplicates,
                 written.size(), positions.events(), positions.deadLetters(), Math.round(seconds * 1000));
@@ -638,11 +662,10 @@ public final class WriterLoop implements Runnable {
         pendingDayCount = 0;
         lastDay = Integer.MIN_VALUE;
         pendingRows = pendingBytes = pendingDuplicates = 0;
-        newestPendingReceivedAt = Long.MIN_VALUE;
     }
 
     private void updateLag(long now) {
-        progress.update(now, journal.events(), positions.events());
+        progress.update(now, journal.events(), positions.events(), journal.deadLetters(), positions.deadLetters());
     }
 
     // ---------------------------------------------------------------- recovery
@@ -746,6 +769,7 @@ public final class WriterLoop implements Runnable {
 
     private void release() {
         abandon();
+        progress.close();
         if (housekeeping != null) {
             housekeeping.close();
         }

@@ -3,15 +3,23 @@ package io.spool.writer.internal;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.function.DoubleSupplier;
 
-/** The writer's Prometheus metrics, in a registry of its own (several writers may share a JVM). */
+/**
+ * The writer's Prometheus metrics, in a registry of its own (several writers may share a JVM), with the
+ * JVM's and the process's (memory, GC, threads, CPU, open files: {@code jvm_*}, {@code process_*}).
+ */
 public final class WriterMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
+    /** The lag, computed at each scrape (so that it grows while the writer's thread is busy or waiting). */
+    private volatile DoubleSupplier lag = () -> 0;
     final Counter rows = Counter.builder().name("spool_writer_rows_committed_total")
             .help("Event rows in committed Parquet files").register(registry);
     final Counter rejected = Counter.builder().name("spool_writer_rejected_rows_committed_total")
@@ -44,11 +52,24 @@ public final class WriterMetrics {
     final Gauge lastCommit = Gauge.builder().name("spool_writer_last_commit_timestamp_seconds")
             .help("When this writer's last commit landed (Unix time, seconds); 0 before its first").register(registry);
     final Gauge lagExcerpts = Gauge.builder().name("spool_writer_lag_excerpts")
-            .help("Journal excerpts (requests) not yet committed; a lower bound across an hour boundary")
+            .help("Journal excerpts (requests, and excerpts of dead letters) after the last committed position")
             .register(registry);
-    final Gauge lagSeconds = Gauge.builder().name("spool_writer_lag_seconds")
-            .help("Age of the newest committed event while the journal holds newer ones; 0 when caught up")
+    final Gauge pendingRecords = Gauge.builder().name("spool_writer_pending_records")
+            .help("Journal records (events and dead letters) after the last committed position; 0 when caught up")
             .register(registry);
+    final GaugeWithCallback lagSeconds = GaugeWithCallback.builder().name("spool_writer_lag_seconds")
+            .help("Age of the oldest journal record not yet committed (now minus its receivedAt); 0 only when"
+                    + " nothing waits")
+            .callback(callback -> callback.call(lag.getAsDouble())).register(registry);
+
+    public WriterMetrics() {
+        JvmMetrics.builder().register(registry);
+    }
+
+    /** What the lag gauge reads at each scrape. */
+    void lagSource(DoubleSupplier source) {
+        this.lag = source;
+    }
 
     public PrometheusRegistry registry() {
         return registry;

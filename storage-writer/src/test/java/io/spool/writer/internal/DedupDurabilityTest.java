@@ -3,6 +3,7 @@ package io.spool.writer.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spool.journal.Journal;
+import io.spool.testsupport.Deadline;
 import io.spool.writer.TestJournal;
 import io.spool.writer.WriterStats;
 import io.spool.writer.internal.FaultPlan.Step;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,18 +149,9 @@ class DedupDurabilityTest {
 
     /** Waits until the writer, its attempt failed, is parked in its backoff (not still unwinding the failure). */
     private static void awaitBackoff(WriterMetrics metrics) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            if (metrics.failures.get() >= 1) {
-                for (Thread t : Thread.getAllStackTraces().keySet()) {
-                    if (t.getName().equals("spool-storage-writer-" + FaultyLake.WRITER)
-                            && t.getState() == Thread.State.TIMED_WAITING) {
-                        return;
-                    }
-                }
-            }
-            assertThat(System.nanoTime()).as("the writer backing off within 30 s").isLessThan(deadline);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
+        Deadline.of(Duration.ofSeconds(30)).every(Duration.ofMillis(5)).await("the writer backing off",
+                () -> metrics.failures.get() >= 1 && Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.getName().equals("spool-storage-writer-" + FaultyLake.WRITER)
+                                && t.getState() == Thread.State.TIMED_WAITING));
     }
 }

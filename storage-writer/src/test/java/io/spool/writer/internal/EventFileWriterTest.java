@@ -6,14 +6,13 @@ import io.spool.journal.BatchEncoder;
 import io.spool.journal.EventRecord;
 import io.spool.journal.EventType;
 import io.spool.journal.RecordView;
+import io.spool.testsupport.DuckDb;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Random;
 import java.util.UUID;
-import net.openhft.chronicle.bytes.Bytes;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
@@ -50,7 +49,7 @@ class EventFileWriterTest {
         }
         assertThat(footer.getBlocks().stream().mapToLong(b -> b.getRowCount()).sum()).isEqualTo(20_000);
         assertThat(footer.getFileMetaData().getSchema()).isEqualTo(EventWriteSupport.SCHEMA);
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+        try (Connection c = DuckDb.connect(); Statement s = c.createStatement()) {
             String a = "read_parquet('" + direct + "')";
             String b = "read_parquet('" + consumer + "')";
             assertThat(count(s, "SELECT count(*) FROM " + a)).isEqualTo(20_000);
@@ -121,9 +120,6 @@ class EventFileWriterTest {
             }
             encoder.add(r);
         }
-        Bytes<?> bytes = encoder.bytes();
-        byte[] out = new byte[(int) bytes.readRemaining()];
-        bytes.read(out);
-        return out;
+        return encoder.toByteArray();
     }
 }

@@ -2,7 +2,7 @@ package io.spool.writer.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.spool.writer.TestJournal;
+import io.spool.testsupport.DuckDb;
 import io.spool.writer.TestLake;
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,8 +86,8 @@ final class FaultyLake implements AutoCloseable {
         if (files.isEmpty()) {
             return counts;
         }
-        Map<String, Object> row = TestJournal.query("SELECT " + String.join(", ", selects) + " FROM "
-                + TestJournal.files(files)).get(0);
+        Map<String, Object> row = DuckDb.query("SELECT " + String.join(", ", selects) + " FROM "
+                + DuckDb.parquetFiles(files)).get(0);
         int i = 0;
         for (Object v : row.values()) {
             counts[i++] = ((Number) v).longValue();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spool.journal.EventRecord;
 import io.spool.journal.Journal;
+import io.spool.testsupport.Deadline;
 import io.spool.writer.TestJournal;
 import io.spool.writer.WriterStats;
 import java.io.ByteArrayOutputStream;
@@ -139,11 +140,8 @@ class FullOutputTest {
     }
 
     private static void awaitFailures(WriterMetrics metrics, int n) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (metrics.failures.get() < n) {
-            assertThat(System.nanoTime()).as("%d failed attempts within 30 s", n).isLessThan(deadline);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
+        Deadline.of(Duration.ofSeconds(30)).every(Duration.ofMillis(10))
+                .await(n + " failed attempts", () -> metrics.failures.get() >= n);
     }
 
     /** CPU time of the writer's threads: the one reading the journal and those encoding Parquet. */

@@ -4,7 +4,9 @@ import io.spool.journal.BatchEncoder;
 
 /**
  * The collector's per-request CPU work without HTTP or the journal: UTF-8 check, parse, validate,
- * normalize, encode. For benchmarks only (they measure what a core can do); not thread safe.
+ * normalize, encode, for {@code CollectorHotPathBenchmark} (what a core can do); not thread safe.
+ * Benchmark code, so it lives in the benchmarks module, and not in the collector's jar; in the collector's
+ * package, so it drives the package-private parser and finisher as the collector does.
  */
 public final class HotPath {
     private final Workspace ws = new Workspace();

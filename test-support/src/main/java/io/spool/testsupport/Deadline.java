@@ -1,28 +1,31 @@
-package io.spool.laketests;
+package io.spool.testsupport;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
-/** Polls a condition until it holds or a deadline passes; never a blind sleep. */
+/**
+ * Polls a condition until it holds or a deadline passes: tests wait for work this way, never with a
+ * blind sleep. {@code Deadline.of(Duration.ofSeconds(30)).await("the commit", () -> rows() == 3)}.
+ */
 public final class Deadline {
     private final long end;
     private final Duration timeout;
-    private final long pauseMillis;
+    private final long pauseNanos;
 
     /** A deadline {@code timeout} from now, polling every 50 ms. */
     public static Deadline of(Duration timeout) {
-        return new Deadline(timeout, 50, System.nanoTime() + timeout.toNanos());
+        return new Deadline(timeout, 50_000_000L, System.nanoTime() + timeout.toNanos());
     }
 
-    /** The same deadline, polling every {@code pause} (for conditions that cost something to check). */
+    /** The same deadline, polling every {@code pause} (shorter for quick in-process work, longer for costly checks). */
     public Deadline every(Duration pause) {
-        return new Deadline(timeout, pause.toMillis(), end);
+        return new Deadline(timeout, pause.toNanos(), end);
     }
 
-    private Deadline(Duration timeout, long pauseMillis, long end) {
+    private Deadline(Duration timeout, long pauseNanos, long end) {
         this.timeout = timeout;
-        this.pauseMillis = pauseMillis;
+        this.pauseNanos = pauseNanos;
         this.end = end;
     }
 
@@ -40,8 +43,10 @@ public final class Deadline {
     }
 
     /**
-     * Waits until {@code condition} is true; an exception from it counts as "not yet". On timeout the
-     * error names {@code what}, the last exception and {@code context} (for example child logs).
+     * Waits until {@code condition} is true; an exception from it counts as "not yet", an
+     * {@link AssertionError} from it fails at once (a condition that knows it can no longer hold, such
+     * as a child process that exited, says so that way). On timeout the error names {@code what}, the
+     * last exception and {@code context} (for example a child's log).
      */
     public void await(String what, Callable<Boolean> condition, Supplier<String> context) {
         Exception last = null;
@@ -59,7 +64,7 @@ public final class Deadline {
             }
             if (passed()) {
                 String extra = context.get();
-                AssertionError error = new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for "
+                AssertionError error = new AssertionError("timed out after " + seconds() + " s waiting for "
                         + what + (last == null ? "" : " (last attempt: " + last + ")") + (extra.isEmpty() ? "" : "\n" + extra));
                 if (last != null) {
                     error.initCause(last);
@@ -67,11 +72,15 @@ public final class Deadline {
                 throw error;
             }
             try {
-                Thread.sleep(pauseMillis);
+                Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted waiting for " + what, e);
             }
         }
+    }
+
+    private String seconds() {
+        return timeout.toMillis() % 1000 == 0 ? Long.toString(timeout.toSeconds()) : Double.toString(timeout.toMillis() / 1000.0);
     }
 }
