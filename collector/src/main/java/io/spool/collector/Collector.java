@@ -2,11 +2,11 @@ package io.spool.collector;
 
 import io.spool.collector.internal.CollectorServer;
 import io.spool.collector.internal.Settings;
-import io.spool.collector.internal.console.ConsoleSettings;
-import java.net.URI;
 import io.spool.collector.internal.TlsKeystore;
+import io.spool.collector.internal.console.ConsoleSettings;
 import io.spool.config.Setting;
 import io.spool.journal.Journal;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,8 +110,7 @@ public final class Collector implements AutoCloseable {
         private String metricsKey;
         private Clock clock = Clock.systemUTC();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The address to bind; {@code 0.0.0.0} (all interfaces) by default. */
         public Builder host(String host) {
@@ -252,7 +251,8 @@ public final class Collector implements AutoCloseable {
          */
         public Builder tlsKeystore(Path keystore, String password) {
             this.tlsKeystore = Objects.requireNonNull(keystore, "keystore");
-            this.tlsKeystorePassword = Objects.requireNonNull(password, "password").toCharArray();
+            this.tlsKeystorePassword =
+                    Objects.requireNonNull(password, "password").toCharArray();
             return this;
         }
 
@@ -309,9 +309,10 @@ public final class Collector implements AutoCloseable {
         public Collector build() {
             check(CollectorSettings.PORT, "port", port);
             if ((journalDir == null) == (journal == null)) {
-                throw new IllegalArgumentException(journal == null
-                        ? "no journal: set journalDir(path) or journal(journal)"
-                        : "both journalDir and journal are set; set one");
+                throw new IllegalArgumentException(
+                        journal == null
+                                ? "no journal: set journalDir(path) or journal(journal)"
+                                : "both journalDir and journal are set; set one");
             }
             if (fsync && journal != null) {
                 throw new IllegalArgumentException("fsync applies to a journal the collector opens (journalDir); "
@@ -343,14 +344,32 @@ public final class Collector implements AutoCloseable {
             check(CollectorSettings.CONSOLE_WRITER_METRICS, "consoleWriterMetrics", consoleWriterMetrics);
             ConsoleSettings consoleSettings = new ConsoleSettings(console, consoleAdminKey, consoleWriterMetrics);
             SSLContext tls = tlsKeystore == null ? null : TlsKeystore.load(tlsKeystore, tlsKeystorePassword);
-            Settings settings = new Settings(host, port, Set.copyOf(writeKeys), allowAnonymous, trustProxy,
-                    maxEventBytes, maxRequestBytes, rateLimit, minFreeDiskBytes, ioThreads, workerThreads,
-                    readTimeout, shutdownTimeout, maxConnections, maxHeaderBytes, tls, tlsKeystore, metricsKey, clock);
+            Settings settings = new Settings(
+                    host,
+                    port,
+                    Set.copyOf(writeKeys),
+                    allowAnonymous,
+                    trustProxy,
+                    maxEventBytes,
+                    maxRequestBytes,
+                    rateLimit,
+                    minFreeDiskBytes,
+                    ioThreads,
+                    workerThreads,
+                    readTimeout,
+                    shutdownTimeout,
+                    maxConnections,
+                    maxHeaderBytes,
+                    tls,
+                    tlsKeystore,
+                    metricsKey,
+                    clock);
             boolean owns = journal == null;
             Journal given = journal;
             Path dir = journalDir;
             boolean sync = fsync;
-            Supplier<Journal> opener = owns ? () -> Journal.builder(dir).fsync(sync).build() : () -> given;
+            Supplier<Journal> opener =
+                    owns ? () -> Journal.builder(dir).fsync(sync).build() : () -> given;
             return new Collector(new CollectorServer(settings, consoleSettings, opener, owns));
         }
 

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,8 +24,13 @@ import picocli.CommandLine.Spec;
  * down gracefully (new requests get 503, requests in flight are answered, the journal is closed) and
  * exits 0. Every option also reads an environment variable.
  */
-@Command(name = "spool-collector", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        versionProvider = CollectorMain.Version.class, subcommands = TailCommand.class,
+@Command(
+        name = "spool-collector",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        versionProvider = CollectorMain.Version.class,
+        subcommands = TailCommand.class,
         description = "Receives events over Segment's HTTP tracking API and stores them in the Spool journal "
                 + "before answering.%nEvery option also reads the environment variable named in its description.")
 public final class CollectorMain implements Callable<Integer> {
@@ -60,7 +65,8 @@ public final class CollectorMain implements Callable<Integer> {
         Logging.configure(Logging.LOG_LEVEL.defaultValue(), Logging.LOG_FORMAT.defaultValue());
         CommandLine cli = commandLine();
         // UTF-8 whatever the locale says: tail prints stored events, whose text is UTF-8.
-        cli.setOut(new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), true));
+        cli.setOut(new PrintWriter(
+                new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), true));
         int status;
         try {
             status = cli.execute(args);
@@ -100,15 +106,19 @@ public final class CollectorMain implements Callable<Integer> {
             return 2;
         }
         if (v.get(CollectorSettings.MAX_EVENT_SIZE) > v.get(CollectorSettings.MAX_REQUEST_SIZE)) {
-            throw new SettingException(CollectorSettings.MAX_EVENT_SIZE, v.source(CollectorSettings.MAX_EVENT_SIZE) + " "
-                    + Sizes.format(v.get(CollectorSettings.MAX_EVENT_SIZE)) + ": must not exceed " + v.source(CollectorSettings.MAX_REQUEST_SIZE) + " ("
-                    + Sizes.format(v.get(CollectorSettings.MAX_REQUEST_SIZE)) + ")");
+            throw new SettingException(
+                    CollectorSettings.MAX_EVENT_SIZE,
+                    v.source(CollectorSettings.MAX_EVENT_SIZE) + " "
+                            + Sizes.format(v.get(CollectorSettings.MAX_EVENT_SIZE)) + ": must not exceed "
+                            + v.source(CollectorSettings.MAX_REQUEST_SIZE) + " ("
+                            + Sizes.format(v.get(CollectorSettings.MAX_REQUEST_SIZE)) + ")");
         }
         Path keystore = v.get(CollectorSettings.TLS_KEYSTORE);
         String keystorePassword = v.get(CollectorSettings.TLS_KEYSTORE_PASSWORD);
         if (keystorePassword != null && !keystorePassword.isEmpty() && keystore == null) {
-            err.println("spool-collector: --tls-keystore-password (SPOOL_TLS_KEYSTORE_PASSWORD) is set but --tls-keystore"
-                    + " (SPOOL_TLS_KEYSTORE) is not");
+            err.println(
+                    "spool-collector: --tls-keystore-password (SPOOL_TLS_KEYSTORE_PASSWORD) is set but --tls-keystore"
+                            + " (SPOOL_TLS_KEYSTORE) is not");
             return 2;
         }
         Collector.Builder builder = Collector.builder()

@@ -8,8 +8,7 @@ import sun.misc.Signal;
  * {@code jdk.unsupported} module, which every JDK ships for exactly this.
  */
 final class SignalTrap {
-    private SignalTrap() {
-    }
+    private SignalTrap() {}
 
     static void onTermination(Runnable action) {
         Signal.handle(new Signal("TERM"), signal -> action.run());

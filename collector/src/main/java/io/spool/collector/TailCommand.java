@@ -30,7 +30,11 @@ import picocli.CommandLine.Spec;
  * scripts (as Kafka's console consumer). Reads only: it may run beside the collector writing the same
  * journal, and it never moves the storage writer's position.
  */
-@Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "tail",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         versionProvider = CollectorMain.Version.class,
         description = "Prints the journal's records as JSON lines (one object a line, Segment's field names),"
                 + " from now or from a time; follows new appends until interrupted unless --no-follow.")
@@ -38,26 +42,39 @@ final class TailCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--journal-dir", defaultValue = "${env:SPOOL_JOURNAL_DIR:-data/journal}",
+    @Option(
+            names = "--journal-dir",
+            defaultValue = "${env:SPOOL_JOURNAL_DIR:-data/journal}",
             description = "Journal folder (must exist). Env SPOOL_JOURNAL_DIR. Default: ${DEFAULT-VALUE}.")
     Path journalDir;
 
-    @Option(names = "--from", paramLabel = "WHEN", defaultValue = "now",
+    @Option(
+            names = "--from",
+            paramLabel = "WHEN",
+            defaultValue = "now",
             description = "Where to start: now (records appended from now on), start (the oldest kept),"
                     + " a time (2026-12-02T10:00:00Z) or how long ago (10m, 2h, 7d, PT30S). Default: ${DEFAULT-VALUE}.")
     String from;
 
-    @Option(names = "--dead-letters",
+    @Option(
+            names = "--dead-letters",
             description = "Print the dead letters (events refused inside a valid request, with their reason"
                     + " and payload as received) instead of the accepted events.")
     boolean deadLetters;
 
-    @Option(names = "--follow", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--follow",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "Keep printing records as they are appended (default); --no-follow exits once"
                     + " everything appended so far is printed.")
     boolean follow;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Exit after N records (0: no limit). Default: ${DEFAULT-VALUE}.")
     long limit;
 
@@ -81,8 +98,8 @@ final class TailCommand implements Callable<Integer> {
         if (!Files.isDirectory(queueDir)) {
             // Opening it would create an empty journal there and wait on it forever: a mistyped folder
             // must be said, not tailed.
-            err.println("spool-collector tail: no journal at " + journalDir.toAbsolutePath()
-                    + " (no " + queueDir.getFileName() + "/ folder in it); pass --journal-dir");
+            err.println("spool-collector tail: no journal at " + journalDir.toAbsolutePath() + " (no "
+                    + queueDir.getFileName() + "/ folder in it); pass --journal-dir");
             return 2;
         }
         AtomicBoolean stop = new AtomicBoolean();
@@ -102,7 +119,8 @@ final class TailCommand implements Callable<Integer> {
                 } else {
                     tailer.toTime(fromMillis);
                 }
-                Printer printer = new Printer(out, fromMillis == Long.MAX_VALUE ? Long.MIN_VALUE : fromMillis, limit, err);
+                Printer printer =
+                        new Printer(out, fromMillis == Long.MAX_VALUE ? Long.MIN_VALUE : fromMillis, limit, err);
                 while (!stop.get() && !printer.done()) {
                     if (!tailer.readBatch(printer)) {
                         out.flush();

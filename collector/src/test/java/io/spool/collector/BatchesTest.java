@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BatchesTest {
     @TempDir
     Path dir;
+
     TestCollector c;
 
     @BeforeEach
@@ -36,24 +37,30 @@ class BatchesTest {
     }
 
     static String event(int i) {
-        return "{\"type\":\"track\",\"event\":\"Product Viewed\",\"messageId\":\"m-" + i + "\",\"anonymousId\":\"anon-" + i % 97
+        return "{\"type\":\"track\",\"event\":\"Product Viewed\",\"messageId\":\"m-" + i + "\",\"anonymousId\":\"anon-"
+                + i % 97
                 + "\",\"timestamp\":\"2026-03-01T12:00:00.000Z\",\"properties\":{\"product_id\":\"p-" + i
                 + "\",\"price\":" + (i % 50) + ".99,\"currency\":\"EUR\",\"tags\":[\"a\",\"b\"]},"
                 + "\"context\":{\"library\":{\"name\":\"spool-java\",\"version\":\"0.1.0\"},\"locale\":\"en-US\"}}";
     }
 
     static String batch(int n) {
-        return IntStream.range(0, n).mapToObj(BatchesTest::event).collect(Collectors.joining(",", "{\"batch\":[", "]}"));
+        return IntStream.range(0, n)
+                .mapToObj(BatchesTest::event)
+                .collect(Collectors.joining(",", "{\"batch\":[", "]}"));
     }
 
     /** A small event, so that 2,500 of them fit in the 500 KB request limit. */
     static String compactEvent(int i) {
         return "{\"type\":\"track\",\"event\":\"Clicked\",\"messageId\":\"m-" + i + "\",\"userId\":\"u-" + i % 50
-                + "\",\"properties\":{\"n\":" + i + ",\"label\":\"é\"},\"context\":{\"page\":{\"path\":\"/p/" + i + "\"}}}";
+                + "\",\"properties\":{\"n\":" + i + ",\"label\":\"é\"},\"context\":{\"page\":{\"path\":\"/p/" + i
+                + "\"}}}";
     }
 
     static String compactBatch(int n) {
-        return IntStream.range(0, n).mapToObj(BatchesTest::compactEvent).collect(Collectors.joining(",", "{\"batch\":[", "]}"));
+        return IntStream.range(0, n)
+                .mapToObj(BatchesTest::compactEvent)
+                .collect(Collectors.joining(",", "{\"batch\":[", "]}"));
     }
 
     @Test
@@ -76,9 +83,11 @@ class BatchesTest {
 
     @Test
     void aGzippedBatchOf2500EventsIsStored() {
-        Reply reply = c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).header("Authorization", basic(KEY))
+        Reply reply = c.send(HttpRequest.newBuilder(c.uri("/v1/batch"))
+                .header("Authorization", basic(KEY))
                 .header("Content-Encoding", "gzip")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(TestCollector.gzip(compactBatch(2500).getBytes()))));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(
+                        TestCollector.gzip(compactBatch(2500).getBytes()))));
 
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         assertThat(c.events()).hasSize(2500);
@@ -86,7 +95,8 @@ class BatchesTest {
 
     @Test
     void badEventsInABatchAreDeadLetteredAndListedWhileGoodOnesAreStored() {
-        String big = "{\"type\":\"identify\",\"userId\":\"big\",\"traits\":{\"blob\":\"" + "x".repeat(33 * 1024) + "\"}}";
+        String big =
+                "{\"type\":\"identify\",\"userId\":\"big\",\"traits\":{\"blob\":\"" + "x".repeat(33 * 1024) + "\"}}";
         String body = "{\"batch\":["
                 + event(0) + ","
                 + "{\"event\":\"no type\",\"userId\":\"u\"},"
@@ -107,7 +117,8 @@ class BatchesTest {
         JsonNode json = reply.json();
         assertThat(json.get("success").asBoolean()).isTrue();
         List<String> rejected = json.get("rejected").findValues("index").stream()
-                .map(JsonNode::asText).collect(Collectors.toList());
+                .map(JsonNode::asText)
+                .collect(Collectors.toList());
         assertThat(rejected).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
         assertThat(json.get("rejected").get(0).get("error").asText()).isEqualTo("type is missing");
         assertThat(json.get("rejected").get(1).get("error").asText()).isEqualTo("userId or anonymousId is required");
@@ -139,7 +150,8 @@ class BatchesTest {
         assertThat(body.length()).isGreaterThan(500 * 1024);
 
         Reply plain = c.post("/v1/batch", body);
-        Reply gzipped = c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).header("Authorization", basic(KEY))
+        Reply gzipped = c.send(HttpRequest.newBuilder(c.uri("/v1/batch"))
+                .header("Authorization", basic(KEY))
                 .header("Content-Encoding", "gzip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(TestCollector.gzip(body.getBytes()))));
 
@@ -155,9 +167,11 @@ class BatchesTest {
         byte[] ok = compactBatch(2500).getBytes();
         byte[] tooBig = batch(2000).getBytes();
 
-        Reply accepted = c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).header("Authorization", basic(KEY))
+        Reply accepted = c.send(HttpRequest.newBuilder(c.uri("/v1/batch"))
+                .header("Authorization", basic(KEY))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(ok))));
-        Reply refused = c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).header("Authorization", basic(KEY))
+        Reply refused = c.send(HttpRequest.newBuilder(c.uri("/v1/batch"))
+                .header("Authorization", basic(KEY))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(tooBig))));
 
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
@@ -171,8 +185,10 @@ class BatchesTest {
         c.close();
         c = new TestCollector(dir.resolve("small"), b -> b.maxEventBytes(200).maxRequestBytes(4096));
 
-        Reply mixed = c.post("/v1/batch", "{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\"},"
-                + "{\"type\":\"identify\",\"userId\":\"u\",\"traits\":{\"t\":\"" + "y".repeat(300) + "\"}}]}");
+        Reply mixed = c.post(
+                "/v1/batch",
+                "{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\"},"
+                        + "{\"type\":\"identify\",\"userId\":\"u\",\"traits\":{\"t\":\"" + "y".repeat(300) + "\"}}]}");
         Reply tooBig = c.post("/v1/batch", batch(20));
 
         assertThat(mixed.status()).isEqualTo(200);

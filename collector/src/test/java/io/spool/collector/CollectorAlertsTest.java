@@ -50,7 +50,9 @@ class CollectorAlertsTest {
         try (TestCollector c = new TestCollector(dir, b -> b.minFreeDiskBytes(Long.MAX_VALUE))) {
             Scrape before = Scrape.of(c);
             for (int i = 0; i < 3; i++) {
-                assertThat(c.post("/v1/batch", "{\"batch\":[" + track("d" + i) + "]}").status()).isEqualTo(503);
+                assertThat(c.post("/v1/batch", "{\"batch\":[" + track("d" + i) + "]}")
+                                .status())
+                        .isEqualTo(503);
             }
             c.send(HttpRequest.newBuilder(c.uri("/health")).GET()); // a load balancer's probe: 503, not ingest
             Scrape after = Scrape.of(c);
@@ -59,7 +61,9 @@ class CollectorAlertsTest {
         try (TestCollector healthy = new TestCollector(dir.resolve("healthy"))) {
             Scrape before = Scrape.of(healthy);
             healthy.post("/v1/batch", "{\"batch\":[" + track("ok") + "]}");
-            assertThat(ingest(before, Scrape.of(healthy), "5..")).as("quiet when events are stored").isZero();
+            assertThat(ingest(before, Scrape.of(healthy), "5.."))
+                    .as("quiet when events are stored")
+                    .isZero();
         }
     }
 
@@ -67,16 +71,24 @@ class CollectorAlertsTest {
     void spoolCollectorUnknownWriteKeyFiresForAClientWithAWrongKey() {
         try (TestCollector c = new TestCollector(dir)) {
             Scrape before = Scrape.of(c);
-            assertThat(c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).header("Authorization", TestCollector.basic("stale-key"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"batch\":[" + track("w") + "]}"))).status()).isEqualTo(401);
-            assertThat(c.post("/v1/batch", "{\"writeKey\":\"typo\",\"batch\":[" + track("x") + "]}").status())
-                    .as("the header's key is accepted; the body's is not looked at").isEqualTo(200);
             assertThat(c.send(HttpRequest.newBuilder(c.uri("/v1/batch"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"writeKey\":\"typo\",\"batch\":[" + track("y") + "]}")))
-                    .status()).isEqualTo(401);
+                                    .header("Authorization", TestCollector.basic("stale-key"))
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"batch\":[" + track("w") + "]}")))
+                            .status())
+                    .isEqualTo(401);
+            assertThat(c.post("/v1/batch", "{\"writeKey\":\"typo\",\"batch\":[" + track("x") + "]}")
+                            .status())
+                    .as("the header's key is accepted; the body's is not looked at")
+                    .isEqualTo(200);
+            assertThat(c.send(HttpRequest.newBuilder(c.uri("/v1/batch"))
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "{\"writeKey\":\"typo\",\"batch\":[" + track("y") + "]}")))
+                            .status())
+                    .isEqualTo(401);
             Scrape after = Scrape.of(c);
             assertThat(ingest(before, after, "401")).isEqualTo(2);
-            assertThat(after.sum(REQUESTS, "route", "/v1/batch", "status", "200")).isEqualTo(1);
+            assertThat(after.sum(REQUESTS, "route", "/v1/batch", "status", "200"))
+                    .isEqualTo(1);
         }
     }
 
@@ -91,13 +103,15 @@ class CollectorAlertsTest {
             for (int i = 0; i < 5; i++) {
                 batch.append("{\"type\":\"track\",\"userId\":\"u\"}").append(i < 4 ? "," : ""); // no event name
             }
-            assertThat(c.post("/v1/batch", batch.append("]}").toString()).status()).isEqualTo(200);
+            assertThat(c.post("/v1/batch", batch.append("]}").toString()).status())
+                    .isEqualTo(200);
             Scrape after = Scrape.of(c);
             double rejected = after.sum(EVENTS, "outcome", "rejected") - before.sum(EVENTS, "outcome", "rejected");
             double all = after.sum(EVENTS) - before.sum(EVENTS);
             assertThat(rejected / all).isEqualTo(0.05).isGreaterThan(0.01);
             // by (write_key, type) says whose events and which kind
-            assertThat(after.sum(EVENTS, "write_key", KEY.substring(0, 4) + "…", "type", "track", "outcome", "rejected"))
+            assertThat(after.sum(
+                            EVENTS, "write_key", KEY.substring(0, 4) + "…", "type", "track", "outcome", "rejected"))
                     .isEqualTo(5);
         }
     }

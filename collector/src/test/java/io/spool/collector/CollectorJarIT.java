@@ -24,12 +24,12 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -43,9 +43,11 @@ class CollectorJarIT {
 
     @TempDir
     Path dir;
+
     Process process;
     final BlockingQueue<String> stderr = new LinkedBlockingQueue<>();
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @AfterEach
     void kill() {
@@ -55,23 +57,26 @@ class CollectorJarIT {
     }
 
     private Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.command().set(2, JAR.toAbsolutePath().toString());
         builder.environment().keySet().removeIf(name -> name.startsWith("SPOOL_"));
         process = builder.start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    stderr.add(line);
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, "collector-stderr");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader in = new BufferedReader(
+                            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            stderr.add(line);
+                        }
+                    } catch (IOException e) {
+                        // the process ended
+                    }
+                },
+                "collector-stderr");
         reader.setDaemon(true);
         reader.start();
         return process;
@@ -84,7 +89,9 @@ class CollectorJarIT {
         while (System.nanoTime() < deadline) {
             String line = stderr.poll(1, TimeUnit.SECONDS);
             if (line == null) {
-                assertThat(process.isAlive()).as("collector exited early: " + seen).isTrue();
+                assertThat(process.isAlive())
+                        .as("collector exited early: " + seen)
+                        .isTrue();
                 continue;
             }
             seen.add(line);
@@ -110,18 +117,22 @@ class CollectorJarIT {
         int port = awaitListening();
         URI base = URI.create("http://127.0.0.1:" + port);
 
-        HttpResponse<String> health = send(HttpRequest.newBuilder(base.resolve("/health")).GET().build());
+        HttpResponse<String> health =
+                send(HttpRequest.newBuilder(base.resolve("/health")).GET().build());
         assertThat(health.statusCode()).isEqualTo(200);
         HttpResponse<String> accepted = send(HttpRequest.newBuilder(base.resolve("/v1/import/"))
                 .header("Authorization", basic("K"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"batch\":[{\"type\":\"identify\",\"userId\":\"before\"}]}")).build());
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"batch\":[{\"type\":\"identify\",\"userId\":\"before\"}]}"))
+                .build());
         assertThat(accepted.statusCode()).isEqualTo(200);
 
         byte[] body = "{\"batch\":[{\"type\":\"identify\",\"userId\":\"in-flight\"}]}".getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/batch HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + basic("K")
-                    + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(body, 0, 10);
             out.flush();
             awaitInFlight(base, 1);
@@ -131,14 +142,16 @@ class CollectorJarIT {
             awaitShuttingDown(base);
             out.write(body, 10, body.length - 10);
             out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
             assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
         }
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isZero();
 
         List<String> users = new ArrayList<>();
-        try (Journal journal = Journal.open(dir.resolve("journal")); JournalTailer tailer = journal.events().newTailer()) {
+        try (Journal journal = Journal.open(dir.resolve("journal"));
+                JournalTailer tailer = journal.events().newTailer()) {
             EventRecord record = new EventRecord();
             while (tailer.readBatch((index, batch) -> {
                 while (batch.next()) {
@@ -153,7 +166,8 @@ class CollectorJarIT {
 
     private void awaitInFlight(URI base, int requests) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!send(HttpRequest.newBuilder(base.resolve("/metrics")).GET().build()).body()
+        while (!send(HttpRequest.newBuilder(base.resolve("/metrics")).GET().build())
+                .body()
                 .contains("spool_collector_requests_in_flight " + requests + ".0")) {
             assertThat(System.nanoTime()).as("request in flight").isLessThan(deadline);
         }
@@ -166,7 +180,8 @@ class CollectorJarIT {
             try {
                 HttpResponse<String> r = send(HttpRequest.newBuilder(base.resolve("/v1/batch"))
                         .header("Authorization", basic("K"))
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"batch\":[]}")).build());
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"batch\":[]}"))
+                        .build());
                 if (r.statusCode() == 503) {
                     assertThat(r.body()).contains("shutting down");
                     return;
@@ -196,12 +211,18 @@ class CollectorJarIT {
                         for (int i = 0; i < 20; i++) {
                             String id = prefix + n + "-" + i;
                             ids.add(id);
-                            body.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"event\":\"Played\",")
-                                    .append("\"userId\":\"u\",\"messageId\":\"").append(id).append("\"}");
+                            body.append(i == 0 ? "" : ",")
+                                    .append("{\"type\":\"track\",\"event\":\"Played\",")
+                                    .append("\"userId\":\"u\",\"messageId\":\"")
+                                    .append(id)
+                                    .append("\"}");
                         }
                         try {
-                            HttpResponse<String> r = send(HttpRequest.newBuilder(batch).header("Authorization", basic("K"))
-                                    .POST(HttpRequest.BodyPublishers.ofString(body.append("]}").toString())).build());
+                            HttpResponse<String> r = send(HttpRequest.newBuilder(batch)
+                                    .header("Authorization", basic("K"))
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            body.append("]}").toString()))
+                                    .build());
                             if (r.statusCode() == 200) {
                                 acknowledged.addAll(ids);
                                 acksThisRound.addAndGet(ids.size());
@@ -216,7 +237,9 @@ class CollectorJarIT {
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (acksThisRound.get() < 5_000) {
-                assertThat(System.nanoTime()).as("acknowledgements in round " + round).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("acknowledgements in round " + round)
+                        .isLessThan(deadline);
                 Thread.sleep(10);
             }
             process.destroyForcibly(); // SIGKILL, requests in flight
@@ -228,7 +251,8 @@ class CollectorJarIT {
         }
         Set<String> stored = new HashSet<>();
         List<String> duplicates = new ArrayList<>();
-        try (Journal journal = Journal.open(dir.resolve("journal")); JournalTailer tailer = journal.events().newTailer()) {
+        try (Journal journal = Journal.open(dir.resolve("journal"));
+                JournalTailer tailer = journal.events().newTailer()) {
             EventRecord record = new EventRecord();
             while (tailer.readBatch((index, b) -> {
                 while (b.next()) {
@@ -244,7 +268,9 @@ class CollectorJarIT {
         assertThat(duplicates).isEmpty();
         Set<String> lost = new HashSet<>(acknowledged);
         lost.removeAll(stored);
-        assertThat(lost).as("acknowledged but not in the journal after three kill -9").isEmpty();
+        assertThat(lost)
+                .as("acknowledged but not in the journal after three kill -9")
+                .isEmpty();
         assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(15_000);
     }
 
@@ -256,41 +282,79 @@ class CollectorJarIT {
         assertThat(process.exitValue()).isEqualTo(2);
         List<String> lines = drainStderr();
         assertThat(lines).hasSize(1);
-        assertThat(lines.get(0)).startsWith("spool-collector: no write key configured")
-                .contains("--write-key").contains("--allow-anonymous");
-        assertThat(Files.exists(dir.resolve("journal"))).as("nothing is created").isFalse();
+        assertThat(lines.get(0))
+                .startsWith("spool-collector: no write key configured")
+                .contains("--write-key")
+                .contains("--allow-anonymous");
+        assertThat(Files.exists(dir.resolve("journal")))
+                .as("nothing is created")
+                .isFalse();
     }
 
     @Test
     void aKeystoreWithTheWrongPasswordStopsStartUpInOneClearLine() throws Exception {
         TestKeystore keystore = TestKeystore.generate(dir, "PKCS12", "right-password");
-        start("--port", "0", "--journal-dir", "journal", "--write-key", "K", "--tls-keystore", keystore.file().toString(),
-                "--tls-keystore-password", "wrong-password");
+        start(
+                "--port",
+                "0",
+                "--journal-dir",
+                "journal",
+                "--write-key",
+                "K",
+                "--tls-keystore",
+                keystore.file().toString(),
+                "--tls-keystore-password",
+                "wrong-password");
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
-        assertThat(drainStderr()).containsExactly(
-                "spool-collector: TLS keystore " + keystore.file() + " did not open: wrong password");
-        assertThat(Files.exists(dir.resolve("journal"))).as("nothing is created").isFalse();
+        assertThat(drainStderr())
+                .containsExactly("spool-collector: TLS keystore " + keystore.file() + " did not open: wrong password");
+        assertThat(Files.exists(dir.resolve("journal")))
+                .as("nothing is created")
+                .isFalse();
     }
 
     @Test
     void aPortInUseStopsStartUpInOneLineWithExit2BeforeAnyJournalExists() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
-            start("--host", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort()), "--journal-dir", "journal",
-                    "--write-key", "K");
+        try (java.net.ServerSocket taken =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            start(
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    String.valueOf(taken.getLocalPort()),
+                    "--journal-dir",
+                    "journal",
+                    "--write-key",
+                    "K");
 
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(process.exitValue()).isEqualTo(2);
-            assertThat(drainStderr()).singleElement().asString()
-                    .isEqualTo("spool-collector: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use");
-            assertThat(Files.exists(dir.resolve("journal"))).as("nothing is created").isFalse();
+            assertThat(drainStderr())
+                    .singleElement()
+                    .asString()
+                    .isEqualTo("spool-collector: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                            + ": Address already in use");
+            assertThat(Files.exists(dir.resolve("journal")))
+                    .as("nothing is created")
+                    .isFalse();
         }
     }
 
     @Test
     void logFormatJsonWritesOneJsonObjectPerLineWithOneSlf4jBinding() throws Exception {
-        start("--port", "0", "--host", "127.0.0.1", "--journal-dir", "journal", "--write-key", "K", "--log-format", "json");
+        start(
+                "--port",
+                "0",
+                "--host",
+                "127.0.0.1",
+                "--journal-dir",
+                "journal",
+                "--write-key",
+                "K",
+                "--log-format",
+                "json");
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         List<String> seen = new ArrayList<>();
@@ -298,13 +362,17 @@ class CollectorJarIT {
         while (listening == null && System.nanoTime() < deadline) {
             String line = stderr.poll(1, TimeUnit.SECONDS);
             if (line == null) {
-                assertThat(process.isAlive()).as("collector exited early: " + seen).isTrue();
+                assertThat(process.isAlive())
+                        .as("collector exited early: " + seen)
+                        .isTrue();
                 continue;
             }
             seen.add(line);
             // every line is JSON: no SLF4J provider warnings, no library lines in another format
             com.fasterxml.jackson.databind.JsonNode node = json.readTree(line);
-            assertThat(node.has("level") && node.has("loggerName") && node.has("formattedMessage")).as(line).isTrue();
+            assertThat(node.has("level") && node.has("loggerName") && node.has("formattedMessage"))
+                    .as(line)
+                    .isTrue();
             if (node.get("formattedMessage").asText().startsWith("Spool collector listening on http://127.0.0.1:")) {
                 listening = node;
             }

@@ -44,9 +44,14 @@ class ConcurrencyTest {
                             for (int e = 0; e < eventsPerRequest; e++) {
                                 String messageId = id + "-" + r + "-" + e;
                                 ids.add(messageId);
-                                body.append(e == 0 ? "" : ",").append("{\"type\":\"track\",\"event\":\"E\",\"userId\":\"u")
-                                        .append(id).append("\",\"messageId\":\"").append(messageId)
-                                        .append("\",\"properties\":{\"r\":").append(r).append("}}");
+                                body.append(e == 0 ? "" : ",")
+                                        .append("{\"type\":\"track\",\"event\":\"E\",\"userId\":\"u")
+                                        .append(id)
+                                        .append("\",\"messageId\":\"")
+                                        .append(messageId)
+                                        .append("\",\"properties\":{\"r\":")
+                                        .append(r)
+                                        .append("}}");
                             }
                             // every third request is gzipped, every other one goes to /v1/import/
                             Reply reply = r % 3 == 0
@@ -54,8 +59,12 @@ class ConcurrencyTest {
                                             .header("Authorization", TestCollector.basic(TestCollector.KEY))
                                             .header("Content-Encoding", "gzip")
                                             .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(
-                                                    TestCollector.gzip(body.append("]}").toString().getBytes()))))
-                                    : c.post(r % 2 == 0 ? "/v1/batch" : "/v1/import/", body.append("]}").toString());
+                                                    TestCollector.gzip(body.append("]}")
+                                                            .toString()
+                                                            .getBytes()))))
+                                    : c.post(
+                                            r % 2 == 0 ? "/v1/batch" : "/v1/import/",
+                                            body.append("]}").toString());
                             if (reply.status() == 200) {
                                 acknowledged.addAll(ids);
                             } else {
@@ -73,19 +82,23 @@ class ConcurrencyTest {
             }
 
             List<Stored> stored = c.events();
-            Map<String, Long> counts = stored.stream()
-                    .collect(Collectors.groupingBy(Stored::messageId, Collectors.counting()));
+            Map<String, Long> counts =
+                    stored.stream().collect(Collectors.groupingBy(Stored::messageId, Collectors.counting()));
             assertThat(refusals).as("requests not answered 200").isEmpty();
             assertThat(acknowledged).hasSize(clients * requestsEach * eventsPerRequest);
             assertThat(counts.keySet()).isEqualTo(new HashSet<>(acknowledged));
             assertThat(counts.values()).allMatch(n -> n == 1);
             // each request's events are stored together and in order
-            Map<String, List<Stored>> byRequest = stored.stream().collect(Collectors.groupingBy(
-                    s -> s.messageId().substring(0, s.messageId().lastIndexOf('-'))));
-            assertThat(byRequest.values()).allSatisfy(events -> assertThat(events)
-                    .extracting(s -> Integer.parseInt(s.messageId().substring(s.messageId().lastIndexOf('-') + 1)))
-                    .isSorted());
-            assertThat(stored).extracting(s -> s.properties().get("r").asInt())
+            Map<String, List<Stored>> byRequest = stored.stream()
+                    .collect(Collectors.groupingBy(
+                            s -> s.messageId().substring(0, s.messageId().lastIndexOf('-'))));
+            assertThat(byRequest.values())
+                    .allSatisfy(events -> assertThat(events)
+                            .extracting(s -> Integer.parseInt(
+                                    s.messageId().substring(s.messageId().lastIndexOf('-') + 1)))
+                            .isSorted());
+            assertThat(stored)
+                    .extracting(s -> s.properties().get("r").asInt())
                     .allMatch(r -> r >= 0 && r < requestsEach);
             Function<Stored, String> user = Stored::userId;
             assertThat(stored).extracting(user).allMatch(u -> u.startsWith("u"));

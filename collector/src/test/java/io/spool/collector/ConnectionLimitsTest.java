@@ -46,9 +46,12 @@ class ConnectionLimitsTest {
         }
 
         void post(String userId) throws IOException {
-            byte[] body = ("{\"batch\":[{\"type\":\"identify\",\"userId\":\"" + userId + "\"}]}").getBytes(StandardCharsets.UTF_8);
-            send("POST /v1/batch HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + basic(KEY)
-                    + "\r\nContent-Length: " + body.length + "\r\n\r\n", body);
+            byte[] body = ("{\"batch\":[{\"type\":\"identify\",\"userId\":\"" + userId + "\"}]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            send(
+                    "POST /v1/batch HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + basic(KEY)
+                            + "\r\nContent-Length: " + body.length + "\r\n\r\n",
+                    body);
         }
 
         /** The status line of the next response, reading its headers and body; null if none came within {@code wait}. */
@@ -103,7 +106,9 @@ class ConnectionLimitsTest {
             for (int round = 0; round < 3; round++) {
                 Connection waiting = new Connection(c.collector.port());
                 waiting.post("waited-" + round);
-                assertThat(waiting.response(Duration.ofMillis(700))).as("answered past the cap").isNull();
+                assertThat(waiting.response(Duration.ofMillis(700)))
+                        .as("answered past the cap")
+                        .isNull();
 
                 open.remove(0).close();
 
@@ -118,8 +123,10 @@ class ConnectionLimitsTest {
             for (Connection connection : open) {
                 connection.close();
             }
-            assertThat(c.events()).extracting(Stored::userId)
-                    .contains("held-0", "held-1", "held-2", "waited-0", "waited-1", "waited-2").hasSize(3 + 3 + 9);
+            assertThat(c.events())
+                    .extracting(Stored::userId)
+                    .contains("held-0", "held-1", "held-2", "waited-0", "waited-1", "waited-2")
+                    .hasSize(3 + 3 + 9);
         }
     }
 
@@ -136,13 +143,18 @@ class ConnectionLimitsTest {
             try (Connection large = new Connection(c.collector.port())) {
                 large.send(head + "X-Padding: " + "a".repeat(17 * 1024) + "\r\n\r\n", body);
                 assertThat(large.response(Duration.ofSeconds(10))).isEqualTo("HTTP/1.1 400 Bad Request");
-                assertThat(TlsTest.readUntilClosed(large.socket, Duration.ofSeconds(10))).isEmpty();
+                assertThat(TlsTest.readUntilClosed(large.socket, Duration.ofSeconds(10)))
+                        .isEmpty();
             }
             // many headers, each small, add up the same way
             try (Connection many = new Connection(c.collector.port())) {
                 StringBuilder headers = new StringBuilder(head);
                 for (int i = 0; i < 150; i++) {
-                    headers.append("X-Header-").append(i).append(": ").append("b".repeat(120)).append("\r\n");
+                    headers.append("X-Header-")
+                            .append(i)
+                            .append(": ")
+                            .append("b".repeat(120))
+                            .append("\r\n");
                 }
                 many.send(headers.append("\r\n").toString(), body);
                 assertThat(many.response(Duration.ofSeconds(10))).isEqualTo("HTTP/1.1 400 Bad Request");
@@ -155,7 +167,8 @@ class ConnectionLimitsTest {
     void aSmallerHeaderCapIsHonoured() throws Exception {
         try (TestCollector c = new TestCollector(dir, b -> b.maxHeaderBytes(2048));
                 Connection connection = new Connection(c.collector.port())) {
-            connection.send("GET /health HTTP/1.1\r\nHost: localhost\r\nCookie: " + "c".repeat(2100) + "\r\n\r\n", new byte[0]);
+            connection.send(
+                    "GET /health HTTP/1.1\r\nHost: localhost\r\nCookie: " + "c".repeat(2100) + "\r\n\r\n", new byte[0]);
 
             assertThat(connection.response(Duration.ofSeconds(10))).isEqualTo("HTTP/1.1 400 Bad Request");
         }
@@ -167,12 +180,14 @@ class ConnectionLimitsTest {
                 Connection connection = new Connection(c.collector.port())) {
             for (int i = 0; i < 5; i++) {
                 connection.post("u" + i);
-                assertThat(connection.response(Duration.ofSeconds(10))).as("request %d on one connection", i)
+                assertThat(connection.response(Duration.ofSeconds(10)))
+                        .as("request %d on one connection", i)
                         .isEqualTo("HTTP/1.1 200 OK");
             }
             long answered = System.nanoTime();
 
-            assertThat(TlsTest.readUntilClosed(connection.socket, Duration.ofSeconds(15))).isEmpty();
+            assertThat(TlsTest.readUntilClosed(connection.socket, Duration.ofSeconds(15)))
+                    .isEmpty();
             assertThat(Duration.ofNanos(System.nanoTime() - answered)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
             assertThat(c.events()).hasSize(5);
         }
@@ -183,7 +198,8 @@ class ConnectionLimitsTest {
         try (TestCollector c = new TestCollector(dir, b -> b.readTimeout(Duration.ofSeconds(1)));
                 Connection dribble = new Connection(c.collector.port())) {
             byte[] head = ("POST /v1/batch HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + basic(KEY)
-                    + "\r\nContent-Length: 2\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                            + "\r\nContent-Length: 2\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
             long start = System.nanoTime();
             int sent = 0;
             // A byte every 100 ms: each read comes well within the timeout, the whole head (6 s) does not.
@@ -199,7 +215,9 @@ class ConnectionLimitsTest {
 
             assertThat(sent).as("bytes of the head sent before the cut").isLessThan(head.length);
             assertThat(cutAfter).isBetween(Duration.ofMillis(900), Duration.ofSeconds(4));
-            assertThat(c.post("/v1/batch", "{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\"}]}").status()).isEqualTo(200);
+            assertThat(c.post("/v1/batch", "{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\"}]}")
+                            .status())
+                    .isEqualTo(200);
         }
     }
 
@@ -208,8 +226,10 @@ class ConnectionLimitsTest {
         try (TestCollector c = new TestCollector(dir, b -> b.readTimeout(Duration.ofSeconds(1)));
                 Connection dribble = new Connection(c.collector.port())) {
             byte[] body = "{\"batch\":[{\"type\":\"identify\",\"userId\":\"slow\"}]}".getBytes(StandardCharsets.UTF_8);
-            dribble.send("POST /v1/batch HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + basic(KEY)
-                    + "\r\nContent-Length: " + body.length + "\r\n\r\n", new byte[0]);
+            dribble.send(
+                    "POST /v1/batch HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + basic(KEY)
+                            + "\r\nContent-Length: " + body.length + "\r\n\r\n",
+                    new byte[0]);
             long start = System.nanoTime();
             // A byte every 100 ms: each read comes well within the timeout, the whole body (4.5 s) does not.
             int sent = 0;
@@ -230,7 +250,9 @@ class ConnectionLimitsTest {
             assertThat(cutAfter).isBetween(Duration.ofMillis(900), Duration.ofSeconds(4));
             ShutdownTest.awaitInFlight(c, 0);
             assertThat(c.events()).isEmpty();
-            assertThat(c.post("/v1/batch", "{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\"}]}").status()).isEqualTo(200);
+            assertThat(c.post("/v1/batch", "{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\"}]}")
+                            .status())
+                    .isEqualTo(200);
         }
     }
 }

@@ -39,7 +39,8 @@ class ConsoleStreamTest {
     }
 
     private static Reply post(TestCollector c, String key, String body) {
-        return c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).header("Authorization", basic(key))
+        return c.send(HttpRequest.newBuilder(c.uri("/v1/batch"))
+                .header("Authorization", basic(key))
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
@@ -52,7 +53,9 @@ class ConsoleStreamTest {
 
         Stream2(TestCollector c, String keys, String query) {
             HttpRequest request = HttpRequest.newBuilder(c.uri("/console/stream" + (query == null ? "" : "?" + query)))
-                    .header("Authorization", "Bearer " + keys).GET().build();
+                    .header("Authorization", "Bearer " + keys)
+                    .GET()
+                    .build();
             try {
                 response = c.http.send(request, HttpResponse.BodyHandlers.ofLines());
             } catch (IOException e) {
@@ -60,23 +63,26 @@ class ConsoleStreamTest {
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-            reader = new Thread(() -> {
-                StringBuilder data = new StringBuilder();
-                try {
-                    Iterator<String> lines = response.body().iterator();
-                    while (lines.hasNext()) {
-                        String line = lines.next();
-                        if (line.startsWith("data:")) {
-                            data.append(line.substring(line.startsWith("data: ") ? 6 : 5)).append('\n');
-                        } else if (line.isEmpty() && data.length() > 0) {
-                            updates.add(JSON.readTree(data.toString()));
-                            data.setLength(0);
+            reader = new Thread(
+                    () -> {
+                        StringBuilder data = new StringBuilder();
+                        try {
+                            Iterator<String> lines = response.body().iterator();
+                            while (lines.hasNext()) {
+                                String line = lines.next();
+                                if (line.startsWith("data:")) {
+                                    data.append(line.substring(line.startsWith("data: ") ? 6 : 5))
+                                            .append('\n');
+                                } else if (line.isEmpty() && data.length() > 0) {
+                                    updates.add(JSON.readTree(data.toString()));
+                                    data.setLength(0);
+                                }
+                            }
+                        } catch (Exception closed) {
+                            // the test closed the stream
                         }
-                    }
-                } catch (Exception closed) {
-                    // the test closed the stream
-                }
-            }, "console-viewer");
+                    },
+                    "console-viewer");
             reader.setDaemon(true);
             reader.start();
         }
@@ -143,7 +149,8 @@ class ConsoleStreamTest {
     void aViewerWithoutAKnownKeySeesNothing() {
         try (TestCollector c = console()) {
             for (String auth : new String[] {null, "Bearer ", "Bearer wrong-key", basic(KEY), "Bearer " + KEY + "x"}) {
-                HttpRequest.Builder request = HttpRequest.newBuilder(c.uri("/console/stream")).GET();
+                HttpRequest.Builder request =
+                        HttpRequest.newBuilder(c.uri("/console/stream")).GET();
                 if (auth != null) {
                     request.header("Authorization", auth);
                 }
@@ -157,7 +164,10 @@ class ConsoleStreamTest {
             Reply page = c.send(HttpRequest.newBuilder(c.uri("/console")).GET());
             assertThat(page.status()).isEqualTo(200);
             assertThat(page.header("Content-Security-Policy")).contains("default-src 'self'");
-            assertThat(page.body()).contains("/console/console.js").doesNotContain("http://").doesNotContain("https://");
+            assertThat(page.body())
+                    .contains("/console/console.js")
+                    .doesNotContain("http://")
+                    .doesNotContain("https://");
         }
     }
 
@@ -167,13 +177,19 @@ class ConsoleStreamTest {
                 Stream2 mine = new Stream2(c, KEY, null);
                 Stream2 admin = new Stream2(c, ADMIN_KEY, null)) {
             assertThat(mine.response.statusCode()).isEqualTo(200);
-            assertThat(mine.response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    t -> assertThat(t).startsWith("text/event-stream"));
+            assertThat(mine.response.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
 
-            assertThat(post(c, OTHER_KEY, "{\"batch\":[{\"type\":\"track\",\"event\":\"Theirs\",\"userId\":\"u9\"}]}").status())
+            assertThat(post(c, OTHER_KEY, "{\"batch\":[{\"type\":\"track\",\"event\":\"Theirs\",\"userId\":\"u9\"}]}")
+                            .status())
                     .isEqualTo(200);
-            assertThat(post(c, KEY, "{\"batch\":[{\"type\":\"track\",\"event\":\"Mine\",\"userId\":\"u1\","
-                    + "\"properties\":{\"plan\":\"pro\"}}]}").status()).isEqualTo(200);
+            assertThat(post(
+                                    c,
+                                    KEY,
+                                    "{\"batch\":[{\"type\":\"track\",\"event\":\"Mine\",\"userId\":\"u1\","
+                                            + "\"properties\":{\"plan\":\"pro\"}}]}")
+                            .status())
+                    .isEqualTo(200);
 
             JsonNode update = mine.await(hasEvent("Mine"));
             admin.await(hasEvent("Theirs"));
@@ -187,9 +203,12 @@ class ConsoleStreamTest {
             assertThat(event.get("properties").get("plan").asText()).isEqualTo("pro");
             assertThat(event.get("receivedAt").asText()).isNotEmpty();
             assertThat(event.get("messageId").asText()).isNotEmpty();
-            assertThat(mine.events()).extracting(e -> e.get("writeKey").asText()).containsOnly(KEY);
+            assertThat(mine.events())
+                    .extracting(e -> e.get("writeKey").asText())
+                    .containsOnly(KEY);
             // rates: the viewer's series only
-            assertThat(update.get("rates").get("series")).isNotEmpty()
+            assertThat(update.get("rates").get("series"))
+                    .isNotEmpty()
                     .allSatisfy(s -> assertThat(s.get("writeKey").asText()).isEqualTo(KEY));
         }
     }
@@ -198,18 +217,25 @@ class ConsoleStreamTest {
     void filtersRefusedEventsAndTheSchemaView() throws Exception {
         try (TestCollector c = console();
                 Stream2 signups = new Stream2(c, KEY + "," + OTHER_KEY, "event=Signup&userId=u2")) {
-            assertThat(post(c, KEY, "{\"batch\":["
-                    + "{\"type\":\"track\",\"event\":\"Signup\",\"userId\":\"u1\",\"properties\":{\"revenue\":10}},"
-                    + "{\"type\":\"track\",\"event\":\"Signup\",\"userId\":\"u2\",\"properties\":{\"revenue\":\"10.00\"}},"
-                    + "{\"type\":\"track\",\"event\":\"Login\",\"userId\":\"u2\"},"
-                    + "{\"type\":\"track\",\"userId\":\"u3\",\"properties\":{\"why\":\"no event name\"}}]}").status())
+            assertThat(post(
+                                    c,
+                                    KEY,
+                                    "{\"batch\":["
+                                            + "{\"type\":\"track\",\"event\":\"Signup\",\"userId\":\"u1\",\"properties\":{\"revenue\":10}},"
+                                            + "{\"type\":\"track\",\"event\":\"Signup\",\"userId\":\"u2\",\"properties\":{\"revenue\":\"10.00\"}},"
+                                            + "{\"type\":\"track\",\"event\":\"Login\",\"userId\":\"u2\"},"
+                                            + "{\"type\":\"track\",\"userId\":\"u3\",\"properties\":{\"why\":\"no event name\"}}]}")
+                            .status())
                     .isEqualTo(200);
 
             signups.await(hasEvent("Signup"));
-            JsonNode refused = signups.await(u -> u.get("deadLetters").size() > 0).get("deadLetters").get(0);
+            JsonNode refused = signups.await(u -> u.get("deadLetters").size() > 0)
+                    .get("deadLetters")
+                    .get(0);
             JsonNode schema = signups.await(u -> {
                 for (JsonNode s : u.path("schema")) {
-                    if (s.get("name").asText().equals("Signup") && s.get("count").asInt() == 2) {
+                    if (s.get("name").asText().equals("Signup")
+                            && s.get("count").asInt() == 2) {
                         return true;
                     }
                 }
@@ -221,7 +247,10 @@ class ConsoleStreamTest {
                 assertThat(e.get("userId").asText()).isEqualTo("u2");
             });
             assertThat(refused.get("reason").asText()).contains("event");
-            assertThat(JSON.readTree(refused.get("payload").asText()).get("userId").asText()).isEqualTo("u3");
+            assertThat(JSON.readTree(refused.get("payload").asText())
+                            .get("userId")
+                            .asText())
+                    .isEqualTo("u3");
             JsonNode revenue = null;
             for (JsonNode s : schema.get("schema")) {
                 if (s.get("name").asText().equals("Signup")) {
@@ -239,7 +268,8 @@ class ConsoleStreamTest {
         try (TestCollector c = console()) {
             assertThat(feedThreads()).isZero();
             try (Stream2 viewer = new Stream2(c, KEY, null)) {
-                assertThat(post(c, KEY, "{\"batch\":[{\"type\":\"track\",\"event\":\"Seen\",\"userId\":\"u\"}]}").status())
+                assertThat(post(c, KEY, "{\"batch\":[{\"type\":\"track\",\"event\":\"Seen\",\"userId\":\"u\"}]}")
+                                .status())
                         .isEqualTo(200);
                 viewer.await(hasEvent("Seen"));
                 assertThat(feedThreads()).isEqualTo(1);
@@ -248,20 +278,28 @@ class ConsoleStreamTest {
             while (feedThreads() > 0 && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(50);
             }
-            assertThat(feedThreads()).as("the feed's thread stops once the last viewer has gone").isZero();
+            assertThat(feedThreads())
+                    .as("the feed's thread stops once the last viewer has gone")
+                    .isZero();
         }
     }
 
     @Test
     void aViewerOutlivesTheReadTimeout() throws Exception {
-        try (TestCollector c = new TestCollector(dir, b -> b.console(true).readTimeout(java.time.Duration.ofSeconds(1)));
+        try (TestCollector c =
+                        new TestCollector(dir, b -> b.console(true).readTimeout(java.time.Duration.ofSeconds(1)));
                 Stream2 viewer = new Stream2(c, KEY, null)) {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
             int round = 0;
             while (System.nanoTime() < until) {
                 String name = "Round " + round++;
-                assertThat(post(c, KEY, "{\"batch\":[{\"type\":\"track\",\"event\":\"" + name + "\",\"userId\":\"u\"}]}")
-                        .status()).isEqualTo(200);
+                assertThat(post(
+                                        c,
+                                        KEY,
+                                        "{\"batch\":[{\"type\":\"track\",\"event\":\"" + name
+                                                + "\",\"userId\":\"u\"}]}")
+                                .status())
+                        .isEqualTo(200);
                 viewer.await(hasEvent(name));
             }
             assertThat(round).isGreaterThan(1);
@@ -270,13 +308,19 @@ class ConsoleStreamTest {
 
     private static long feedThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("spool-console-feed") && t.isAlive()).count();
+                .filter(t -> t.getName().equals("spool-console-feed") && t.isAlive())
+                .count();
     }
 
     @Test
     void aBadAdminKeyIsRefusedAtBuild() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Collector.builder().journalDir(dir.resolve("j"))
-                .writeKey(KEY).console(true).consoleAdminKey("short").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("consoleAdminKey(): must be at least 8");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Collector.builder()
+                        .journalDir(dir.resolve("j"))
+                        .writeKey(KEY)
+                        .console(true)
+                        .consoleAdminKey("short")
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("consoleAdminKey(): must be at least 8");
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.spool.testsupport.Deadline;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +35,7 @@ class DiskFullTest {
 
     @TempDir
     Path dir;
+
     private Path disk;
     private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
     private boolean mounted;
@@ -45,7 +45,8 @@ class DiskFullTest {
         disk = dir.resolve("disk");
         Files.createDirectories(disk);
         Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", disk.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(mount.getInputStream().readAllBytes());
         mounted = mount.waitFor() == 0;
         Assumptions.assumeTrue(mounted, "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): " + out.trim());
@@ -54,7 +55,10 @@ class DiskFullTest {
     @AfterEach
     void unmount() throws Exception {
         if (mounted) {
-            new ProcessBuilder("umount", "-l", disk.toString()).inheritIO().start().waitFor();
+            new ProcessBuilder("umount", "-l", disk.toString())
+                    .inheritIO()
+                    .start()
+                    .waitFor();
         }
     }
 
@@ -67,7 +71,8 @@ class DiskFullTest {
         AtomicBoolean freed = new AtomicBoolean();
         AtomicLong without = new AtomicLong(); // 503s without Retry-After
         Path filler = disk.resolve("filler");
-        try (TestCollector c = new TestCollector(disk, b -> b.minFreeDiskBytes(0).workerThreads(THREADS))) {
+        try (TestCollector c =
+                new TestCollector(disk, b -> b.minFreeDiskBytes(0).workerThreads(THREADS))) {
             List<Thread> senders = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int thread = t;
@@ -78,13 +83,19 @@ class DiskFullTest {
                         for (int i = 0; i < EVENTS_PER_BATCH; i++) {
                             String id = "t" + thread + "-" + n + "-" + i;
                             ids.add(id);
-                            body.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"event\":\"Order Completed\",")
-                                    .append("\"userId\":\"user-").append(i).append("\",\"messageId\":\"").append(id)
+                            body.append(i == 0 ? "" : ",")
+                                    .append("{\"type\":\"track\",\"event\":\"Order Completed\",")
+                                    .append("\"userId\":\"user-")
+                                    .append(i)
+                                    .append("\",\"messageId\":\"")
+                                    .append(id)
                                     .append("\",\"properties\":{\"revenue\":19.99,\"currency\":\"EUR\",\"sku\":\"")
                                     .append("sku-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789\"}}");
                         }
-                        TestCollector.Reply r = c.post("/v1/batch", body.append("]}").toString());
-                        statuses.computeIfAbsent(r.status(), s -> new AtomicLong()).incrementAndGet();
+                        TestCollector.Reply r =
+                                c.post("/v1/batch", body.append("]}").toString());
+                        statuses.computeIfAbsent(r.status(), s -> new AtomicLong())
+                                .incrementAndGet();
                         if (r.status() == 200) {
                             acknowledged.addAll(ids);
                             if (freed.get()) {
@@ -105,19 +116,27 @@ class DiskFullTest {
                 awaitTrue(() -> acknowledged.size() >= 20 * EVENTS_PER_BATCH, "first acknowledgements");
                 // Another process takes every free byte, between two of the collector's checks.
                 Process cat = new ProcessBuilder("sh", "-c", "cat /dev/zero > '" + filler + "'")
-                        .redirectErrorStream(true).start();
+                        .redirectErrorStream(true)
+                        .start();
                 cat.getInputStream().readAllBytes();
                 cat.waitFor(60, TimeUnit.SECONDS);
-                assertThat(Files.getFileStore(disk).getUsableSpace()).as("free bytes after the filler").isLessThan(64 * 1024);
+                assertThat(Files.getFileStore(disk).getUsableSpace())
+                        .as("free bytes after the filler")
+                        .isLessThan(64 * 1024);
                 awaitTrue(() -> statuses.getOrDefault(503, new AtomicLong()).get() >= 20, "503s on the full disk");
-                TestCollector.Reply health = c.send(java.net.http.HttpRequest.newBuilder(c.uri("/health")).GET());
+                TestCollector.Reply health = c.send(
+                        java.net.http.HttpRequest.newBuilder(c.uri("/health")).GET());
                 assertThat(health.status()).isEqualTo(503);
                 assertThat(health.body()).contains("disk is full");
 
                 Files.delete(filler);
                 freed.set(true);
                 awaitTrue(() -> acksAfterFreeing.get() >= 20, "200s again once the space is back");
-                awaitTrue(() -> c.send(java.net.http.HttpRequest.newBuilder(c.uri("/health")).GET()).status() == 200,
+                awaitTrue(
+                        () -> c.send(java.net.http.HttpRequest.newBuilder(c.uri("/health"))
+                                                .GET())
+                                        .status()
+                                == 200,
                         "a healthy /health once the space is back");
             } finally {
                 stop.set(true);

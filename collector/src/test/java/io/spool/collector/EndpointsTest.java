@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EndpointsTest {
     @TempDir
     Path dir;
+
     TestCollector c;
 
     @BeforeEach
@@ -93,9 +94,12 @@ class EndpointsTest {
     @Test
     void writeKeyInTheBodyAuthenticates() {
         Reply reply = c.send(HttpRequest.newBuilder(c.uri("/v1/batch"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"batch\":[" + track("m1") + "],\"writeKey\":\"" + KEY + "\"}")));
-        Reply single = c.send(HttpRequest.newBuilder(c.uri("/v1/t")).header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"writeKey\":\"" + KEY + "\",\"event\":\"E\",\"anonymousId\":\"a\"}")));
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"batch\":[" + track("m1") + "],\"writeKey\":\"" + KEY + "\"}")));
+        Reply single = c.send(HttpRequest.newBuilder(c.uri("/v1/t"))
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"writeKey\":\"" + KEY + "\",\"event\":\"E\",\"anonymousId\":\"a\"}")));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(single.status()).isEqualTo(200);
@@ -113,9 +117,11 @@ class EndpointsTest {
     void missingOrUnknownKeysAre401() {
         String body = "{\"batch\":[" + track("m1") + "]}";
         Reply none = c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).POST(HttpRequest.BodyPublishers.ofString(body)));
-        Reply unknownHeader = c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).header("Authorization", basic("nope"))
+        Reply unknownHeader = c.send(HttpRequest.newBuilder(c.uri("/v1/batch"))
+                .header("Authorization", basic("nope"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
-        Reply malformedHeader = c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).header("Authorization", "Bearer x")
+        Reply malformedHeader = c.send(HttpRequest.newBuilder(c.uri("/v1/batch"))
+                .header("Authorization", "Bearer x")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
         Reply unknownBody = c.send(HttpRequest.newBuilder(c.uri("/v1/batch"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"writeKey\":\"nope\",\"batch\":[" + track("m1") + "]}")));
@@ -146,8 +152,10 @@ class EndpointsTest {
 
     @Test
     void unknownContentEncodingIs415() {
-        Reply reply = c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).header("Authorization", basic(KEY))
-                .header("Content-Encoding", "br").POST(HttpRequest.BodyPublishers.ofString("{\"batch\":[]}")));
+        Reply reply = c.send(HttpRequest.newBuilder(c.uri("/v1/batch"))
+                .header("Authorization", basic(KEY))
+                .header("Content-Encoding", "br")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"batch\":[]}")));
 
         assertThat(reply.status()).isEqualTo(415);
         assertThat(reply.json().get("error").asText()).contains("br");
@@ -156,8 +164,10 @@ class EndpointsTest {
     @Test
     void gzipBodiesAreInflated() {
         byte[] body = ("{\"batch\":[" + track("m1") + "," + track("m2") + "]}").getBytes();
-        Reply reply = c.send(HttpRequest.newBuilder(c.uri("/v1/import/")).header("Authorization", basic(KEY))
-                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(TestCollector.gzip(body))));
+        Reply reply = c.send(HttpRequest.newBuilder(c.uri("/v1/import/"))
+                .header("Authorization", basic(KEY))
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(TestCollector.gzip(body))));
 
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         assertThat(c.events()).extracting(Stored::messageId).containsExactly("m1", "m2");
@@ -176,7 +186,9 @@ class EndpointsTest {
         assertThat(reply.header("Access-Control-Allow-Origin")).isEqualTo("*");
         assertThat(reply.header("Access-Control-Allow-Methods")).contains("POST");
         assertThat(reply.header("Access-Control-Allow-Headers"))
-                .contains("Authorization").contains("Content-Type").contains("Content-Encoding");
+                .contains("Authorization")
+                .contains("Content-Type")
+                .contains("Content-Encoding");
         assertThat(post.header("Access-Control-Allow-Origin")).isEqualTo("*");
     }
 
@@ -199,7 +211,8 @@ class EndpointsTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.header("Content-Type")).startsWith("text/plain");
         String text = reply.body();
-        assertThat(text).contains("spool_collector_requests_total{route=\"/v1/batch\",status=\"200\"} 1")
+        assertThat(text)
+                .contains("spool_collector_requests_total{route=\"/v1/batch\",status=\"200\"} 1")
                 .contains("spool_collector_requests_total{route=\"other\",status=\"404\"} 1")
                 .contains("spool_collector_events_accepted_total 1")
                 .contains("spool_collector_events_rejected_total 1")
@@ -215,7 +228,8 @@ class EndpointsTest {
                 c.send(HttpRequest.newBuilder(c.uri("/v1/track")).PUT(HttpRequest.BodyPublishers.ofString("{}"))),
                 c.send(HttpRequest.newBuilder(c.uri("/v1/track")).POST(HttpRequest.BodyPublishers.ofString("{}"))));
 
-        assertThat(errors.stream().map(Reply::status).collect(Collectors.toList())).containsExactly(400, 404, 405, 401);
+        assertThat(errors.stream().map(Reply::status).collect(Collectors.toList()))
+                .containsExactly(400, 404, 405, 401);
         for (Reply r : errors) {
             assertThat(r.header("Content-Type")).isEqualTo("application/json");
             assertThat(r.json().get("success").asBoolean()).isFalse();

@@ -44,8 +44,10 @@ class FsyncTest {
                     try {
                         start.await();
                         for (int i = 0; i < requestsEach; i++) {
-                            TestCollector.Reply r = c.post("/v1/track", "{\"userId\":\"u\",\"event\":\"Synced\","
-                                    + "\"messageId\":\"m-" + client + "-" + i + "\"}");
+                            TestCollector.Reply r = c.post(
+                                    "/v1/track",
+                                    "{\"userId\":\"u\",\"event\":\"Synced\"," + "\"messageId\":\"m-" + client + "-" + i
+                                            + "\"}");
                             if (r.status() != 200) {
                                 failures.add(r.status() + " " + r.body());
                             }
@@ -73,7 +75,9 @@ class FsyncTest {
     @Test
     void withoutFsyncTheJournalNeverSyncs() {
         try (TestCollector c = new TestCollector(dir)) {
-            assertThat(c.post("/v1/track", "{\"userId\":\"u\",\"event\":\"Unsynced\"}").status()).isEqualTo(200);
+            assertThat(c.post("/v1/track", "{\"userId\":\"u\",\"event\":\"Unsynced\"}")
+                            .status())
+                    .isEqualTo(200);
             assertThat(syncs(c)).isZero();
         }
     }

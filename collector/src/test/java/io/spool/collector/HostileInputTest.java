@@ -31,6 +31,7 @@ class HostileInputTest {
 
     @TempDir
     Path dir;
+
     TestCollector c;
 
     @BeforeEach
@@ -44,7 +45,8 @@ class HostileInputTest {
     }
 
     private Reply postBytes(String path, byte[] body, String encoding) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(c.uri(path)).header("Authorization", basic(KEY))
+        HttpRequest.Builder b = HttpRequest.newBuilder(c.uri(path))
+                .header("Authorization", basic(KEY))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (encoding != null) {
             b.header("Content-Encoding", encoding);
@@ -58,8 +60,12 @@ class HostileInputTest {
         HttpClient fresh = HttpClient.newHttpClient();
         HttpResponse<String> reply;
         try {
-            reply = fresh.send(HttpRequest.newBuilder(c.uri("/v1/batch")).header("Authorization", basic(KEY))
-                    .POST(HttpRequest.BodyPublishers.ofString(GOOD)).build(), HttpResponse.BodyHandlers.ofString());
+            reply = fresh.send(
+                    HttpRequest.newBuilder(c.uri("/v1/batch"))
+                            .header("Authorization", basic(KEY))
+                            .POST(HttpRequest.BodyPublishers.ofString(GOOD))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new AssertionError("the server stopped serving", e);
         }
@@ -68,22 +74,24 @@ class HostileInputTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "{\"batch\":[{\"type\":                    | malformed JSON",
-        "{\"batch\":[{\"type\":\"track\"}          | malformed JSON",
-        "{\"batch\":[{\"type\" \"track\"}]}        | malformed JSON",
-        "{\"batch\":[], }                          | malformed JSON",
-        "{\"batch\":[]} {}                         | unexpected content after the JSON object",
-        "{\"batch\":[]} garbage                    | malformed JSON",
-        "[{\"type\":\"track\"}]                    | body is not a JSON object",
-        "\"batch\"                                 | body is not a JSON object",
-        "{}                                        | body has no batch array",
-        "{\"batch\":{\"type\":\"track\"}}          | batch is not an array",
-        "{\"batch\":[],\"sentAt\":12}              | sentAt must be an ISO-8601 time string",
-        "{\"batch\":[],\"sentAt\":\"soon\"}        | sentAt is not an ISO-8601 time: \"soon\"",
-        "{\"batch\":[],\"context\":[]}             | context must be a JSON object",
-        "{\"batch\":[],\"writeKey\":5}             | writeKey must be a string",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"batch\":[{\"type\":                    | malformed JSON",
+                "{\"batch\":[{\"type\":\"track\"}          | malformed JSON",
+                "{\"batch\":[{\"type\" \"track\"}]}        | malformed JSON",
+                "{\"batch\":[], }                          | malformed JSON",
+                "{\"batch\":[]} {}                         | unexpected content after the JSON object",
+                "{\"batch\":[]} garbage                    | malformed JSON",
+                "[{\"type\":\"track\"}]                    | body is not a JSON object",
+                "\"batch\"                                 | body is not a JSON object",
+                "{}                                        | body has no batch array",
+                "{\"batch\":{\"type\":\"track\"}}          | batch is not an array",
+                "{\"batch\":[],\"sentAt\":12}              | sentAt must be an ISO-8601 time string",
+                "{\"batch\":[],\"sentAt\":\"soon\"}        | sentAt is not an ISO-8601 time: \"soon\"",
+                "{\"batch\":[],\"context\":[]}             | context must be a JSON object",
+                "{\"batch\":[],\"writeKey\":5}             | writeKey must be a string",
+            })
     void malformedOrWronglyShapedBodiesAre400(String body, String error) {
         Reply reply = c.post("/v1/batch", body.trim());
 
@@ -105,10 +113,16 @@ class HostileInputTest {
 
     @Test
     void invalidUtf8AnywhereIs400EvenInsideObjectsTheCollectorDoesNotDecode() {
-        byte[] head = "{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\",\"traits\":{\"n\":\"".getBytes(StandardCharsets.UTF_8);
+        byte[] head = "{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\",\"traits\":{\"n\":\""
+                .getBytes(StandardCharsets.UTF_8);
         byte[] tail = "\"}}]}".getBytes(StandardCharsets.UTF_8);
-        for (byte[] bad : new byte[][] {{(byte) 0xC3, 0x28}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
-                {(byte) 0xFF}, {(byte) 0xE2, (byte) 0x82}}) {
+        for (byte[] bad : new byte[][] {
+            {(byte) 0xC3, 0x28},
+            {(byte) 0xC0, (byte) 0xAF},
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+            {(byte) 0xFF},
+            {(byte) 0xE2, (byte) 0x82}
+        }) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             body.writeBytes(head);
             body.writeBytes(bad);
@@ -201,7 +215,8 @@ class HostileInputTest {
         try (Socket slow = new Socket("127.0.0.1", c.collector.port())) {
             OutputStream out = slow.getOutputStream();
             out.write(("POST /v1/batch HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + basic(KEY)
-                    + "\r\nContent-Length: 1000\r\n\r\n{\"batch\":[").getBytes(StandardCharsets.US_ASCII));
+                            + "\r\nContent-Length: 1000\r\n\r\n{\"batch\":[")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
 
             assertStillServing();

@@ -26,6 +26,7 @@ class JsonStrictnessTest {
 
     @TempDir
     Path dir;
+
     TestCollector c;
 
     @BeforeEach
@@ -40,17 +41,41 @@ class JsonStrictnessTest {
 
     /** Each is valid JSON but for one mistake, inside an event's {@code properties}. */
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"n\":01}", "{\"n\":1.}", "{\"n\":.5}", "{\"n\":+1}", "{\"n\":1e}", "{\"n\":-}", "{\"n\":NaN}",
-        "{\"n\":tru}", "{\"n\":nullx}", "{\"n\":True}", "{\"a\":1,}", "{\"a\":[1,]}", "{\"a\":[,1]}", "{,}",
-        "{\"a\" 1}", "{\"a\":1 \"b\":2}", "{a:1}", "{'a':1}", "{\"a\":\"x\\q\"}", "{\"a\":\"\\u12G4\"}",
-        "{\"a\":\"tab\there\"}", "{\"a\":1}}", "{\"a\":[1}", "{\"a\":1 // comment\n}", "{\"a\":\"unterminated}",
-        // half a surrogate pair in a name (found by the fuzzer: Jackson and the lake's readers refuse it)
-        "{\"use\\ud83d\":\"old\"}", "{\"\\ude80x\" : 1}", "{\"\\ud83d\\u0041\":1}",
-    })
+    @ValueSource(
+            strings = {
+                "{\"n\":01}",
+                "{\"n\":1.}",
+                "{\"n\":.5}",
+                "{\"n\":+1}",
+                "{\"n\":1e}",
+                "{\"n\":-}",
+                "{\"n\":NaN}",
+                "{\"n\":tru}",
+                "{\"n\":nullx}",
+                "{\"n\":True}",
+                "{\"a\":1,}",
+                "{\"a\":[1,]}",
+                "{\"a\":[,1]}",
+                "{,}",
+                "{\"a\" 1}",
+                "{\"a\":1 \"b\":2}",
+                "{a:1}",
+                "{'a':1}",
+                "{\"a\":\"x\\q\"}",
+                "{\"a\":\"\\u12G4\"}",
+                "{\"a\":\"tab\there\"}",
+                "{\"a\":1}}",
+                "{\"a\":[1}",
+                "{\"a\":1 // comment\n}",
+                "{\"a\":\"unterminated}",
+                // half a surrogate pair in a name (found by the fuzzer: Jackson and the lake's readers refuse it)
+                "{\"use\\ud83d\":\"old\"}",
+                "{\"\\ude80x\" : 1}",
+                "{\"\\ud83d\\u0041\":1}",
+            })
     void aMistakeAnywhereIs400AndNothingIsStored(String properties) {
-        String body = "{\"batch\":[{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"properties\":" + properties
-                + "}]}";
+        String body =
+                "{\"batch\":[{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"properties\":" + properties + "}]}";
 
         Reply reply = c.post("/v1/batch", body);
 
@@ -62,8 +87,9 @@ class JsonStrictnessTest {
 
     @Test
     void halfASurrogatePairInAValueIsTakenAsJacksonTakesIt() {
-        Reply reply = c.post("/v1/track", "{\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"s\":\"\\ud83d\","
-                + "\"pair\\ud83d\\ude80\":1}}");
+        Reply reply = c.post(
+                "/v1/track",
+                "{\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"s\":\"\\ud83d\"," + "\"pair\\ud83d\\ude80\":1}}");
 
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         assertThat(c.events()).hasSize(1);
@@ -75,7 +101,8 @@ class JsonStrictnessTest {
                 + "\t\"s\":\"quote \\\" backslash \\\\ slash \\/ \\b\\f\\n\\r\\t \\u00e9 \\ud83d\\ude80 é 🚀\","
                 + " \"deep\":" + "[".repeat(900) + "]".repeat(900) + " }";
         String body = "\uFEFF {\n \"batch\" : [ {\"type\":\"track\", \"userId\" : 42, \"anonymousId\":\"\","
-                + "\"\\u0065vent\":\"Caf\\u00e9 \\\"open\\\"\", \"properties\":" + properties + "} ] ,\n\"extra\":{\"k\":[1,2]} }\n";
+                + "\"\\u0065vent\":\"Caf\\u00e9 \\\"open\\\"\", \"properties\":" + properties
+                + "} ] ,\n\"extra\":{\"k\":[1,2]} }\n";
 
         Reply reply = c.post("/v1/batch", body);
 

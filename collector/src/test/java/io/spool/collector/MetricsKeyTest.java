@@ -35,14 +35,22 @@ class MetricsKeyTest {
     @Test
     void withAKeyMetricsNeedTheBearerTokenPrometheusSends() {
         try (TestCollector c = new TestCollector(dir, b -> b.metricsKey(METRICS_KEY))) {
-            for (String refused : new String[] {null, "Bearer wrong", "Bearer " + METRICS_KEY + "x", "Bearer",
-                    basic(KEY), basic(METRICS_KEY), "Token " + METRICS_KEY, "Basic !!!"}) {
+            for (String refused : new String[] {
+                null,
+                "Bearer wrong",
+                "Bearer " + METRICS_KEY + "x",
+                "Bearer",
+                basic(KEY),
+                basic(METRICS_KEY),
+                "Token " + METRICS_KEY,
+                "Basic !!!"
+            }) {
                 Reply reply = metrics(c, refused);
 
                 assertThat(reply.status()).as(String.valueOf(refused)).isEqualTo(401);
                 assertThat(reply.json().get("success").asBoolean()).isFalse();
-                assertThat(reply.json().get("error").asText()).isEqualTo(
-                        "/metrics needs the metrics key: send Authorization: Bearer <key>");
+                assertThat(reply.json().get("error").asText())
+                        .isEqualTo("/metrics needs the metrics key: send Authorization: Bearer <key>");
                 assertThat(reply.header("WWW-Authenticate")).startsWith("Bearer");
                 assertThat(reply.body()).doesNotContain("spool_collector_");
             }
@@ -52,17 +60,22 @@ class MetricsKeyTest {
             assertThat(bearer.status()).isEqualTo(200);
             assertThat(bearer.body()).contains("spool_collector_events_accepted_total");
             // ... and with `basic_auth: {username: any, password: KEY}`
-            assertThat(metrics(c, basicWithPassword("prometheus", METRICS_KEY)).status()).isEqualTo(200);
+            assertThat(metrics(c, basicWithPassword("prometheus", METRICS_KEY)).status())
+                    .isEqualTo(200);
             // the refusals above were counted like any other answer
-            assertThat(metrics(c, "Bearer " + METRICS_KEY).body()).contains("spool_collector_requests_total{route=\"/metrics\",status=\"401\"} 8.0");
+            assertThat(metrics(c, "Bearer " + METRICS_KEY).body())
+                    .contains("spool_collector_requests_total{route=\"/metrics\",status=\"401\"} 8.0");
         }
     }
 
     @Test
     void healthAndIngestAreNotBehindTheMetricsKey() {
         try (TestCollector c = new TestCollector(dir, b -> b.metricsKey(METRICS_KEY))) {
-            assertThat(c.send(HttpRequest.newBuilder(c.uri("/health")).GET()).status()).isEqualTo(200);
-            assertThat(c.post("/v1/batch", "{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\"}]}").status()).isEqualTo(200);
+            assertThat(c.send(HttpRequest.newBuilder(c.uri("/health")).GET()).status())
+                    .isEqualTo(200);
+            assertThat(c.post("/v1/batch", "{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\"}]}")
+                            .status())
+                    .isEqualTo(200);
             assertThat(c.events()).hasSize(1);
         }
     }
@@ -80,7 +93,11 @@ class MetricsKeyTest {
     @Test
     void aKeyThatCannotTravelInAHeaderIsRefusedAtBuild() {
         for (String bad : new String[] {"", " padded", "two words", "tab\there", "naïve"}) {
-            assertThatThrownBy(() -> Collector.builder().journalDir(dir.resolve("j")).writeKey(KEY).metricsKey(bad).build())
+            assertThatThrownBy(() -> Collector.builder()
+                            .journalDir(dir.resolve("j"))
+                            .writeKey(KEY)
+                            .metricsKey(bad)
+                            .build())
                     .as(bad)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("metricsKey(): must be printable ASCII");

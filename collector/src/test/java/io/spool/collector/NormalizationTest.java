@@ -27,6 +27,7 @@ class NormalizationTest {
 
     @TempDir
     Path dir;
+
     TestCollector c;
 
     @BeforeEach
@@ -173,20 +174,28 @@ class NormalizationTest {
         assertThat(c.post("/v1/batch", body).status()).isEqualTo(200);
 
         List<Stored> events = c.events();
-        assertThat(events.get(0).context()).isEqualTo(JSON.readTree(
-                "{\"app\":{\"name\":\"mine\"},\"locale\":\"de\",\"library\":{\"name\":\"batch-lib\",\"version\":\"9\"},\"ip\":\"1.2.3.4\"}"));
+        assertThat(events.get(0).context())
+                .isEqualTo(
+                        JSON.readTree(
+                                "{\"app\":{\"name\":\"mine\"},\"locale\":\"de\",\"library\":{\"name\":\"batch-lib\",\"version\":\"9\"},\"ip\":\"1.2.3.4\"}"));
         assertThat(events.get(0).integrations()).isEqualTo(JSON.readTree("{\"All\":true,\"Mixpanel\":true}"));
         assertThat(events.get(0).libraryName()).isEqualTo("batch-lib");
-        assertThat(events.get(1).context()).isEqualTo(JSON.readTree(
-                "{\"library\":{\"name\":\"batch-lib\",\"version\":\"9\"},\"ip\":\"1.2.3.4\",\"app\":{\"name\":\"shop\"}}"));
+        assertThat(events.get(1).context())
+                .isEqualTo(
+                        JSON.readTree(
+                                "{\"library\":{\"name\":\"batch-lib\",\"version\":\"9\"},\"ip\":\"1.2.3.4\",\"app\":{\"name\":\"shop\"}}"));
         assertThat(events.get(1).integrations()).isEqualTo(JSON.readTree("{\"All\":false,\"Mixpanel\":true}"));
         assertThat(events.get(1).libraryVersion()).isEqualTo("9");
         assertThat(events.get(2).context()).isEqualTo(events.get(1).context());
         assertThat(events.get(3).libraryName()).isEqualTo("own");
-        assertThat(events.get(3).libraryVersion()).as("the event's library wins as a whole").isNull();
+        assertThat(events.get(3).libraryVersion())
+                .as("the event's library wins as a whole")
+                .isNull();
         assertThat(events.get(3).userAgent()).isEqualTo("ua");
         assertThat(events.get(3).context().get("ip").asText()).isEqualTo("1.2.3.4");
-        assertThat(events).extracting(Stored::ip).as("the batch context's ip is the client's")
+        assertThat(events)
+                .extracting(Stored::ip)
+                .as("the batch context's ip is the client's")
                 .containsOnly("1.2.3.4");
     }
 
@@ -198,24 +207,31 @@ class NormalizationTest {
                 + "{\"type\":\"track\",\"event\":\"b\",\"userId\":\"u\"},"
                 + "{\"type\":\"track\",\"event\":\"c\",\"userId\":\"u\",\"context\":{\"ip\":\"  \"}}]}";
         assertThat(c.post("/v1/batch", body).status()).isEqualTo(200);
-        assertThat(c.post("/v1/track", "{\"event\":\"d\",\"userId\":\"u\",\"context\":{\"ip\":42}}").status()).isEqualTo(200);
-        assertThat(c.post("/v1/track", "{\"event\":\"e\",\"userId\":\"u\",\"context\":{\"ip\":\"2001:db8::1\"}}").status())
+        assertThat(c.post("/v1/track", "{\"event\":\"d\",\"userId\":\"u\",\"context\":{\"ip\":42}}")
+                        .status())
+                .isEqualTo(200);
+        assertThat(c.post("/v1/track", "{\"event\":\"e\",\"userId\":\"u\",\"context\":{\"ip\":\"2001:db8::1\"}}")
+                        .status())
                 .isEqualTo(200);
         // not an address (text, half a surrogate pair): the connection's
-        assertThat(c.post("/v1/track", "{\"event\":\"f\",\"userId\":\"u\",\"context\":{\"ip\":\"localhost\"}}").status())
+        assertThat(c.post("/v1/track", "{\"event\":\"f\",\"userId\":\"u\",\"context\":{\"ip\":\"localhost\"}}")
+                        .status())
                 .isEqualTo(200);
-        assertThat(c.post("/v1/track", "{\"event\":\"g\",\"userId\":\"u\",\"context\":{\"ip\":\"1.2.\\ud83d3.4\"}}").status())
+        assertThat(c.post("/v1/track", "{\"event\":\"g\",\"userId\":\"u\",\"context\":{\"ip\":\"1.2.\\ud83d3.4\"}}")
+                        .status())
                 .isEqualTo(200);
 
-        assertThat(c.events()).extracting(Stored::event, Stored::ip).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("a", "203.0.113.7"),
-                org.assertj.core.groups.Tuple.tuple("b", "198.51.100.9"),
-                // its own blank ip hides the batch's (the stored context says "  "): the socket's address
-                org.assertj.core.groups.Tuple.tuple("c", "127.0.0.1"),
-                org.assertj.core.groups.Tuple.tuple("d", "127.0.0.1"),
-                org.assertj.core.groups.Tuple.tuple("e", "2001:db8::1"),
-                org.assertj.core.groups.Tuple.tuple("f", "127.0.0.1"),
-                org.assertj.core.groups.Tuple.tuple("g", "127.0.0.1"));
+        assertThat(c.events())
+                .extracting(Stored::event, Stored::ip)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("a", "203.0.113.7"),
+                        org.assertj.core.groups.Tuple.tuple("b", "198.51.100.9"),
+                        // its own blank ip hides the batch's (the stored context says "  "): the socket's address
+                        org.assertj.core.groups.Tuple.tuple("c", "127.0.0.1"),
+                        org.assertj.core.groups.Tuple.tuple("d", "127.0.0.1"),
+                        org.assertj.core.groups.Tuple.tuple("e", "2001:db8::1"),
+                        org.assertj.core.groups.Tuple.tuple("f", "127.0.0.1"),
+                        org.assertj.core.groups.Tuple.tuple("g", "127.0.0.1"));
         // the context itself is stored as sent
         assertThat(c.events().get(0).context().get("ip").asText()).isEqualTo("203.0.113.7");
     }
@@ -232,7 +248,8 @@ class NormalizationTest {
     }
 
     private static HttpRequest.Builder forwarded(TestCollector c) {
-        return HttpRequest.newBuilder(c.uri("/v1/batch")).header("Authorization", basic(KEY))
+        return HttpRequest.newBuilder(c.uri("/v1/batch"))
+                .header("Authorization", basic(KEY))
                 .header("X-Forwarded-For", "203.0.113.7, 10.0.0.1")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\"}]}"));
     }

@@ -21,8 +21,7 @@ final class OpenFiles {
     private static final Path FDS = Path.of("/proc/self/fd");
     private static final Path MAPS = Path.of("/proc/self/maps");
 
-    private OpenFiles() {
-    }
+    private OpenFiles() {}
 
     /** Every descriptor target and mapped file of this process under {@code dir}; skips the test off Linux. */
     static List<String> under(Path dir) {
@@ -62,7 +61,11 @@ final class OpenFiles {
      * {@code limit}. (Chronicle may release a mapping on its background releaser thread just after close.)
      */
     static void awaitNoneUnder(Path dir, Duration limit) {
-        Deadline.of(limit).every(Duration.ofMillis(1)).await("files of " + dir + " to be closed and unmapped",
-                () -> under(dir).isEmpty(), () -> "still open or mapped " + limit + " after close: " + under(dir));
+        Deadline.of(limit)
+                .every(Duration.ofMillis(1))
+                .await(
+                        "files of " + dir + " to be closed and unmapped",
+                        () -> under(dir).isEmpty(),
+                        () -> "still open or mapped " + limit + " after close: " + under(dir));
     }
 }

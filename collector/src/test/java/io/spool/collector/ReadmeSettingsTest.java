@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * rewrites the table, then review the diff.
  */
 class ReadmeSettingsTest {
-    private static final String BEGIN = "<!-- settings:collector (generated from CollectorSettings; ReadmeSettingsTest checks it) -->\n";
+    private static final String BEGIN =
+            "<!-- settings:collector (generated from CollectorSettings; ReadmeSettingsTest checks it) -->\n";
     private static final String END = "<!-- /settings:collector -->";
 
     @Test
@@ -31,6 +32,7 @@ class ReadmeSettingsTest {
             return;
         }
         assertThat(text.substring(begin + BEGIN.length(), end))
-                .as("README.md's collector settings; regenerate with -Dspool.readme.update=true").isEqualTo(expected);
+                .as("README.md's collector settings; regenerate with -Dspool.readme.update=true")
+                .isEqualTo(expected);
     }
 }

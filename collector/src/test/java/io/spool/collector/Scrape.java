@@ -17,7 +17,8 @@ final class Scrape {
     }
 
     static Scrape of(TestCollector c) {
-        TestCollector.Reply reply = c.send(HttpRequest.newBuilder(c.uri("/metrics")).GET());
+        TestCollector.Reply reply =
+                c.send(HttpRequest.newBuilder(c.uri("/metrics")).GET());
         if (reply.status() != 200) {
             throw new AssertionError("/metrics answered " + reply.status() + ": " + reply.body());
         }

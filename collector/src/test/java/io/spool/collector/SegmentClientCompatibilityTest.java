@@ -31,10 +31,12 @@ class SegmentClientCompatibilityTest {
                     .flushQueueSize(100)
                     .build();
             Instant before = Instant.now();
-            analytics.enqueue(TrackMessage.builder("Order Completed").userId("u-1")
+            analytics.enqueue(TrackMessage.builder("Order Completed")
+                    .userId("u-1")
                     .properties(Map.of("total", 12.5, "currency", "EUR", "label", "naïve 日本")));
             analytics.enqueue(IdentifyMessage.builder().userId("u-1").traits(Map.of("email", "a@example.com")));
-            analytics.enqueue(PageMessage.builder("Home").anonymousId(UUID.randomUUID().toString()));
+            analytics.enqueue(
+                    PageMessage.builder("Home").anonymousId(UUID.randomUUID().toString()));
             analytics.enqueue(ScreenMessage.builder("Main").userId("u-1"));
             analytics.enqueue(GroupMessage.builder("g-1").userId("u-1").traits(Map.of("plan", "pro")));
             analytics.enqueue(AliasMessage.builder("anon-1").userId("u-1"));
@@ -42,7 +44,8 @@ class SegmentClientCompatibilityTest {
             analytics.shutdown(); // waits for the queue to drain
 
             List<Stored> events = c.events();
-            assertThat(events).extracting(Stored::type)
+            assertThat(events)
+                    .extracting(Stored::type)
                     .containsExactly("track", "identify", "page", "screen", "group", "alias");
             assertThat(c.deadLetters()).isEmpty();
             Stored track = events.get(0);
@@ -53,7 +56,8 @@ class SegmentClientCompatibilityTest {
             assertThat(track.libraryVersion()).isNotBlank();
             assertThat(track.writeKey()).isEqualTo(TestCollector.KEY);
             assertThat(UUID.fromString(track.messageId())).isNotNull();
-            assertThat(track.timestamp()).isBetween(before.toEpochMilli() - 1000, Instant.now().toEpochMilli() + 1000);
+            assertThat(track.timestamp())
+                    .isBetween(before.toEpochMilli() - 1000, Instant.now().toEpochMilli() + 1000);
             assertThat(events.get(1).traits().get("email").asText()).isEqualTo("a@example.com");
             assertThat(events.get(2).name()).isEqualTo("Home");
             assertThat(events.get(4).groupId()).isEqualTo("g-1");

@@ -37,7 +37,8 @@ class ShutdownTest {
         try (Socket socket = new Socket("127.0.0.1", c.collector.port())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/batch HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + basic(KEY)
-                    + "\r\nContent-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(bytes, 0, 10);
             out.flush();
             awaitInFlight(c, 1);
@@ -50,11 +51,13 @@ class ShutdownTest {
 
             out.write(bytes, 10, bytes.length - 10);
             out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
             assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
             closing.get();
         }
-        java.util.List<String> stored = c.events().stream().map(TestCollector.Stored::userId).toList();
+        java.util.List<String> stored =
+                c.events().stream().map(TestCollector.Stored::userId).toList();
         assertThat(stored).filteredOn("in-flight"::equals).hasSize(1);
         assertThat(stored).filteredOn("late"::equals).hasSize(lateAccepted[0]);
         assertThat(stored).hasSize(1 + lateAccepted[0]);
@@ -64,8 +67,13 @@ class ShutdownTest {
     /** Polls /metrics (with a deadline) until the server counts this many requests in flight. */
     static void awaitInFlight(TestCollector c, int requests) {
         String expected = "spool_collector_requests_in_flight " + requests + ".0";
-        Deadline.of(Duration.ofSeconds(10)).every(Duration.ofMillis(1)).await(requests + " requests in flight",
-                () -> c.send(HttpRequest.newBuilder(c.uri("/metrics")).GET()).body().contains(expected));
+        Deadline.of(Duration.ofSeconds(10))
+                .every(Duration.ofMillis(1))
+                .await(
+                        requests + " requests in flight",
+                        () -> c.send(HttpRequest.newBuilder(c.uri("/metrics")).GET())
+                                .body()
+                                .contains(expected));
     }
 
     /** Polls (with a deadline) until the closing collector answers a new request with 503. */
@@ -86,16 +94,26 @@ class ShutdownTest {
     @Test
     void closingTwiceIsHarmlessAndAnOwnedJournalIsClosed() throws Exception {
         Path journalDir = dir.resolve("j");
-        Collector collector = Collector.builder().port(0).host("127.0.0.1").journalDir(journalDir)
-                .writeKey("k").build().start();
-        HttpResponse<String> stored = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + collector.port() + "/v1/batch"))
-                .header("Authorization", basic("k"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\"}]}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        Collector collector = Collector.builder()
+                .port(0)
+                .host("127.0.0.1")
+                .journalDir(journalDir)
+                .writeKey("k")
+                .build()
+                .start();
+        HttpResponse<String> stored = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + collector.port() + "/v1/batch"))
+                                .header("Authorization", basic("k"))
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\"}]}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(stored.statusCode()).isEqualTo(200);
         // The check below sees the journal while it is open; otherwise its "nothing left" would prove nothing.
-        assertThat(OpenFiles.under(journalDir)).as("the running collector's journal files").isNotEmpty();
+        assertThat(OpenFiles.under(journalDir))
+                .as("the running collector's journal files")
+                .isNotEmpty();
 
         collector.close();
         collector.close();

@@ -48,14 +48,19 @@ class StatusCodesTest {
     @Test
     void anonymousModeAcceptsRequestsWithoutAKey() {
         try (TestCollector c = new TestCollector(dir, b -> b.allowAnonymous(true))) {
-            Reply reply = c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).POST(HttpRequest.BodyPublishers.ofString(ONE)));
-            Reply wrongKey = c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).header("Authorization", basic("other"))
+            Reply reply =
+                    c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).POST(HttpRequest.BodyPublishers.ofString(ONE)));
+            Reply wrongKey = c.send(HttpRequest.newBuilder(c.uri("/v1/batch"))
+                    .header("Authorization", basic("other"))
                     .POST(HttpRequest.BodyPublishers.ofString(ONE)));
-            Reply rightKey = c.send(HttpRequest.newBuilder(c.uri("/v1/batch")).header("Authorization", basic(KEY))
+            Reply rightKey = c.send(HttpRequest.newBuilder(c.uri("/v1/batch"))
+                    .header("Authorization", basic(KEY))
                     .POST(HttpRequest.BodyPublishers.ofString(ONE)));
 
             assertThat(reply.status()).isEqualTo(200);
-            assertThat(wrongKey.status()).as("configured keys are still checked").isEqualTo(401);
+            assertThat(wrongKey.status())
+                    .as("configured keys are still checked")
+                    .isEqualTo(401);
             assertThat(rightKey.status()).isEqualTo(200);
             assertThat(c.events()).extracting(TestCollector.Stored::writeKey).containsExactly(null, KEY);
         }

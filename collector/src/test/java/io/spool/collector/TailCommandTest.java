@@ -47,15 +47,18 @@ class TailCommandTest {
         return new Run(status, lines, err.toString());
     }
 
-    record Run(int status, List<JsonNode> lines, String err) {
-    }
+    record Run(int status, List<JsonNode> lines, String err) {}
 
     @Test
     void printsStoredEventsAsJsonLinesFromTheStart() {
         try (TestCollector c = new TestCollector(dir)) {
-            assertThat(c.post("/v1/batch", "{\"batch\":[{\"type\":\"track\",\"event\":\"Launch 🚀\",\"userId\":\"u1\","
-                    + "\"messageId\":\"m1\",\"properties\":{\"revenue\":9.5,\"tags\":[\"a\"]},\"timestamp\":\"2026-12-02T10:00:00Z\"},"
-                    + "{\"type\":\"identify\",\"userId\":\"u2\",\"traits\":{\"plan\":\"pro\"}}]}").status()).isEqualTo(200);
+            assertThat(c.post(
+                                    "/v1/batch",
+                                    "{\"batch\":[{\"type\":\"track\",\"event\":\"Launch 🚀\",\"userId\":\"u1\","
+                                            + "\"messageId\":\"m1\",\"properties\":{\"revenue\":9.5,\"tags\":[\"a\"]},\"timestamp\":\"2026-12-02T10:00:00Z\"},"
+                                            + "{\"type\":\"identify\",\"userId\":\"u2\",\"traits\":{\"plan\":\"pro\"}}]}")
+                            .status())
+                    .isEqualTo(200);
 
             Run run = tail("--journal-dir", dir.resolve("journal").toString(), "--from", "start", "--no-follow");
 
@@ -75,17 +78,28 @@ class TailCommandTest {
             JsonNode identify = run.lines().get(1);
             assertThat(identify.get("type").asText()).isEqualTo("identify");
             assertThat(identify.get("traits").get("plan").asText()).isEqualTo("pro");
-            assertThat(identify.get("messageId").asText()).as("set by the collector").isNotEmpty();
+            assertThat(identify.get("messageId").asText())
+                    .as("set by the collector")
+                    .isNotEmpty();
         }
     }
 
     @Test
     void deadLettersComeWithTheirReasonAndPayloadAsReceived() {
         try (TestCollector c = new TestCollector(dir)) {
-            assertThat(c.post("/v1/batch", "{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\"},"
-                    + "{\"type\":\"track\",\"event\":\"ok\",\"userId\":\"u1\"}]}").status()).isEqualTo(200);
+            assertThat(c.post(
+                                    "/v1/batch",
+                                    "{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\"},"
+                                            + "{\"type\":\"track\",\"event\":\"ok\",\"userId\":\"u1\"}]}")
+                            .status())
+                    .isEqualTo(200);
 
-            Run letters = tail("--journal-dir", dir.resolve("journal").toString(), "--from", "start", "--no-follow",
+            Run letters = tail(
+                    "--journal-dir",
+                    dir.resolve("journal").toString(),
+                    "--from",
+                    "start",
+                    "--no-follow",
                     "--dead-letters");
             Run events = tail("--journal-dir", dir.resolve("journal").toString(), "--from", "start", "--no-follow");
 
@@ -95,7 +109,10 @@ class TailCommandTest {
             assertThat(letter.get("deadLetter").asBoolean()).isTrue();
             assertThat(letter.get("reason").asText()).contains("event");
             assertThat(letter.get("batchIndex").asInt()).isZero();
-            assertThat(JSON.readTree(letter.get("payload").asText()).get("userId").asText()).isEqualTo("u1");
+            assertThat(JSON.readTree(letter.get("payload").asText())
+                            .get("userId")
+                            .asText())
+                    .isEqualTo("u1");
             assertThat(events.lines()).extracting(n -> n.get("event").asText()).containsExactly("ok");
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -105,16 +122,20 @@ class TailCommandTest {
     @Test
     void fromNowFollowsNewAppendsOnly() throws Exception {
         try (TestCollector c = new TestCollector(dir)) {
-            assertThat(c.post("/v1/track", "{\"event\":\"before\",\"userId\":\"u\"}").status()).isEqualTo(200);
+            assertThat(c.post("/v1/track", "{\"event\":\"before\",\"userId\":\"u\"}")
+                            .status())
+                    .isEqualTo(200);
             String journalDir = dir.resolve("journal").toString();
 
-            CompletableFuture<Run> following = CompletableFuture.supplyAsync(
-                    () -> tail("--journal-dir", journalDir, "--limit", "2"));
+            CompletableFuture<Run> following =
+                    CompletableFuture.supplyAsync(() -> tail("--journal-dir", journalDir, "--limit", "2"));
             // The tail starts at the end; events posted until it has printed two are what it must print.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             int sent = 0;
             while (!following.isDone() && System.nanoTime() < deadline) {
-                assertThat(c.post("/v1/track", "{\"event\":\"after\",\"userId\":\"u\"}").status()).isEqualTo(200);
+                assertThat(c.post("/v1/track", "{\"event\":\"after\",\"userId\":\"u\"}")
+                                .status())
+                        .isEqualTo(200);
                 sent++;
                 try {
                     following.get(50, TimeUnit.MILLISECONDS);
@@ -125,7 +146,9 @@ class TailCommandTest {
             Run run = following.get(1, TimeUnit.SECONDS);
 
             assertThat(run.status()).as(run.err()).isZero();
-            assertThat(run.lines()).hasSize(2).allSatisfy(n -> assertThat(n.get("event").asText()).isEqualTo("after"));
+            assertThat(run.lines())
+                    .hasSize(2)
+                    .allSatisfy(n -> assertThat(n.get("event").asText()).isEqualTo("after"));
             assertThat(sent).isGreaterThanOrEqualTo(2);
         }
     }
@@ -133,14 +156,26 @@ class TailCommandTest {
     @Test
     void fromATimeOrADurationAgoSkipsWhatCameBefore() {
         try (TestCollector c = new TestCollector(dir)) {
-            assertThat(c.post("/v1/track", "{\"event\":\"one\",\"userId\":\"u\"}").status()).isEqualTo(200);
+            assertThat(c.post("/v1/track", "{\"event\":\"one\",\"userId\":\"u\"}")
+                            .status())
+                    .isEqualTo(200);
             String journalDir = dir.resolve("journal").toString();
 
-            assertThat(tail("--journal-dir", journalDir, "--from", "10m", "--no-follow").lines())
-                    .extracting(n -> n.get("event").asText()).containsExactly("one");
-            assertThat(tail("--journal-dir", journalDir, "--from", Instant.now().plusSeconds(60).toString(), "--no-follow")
-                    .lines()).isEmpty();
-            assertThat(tail("--journal-dir", journalDir, "--from", "now", "--no-follow").lines()).isEmpty();
+            assertThat(tail("--journal-dir", journalDir, "--from", "10m", "--no-follow")
+                            .lines())
+                    .extracting(n -> n.get("event").asText())
+                    .containsExactly("one");
+            assertThat(tail(
+                                    "--journal-dir",
+                                    journalDir,
+                                    "--from",
+                                    Instant.now().plusSeconds(60).toString(),
+                                    "--no-follow")
+                            .lines())
+                    .isEmpty();
+            assertThat(tail("--journal-dir", journalDir, "--from", "now", "--no-follow")
+                            .lines())
+                    .isEmpty();
         }
     }
 
@@ -152,7 +187,9 @@ class TailCommandTest {
         Run badFrom = tail("--journal-dir", missing.toString(), "--from", "yesterday-ish");
 
         assertThat(noJournal.status()).isEqualTo(2);
-        assertThat(noJournal.err().strip()).startsWith("spool-collector tail: no journal at").doesNotContain("\n");
+        assertThat(noJournal.err().strip())
+                .startsWith("spool-collector tail: no journal at")
+                .doesNotContain("\n");
         assertThat(missing).doesNotExist();
         assertThat(badFrom.status()).isEqualTo(2);
         assertThat(badFrom.err().strip()).contains("--from 'yesterday-ish'").doesNotContain("\n");
@@ -162,12 +199,16 @@ class TailCommandTest {
     void durationsAreMeasuredBackFromTheClock() {
         Clock clock = Clock.fixed(Instant.parse("2026-12-02T10:00:00Z"), ZoneOffset.UTC);
 
-        assertThat(TailCommand.parseFrom("2h", clock)).isEqualTo(Instant.parse("2026-12-02T08:00:00Z").toEpochMilli());
-        assertThat(TailCommand.parseFrom("PT30S", clock)).isEqualTo(Instant.parse("2026-12-02T09:59:30Z").toEpochMilli());
+        assertThat(TailCommand.parseFrom("2h", clock))
+                .isEqualTo(Instant.parse("2026-12-02T08:00:00Z").toEpochMilli());
+        assertThat(TailCommand.parseFrom("PT30S", clock))
+                .isEqualTo(Instant.parse("2026-12-02T09:59:30Z").toEpochMilli());
         assertThat(TailCommand.parseFrom("start", clock)).isEqualTo(Long.MIN_VALUE);
         assertThat(TailCommand.parseFrom("now", clock)).isEqualTo(Long.MAX_VALUE);
-        assertThat(TailCommand.parseFrom("7d", clock)).isEqualTo(Instant.parse("2026-11-25T10:00:00Z").toEpochMilli());
-        assertThat(TailCommand.parseFrom("2026-12-02T09:00:00Z", clock)).isEqualTo(Instant.parse("2026-12-02T09:00:00Z").toEpochMilli());
+        assertThat(TailCommand.parseFrom("7d", clock))
+                .isEqualTo(Instant.parse("2026-11-25T10:00:00Z").toEpochMilli());
+        assertThat(TailCommand.parseFrom("2026-12-02T09:00:00Z", clock))
+                .isEqualTo(Instant.parse("2026-12-02T09:00:00Z").toEpochMilli());
         assertThat(TailCommand.parseFrom("soon", clock)).isNull();
     }
 }

@@ -32,10 +32,11 @@ final class TestCollector implements AutoCloseable {
 
     final Journal journal;
     final Collector collector;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     TestCollector(Path dir) {
-        this(dir, b -> { });
+        this(dir, b -> {});
     }
 
     TestCollector(Path dir, Consumer<Collector.Builder> settings) {
@@ -45,8 +46,13 @@ final class TestCollector implements AutoCloseable {
     /** Over a journal the test opened with its own settings (fsync); closed with this collector. */
     TestCollector(Journal journal, Consumer<Collector.Builder> settings) {
         this.journal = journal;
-        Collector.Builder builder = Collector.builder().host("127.0.0.1").port(0).journal(journal).writeKey(KEY)
-                .ioThreads(1).workerThreads(4);
+        Collector.Builder builder = Collector.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .journal(journal)
+                .writeKey(KEY)
+                .ioThreads(1)
+                .workerThreads(4);
         settings.accept(builder);
         collector = builder.build().start();
     }
@@ -61,14 +67,15 @@ final class TestCollector implements AutoCloseable {
 
     /** POSTs a JSON body with the test key as Basic auth. */
     Reply post(String path, String body) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", basic(KEY))
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Authorization", basic(KEY))
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body(), r);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -112,7 +119,12 @@ final class TestCollector implements AutoCloseable {
             while (tailer.readBatch((index, batch) -> {
                 while (batch.next()) {
                     DeadLetterRecord d = batch.deadLetter(record);
-                    out.add(new Dead(d.batchIndex(), d.reason(), d.writeKey(), d.ip(), d.payload().toString()));
+                    out.add(new Dead(
+                            d.batchIndex(),
+                            d.reason(),
+                            d.writeKey(),
+                            d.ip(),
+                            d.payload().toString()));
                 }
             })) {
                 // keep reading
@@ -141,19 +153,53 @@ final class TestCollector implements AutoCloseable {
         }
     }
 
-    record Dead(int index, String reason, String writeKey, String ip, String payload) {
-    }
+    record Dead(int index, String reason, String writeKey, String ip, String payload) {}
 
     /** A journal record with its JSON objects parsed, for comparing meaning rather than bytes. */
-    record Stored(String type, String messageId, String userId, String anonymousId, String event, String name,
-            String groupId, String previousId, String writeKey, String ip, String libraryName, String libraryVersion,
-            String userAgent, long receivedAt, long timestamp, long originalTimestamp, long sentAt,
-            JsonNode properties, JsonNode traits, JsonNode context, JsonNode integrations) {
+    record Stored(
+            String type,
+            String messageId,
+            String userId,
+            String anonymousId,
+            String event,
+            String name,
+            String groupId,
+            String previousId,
+            String writeKey,
+            String ip,
+            String libraryName,
+            String libraryVersion,
+            String userAgent,
+            long receivedAt,
+            long timestamp,
+            long originalTimestamp,
+            long sentAt,
+            JsonNode properties,
+            JsonNode traits,
+            JsonNode context,
+            JsonNode integrations) {
         static Stored of(EventRecord r) {
-            return new Stored(r.type().wireName(), r.messageId(), r.userId(), r.anonymousId(), r.event(), r.name(),
-                    r.groupId(), r.previousId(), r.writeKey(), r.ip(), r.libraryName(), r.libraryVersion(),
-                    r.userAgent(), r.receivedAt(), r.timestamp(), r.originalTimestamp(), r.sentAt(),
-                    tree(r.properties().toString()), tree(r.traits().toString()), tree(r.context().toString()),
+            return new Stored(
+                    r.type().wireName(),
+                    r.messageId(),
+                    r.userId(),
+                    r.anonymousId(),
+                    r.event(),
+                    r.name(),
+                    r.groupId(),
+                    r.previousId(),
+                    r.writeKey(),
+                    r.ip(),
+                    r.libraryName(),
+                    r.libraryVersion(),
+                    r.userAgent(),
+                    r.receivedAt(),
+                    r.timestamp(),
+                    r.originalTimestamp(),
+                    r.sentAt(),
+                    tree(r.properties().toString()),
+                    tree(r.traits().toString()),
+                    tree(r.context().toString()),
                     tree(r.integrations().toString()));
         }
 

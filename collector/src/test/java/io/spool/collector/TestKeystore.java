@@ -23,12 +23,32 @@ record TestKeystore(Path file, String password, X509Certificate certificate) {
     /** Runs {@code keytool -genkeypair}; {@code type} is {@code PKCS12} or {@code JKS}. */
     static TestKeystore generate(Path dir, String type, String password) {
         Path file = dir.resolve("server-" + type.toLowerCase() + (type.equals("JKS") ? ".jks" : ".p12"));
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "spool", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-storetype", type, "-keystore", file.toString(), "-storepass", password, "-keypass", password);
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "spool",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-storetype",
+                type,
+                "-keystore",
+                file.toString(),
+                "-storepass",
+                password,
+                "-keypass",
+                password);
         try {
-            Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process keytool =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output;
             try (InputStream in = keytool.getInputStream()) {
                 output = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -60,19 +60,25 @@ class TlsTest {
     }
 
     private static Response post(OkHttpClient client, String url, String body) throws Exception {
-        return client.newCall(new Request.Builder().url(url).header("Authorization", basic(KEY))
-                .post(RequestBody.create(body, MediaType.get("application/json"))).build()).execute();
+        return client.newCall(new Request.Builder()
+                        .url(url)
+                        .header("Authorization", basic(KEY))
+                        .post(RequestBody.create(body, MediaType.get("application/json")))
+                        .build())
+                .execute();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"PKCS12", "JKS"})
     void okHttpTrustingTheCertificateGetsItsEventsStoredOverHttps(String type) throws Exception {
         TestKeystore keystore = TestKeystore.generate(dir, type, PASSWORD);
-        try (TestCollector c = tlsCollector(keystore, b -> { })) {
+        try (TestCollector c = tlsCollector(keystore, b -> {})) {
             OkHttpClient client = trusting(keystore);
             String base = "https://localhost:" + c.collector.port();
 
-            try (Response health = client.newCall(new Request.Builder().url(base + "/health").build()).execute()) {
+            try (Response health = client.newCall(
+                            new Request.Builder().url(base + "/health").build())
+                    .execute()) {
                 assertThat(health.code()).isEqualTo(200);
                 assertThat(health.handshake()).isNotNull();
                 assertThat(health.handshake().tlsVersion().javaName()).startsWith("TLSv1.");
@@ -88,7 +94,7 @@ class TlsTest {
     @Test
     void segmentsJavaClientSendsOverHttpsWithItsOwnOkHttpClient() throws Exception {
         TestKeystore keystore = TestKeystore.generate(dir, "PKCS12", PASSWORD);
-        try (TestCollector c = tlsCollector(keystore, b -> { })) {
+        try (TestCollector c = tlsCollector(keystore, b -> {})) {
             List<String> failures = new CopyOnWriteArrayList<>();
             List<String> successes = new CopyOnWriteArrayList<>();
             Analytics analytics = Analytics.builder(KEY)
@@ -107,7 +113,8 @@ class TlsTest {
                     })
                     .build();
             for (int i = 0; i < 3; i++) {
-                analytics.enqueue(TrackMessage.builder("Order Completed").userId("u-" + i).properties(Map.of("i", i)));
+                analytics.enqueue(
+                        TrackMessage.builder("Order Completed").userId("u-" + i).properties(Map.of("i", i)));
             }
             analytics.flush();
             analytics.shutdown(); // waits for the queue to drain
@@ -121,7 +128,7 @@ class TlsTest {
     @Test
     void aClientThatDoesNotTrustTheCertificateFailsItsHandshakeAndStoresNothing() throws Exception {
         TestKeystore keystore = TestKeystore.generate(dir, "PKCS12", PASSWORD);
-        try (TestCollector c = tlsCollector(keystore, b -> { })) {
+        try (TestCollector c = tlsCollector(keystore, b -> {})) {
             OkHttpClient jdkTrust = new OkHttpClient();
 
             assertThatThrownBy(() -> post(jdkTrust, "https://localhost:" + c.collector.port() + "/v1/batch", EVENT))
@@ -139,7 +146,8 @@ class TlsTest {
             try (Socket plain = new Socket("127.0.0.1", c.collector.port())) {
                 OutputStream out = plain.getOutputStream();
                 out.write(("POST /v1/batch HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + basic(KEY)
-                        + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                                + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.write(body);
                 out.flush();
                 reply = readUntilClosed(plain, Duration.ofSeconds(15));
@@ -151,7 +159,8 @@ class TlsTest {
                 assertThat(reply[0]).isEqualTo((byte) 21);
             }
             assertThat(c.events()).isEmpty();
-            try (Response stillServing = post(trusting(keystore), "https://localhost:" + c.collector.port() + "/v1/batch", EVENT)) {
+            try (Response stillServing =
+                    post(trusting(keystore), "https://localhost:" + c.collector.port() + "/v1/batch", EVENT)) {
                 assertThat(stillServing.code()).isEqualTo(200);
             }
             assertThat(c.events()).hasSize(1);
@@ -179,18 +188,26 @@ class TlsTest {
         Path certificateOnly = pkcs12.certificateOnly(dir);
 
         assertThat(buildError(missing, PASSWORD)).isEqualTo("TLS keystore " + missing + " does not exist");
-        assertThat(buildError(pkcs12.file(), "wrong")).isEqualTo("TLS keystore " + pkcs12.file() + " did not open: wrong password");
-        assertThat(buildError(jks.file(), "wrong")).isEqualTo("TLS keystore " + jks.file() + " did not open: wrong password");
+        assertThat(buildError(pkcs12.file(), "wrong"))
+                .isEqualTo("TLS keystore " + pkcs12.file() + " did not open: wrong password");
+        assertThat(buildError(jks.file(), "wrong"))
+                .isEqualTo("TLS keystore " + jks.file() + " did not open: wrong password");
         assertThat(buildError(text, PASSWORD)).isEqualTo("TLS keystore " + text + " is not a PKCS12 or JKS keystore");
         assertThat(buildError(dir, PASSWORD)).isEqualTo("TLS keystore " + dir + " is not a file");
-        assertThat(buildError(certificateOnly, PASSWORD)).startsWith("TLS keystore " + certificateOnly + " holds no private key");
+        assertThat(buildError(certificateOnly, PASSWORD))
+                .startsWith("TLS keystore " + certificateOnly + " holds no private key");
         // nothing was left open by the failed builds
         assertThat(OpenFiles.under(dir)).isEmpty();
     }
 
     private String buildError(Path keystore, String password) {
         try {
-            Collector.builder().journalDir(dir.resolve("journal")).writeKey(KEY).tlsKeystore(keystore, password).build().close();
+            Collector.builder()
+                    .journalDir(dir.resolve("journal"))
+                    .writeKey(KEY)
+                    .tlsKeystore(keystore, password)
+                    .build()
+                    .close();
         } catch (IllegalArgumentException e) {
             assertThat(e.getMessage()).doesNotContain("\n");
             return e.getMessage();
@@ -218,7 +235,7 @@ class TlsTest {
                 return received.toByteArray(); // reset by the server
             }
         }
-        throw new AssertionError("the server did not close the connection within " + limit + "; received "
-                + received.size() + " bytes");
+        throw new AssertionError(
+                "the server did not close the connection within " + limit + "; received " + received.size() + " bytes");
     }
 }

@@ -11,8 +11,7 @@ import java.util.Locale;
  * jars once read it differently.
  */
 public final class Durations {
-    private Durations() {
-    }
+    private Durations() {}
 
     /**
      * @throws IllegalArgumentException saying what form was expected
@@ -46,8 +45,8 @@ public final class Durations {
             throw new IllegalArgumentException("'" + text + "' is not a duration like 500ms, 30s, 5m, 2h, 7d or PT30S");
         }
         if (unit.isEmpty()) {
-            throw new IllegalArgumentException("'" + text + "' has no unit; write " + v + "s (seconds) or "
-                    + v + "ms (milliseconds)");
+            throw new IllegalArgumentException(
+                    "'" + text + "' has no unit; write " + v + "s (seconds) or " + v + "ms (milliseconds)");
         }
         long n;
         try {
@@ -57,14 +56,20 @@ public final class Durations {
         }
         try {
             switch (unit) {
-                case "ms": return Duration.ofMillis(n);
-                case "s": return Duration.ofSeconds(n);
-                case "m": case "min": return Duration.ofMinutes(n);
-                case "h": return Duration.ofHours(n);
-                case "d": return Duration.ofDays(n);
+                case "ms":
+                    return Duration.ofMillis(n);
+                case "s":
+                    return Duration.ofSeconds(n);
+                case "m":
+                case "min":
+                    return Duration.ofMinutes(n);
+                case "h":
+                    return Duration.ofHours(n);
+                case "d":
+                    return Duration.ofDays(n);
                 default:
-                    throw new IllegalArgumentException("'" + text + "' has an unknown unit '" + unit
-                            + "'; use ms, s, m, h or d");
+                    throw new IllegalArgumentException(
+                            "'" + text + "' has an unknown unit '" + unit + "'; use ms, s, m, h or d");
             }
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("'" + text + "' is too long a duration");

@@ -15,8 +15,7 @@ final class LogbackSetup {
     /** What slf4j-simple printed before: ISO time with zone, thread, level, logger, message. */
     static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSZ} [%thread] %level %logger - %msg%n";
 
-    private LogbackSetup() {
-    }
+    private LogbackSetup() {}
 
     static void apply(ILoggerFactory factory, Map<String, String> levels, boolean json) {
         LoggerContext context = (LoggerContext) factory;

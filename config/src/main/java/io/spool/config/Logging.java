@@ -34,17 +34,22 @@ public final class Logging {
             // "Unable to load native-hadoop library": true, and nothing Spool needs
             "org.apache.hadoop.util.NativeCodeLoader", "error");
 
-    public static final Setting<String> LOG_LEVEL = Setting.builder("log-level", Setting.STRING).defaultValue("info")
-            .label("LEVEL").check(Logging::levelProblem)
+    public static final Setting<String> LOG_LEVEL = Setting.builder("log-level", Setting.STRING)
+            .defaultValue("info")
+            .label("LEVEL")
+            .check(Logging::levelProblem)
             .doc("`trace`, `debug`, `info`, `warn`, `error` or `off`, for Spool's own lines; `LOGGER=LEVEL` pairs after"
                     + " commas set single loggers (`info,io.spool.collector=debug,org.apache.iceberg=info`): libraries"
-                    + " stay at `warn` unless named. See [Logs](#logs)").build();
-    public static final Setting<String> LOG_FORMAT = Setting.builder("log-format", Setting.STRING).defaultValue("text")
-            .label("FORMAT").check(f -> "text".equals(f) || "json".equals(f) ? null : "must be text or json")
-            .doc("`text` (time, level, thread, logger, message on one line) or `json` (one object a line)").build();
+                    + " stay at `warn` unless named. See [Logs](#logs)")
+            .build();
+    public static final Setting<String> LOG_FORMAT = Setting.builder("log-format", Setting.STRING)
+            .defaultValue("text")
+            .label("FORMAT")
+            .check(f -> "text".equals(f) || "json".equals(f) ? null : "must be text or json")
+            .doc("`text` (time, level, thread, logger, message on one line) or `json` (one object a line)")
+            .build();
 
-    private Logging() {
-    }
+    private Logging() {}
 
     /** Applies {@link #LOG_LEVEL} and {@link #LOG_FORMAT} as resolved; see {@link #configure(String, String)}. */
     public static boolean configure(SettingsDef.Values values) {
@@ -112,7 +117,8 @@ public final class Logging {
             String logger = eq < 0 ? null : p.substring(0, eq).strip();
             String lvl = (eq < 0 ? p : p.substring(eq + 1)).strip().toLowerCase(Locale.ROOT);
             if (logger != null && !logger.matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*")) {
-                return "'" + p + "': '" + logger + "' is not a logger name (a package or class, like io.spool.collector)";
+                return "'" + p + "': '" + logger
+                        + "' is not a logger name (a package or class, like io.spool.collector)";
             }
             if (!LEVELS.contains(lvl)) {
                 return "'" + p + "': '" + lvl + "' is not a level (trace, debug, info, warn, error, off)";

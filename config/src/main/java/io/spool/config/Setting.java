@@ -32,17 +32,23 @@ public final class Setting<T> {
     }
 
     public static final Type<Integer> INT = new Type<>() {
-        @Override public Integer parse(String text) {
+        @Override
+        public Integer parse(String text) {
             try {
                 return Integer.parseInt(text.strip().replace("_", ""));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("'" + text + "' is not a whole number");
             }
         }
-        @Override public String label() { return "N"; }
+
+        @Override
+        public String label() {
+            return "N";
+        }
     };
     public static final Type<Double> DOUBLE = new Type<>() {
-        @Override public Double parse(String text) {
+        @Override
+        public Double parse(String text) {
             try {
                 double d = Double.parseDouble(text.strip());
                 if (Double.isNaN(d) || Double.isInfinite(d)) {
@@ -53,28 +59,60 @@ public final class Setting<T> {
                 throw new IllegalArgumentException("'" + text + "' is not a number");
             }
         }
-        @Override public String format(Double value) {
+
+        @Override
+        public String format(Double value) {
             return value == Math.rint(value) ? Long.toString(value.longValue()) : value.toString();
         }
-        @Override public String label() { return "NUMBER"; }
+
+        @Override
+        public String label() {
+            return "NUMBER";
+        }
     };
     public static final Type<Boolean> BOOLEAN = new Type<>() {
-        @Override public Boolean parse(String text) {
+        @Override
+        public Boolean parse(String text) {
             switch (text.strip().toLowerCase(Locale.ROOT)) {
-                case "true": case "yes": case "on": case "1": return true;
-                case "false": case "no": case "off": case "0": return false;
-                default: throw new IllegalArgumentException("'" + text + "' is not true or false");
+                case "true":
+                case "yes":
+                case "on":
+                case "1":
+                    return true;
+                case "false":
+                case "no":
+                case "off":
+                case "0":
+                    return false;
+                default:
+                    throw new IllegalArgumentException("'" + text + "' is not true or false");
             }
         }
-        @Override public String format(Boolean value) { return value ? "on" : "off"; }
-        @Override public String label() { return "BOOL"; }
+
+        @Override
+        public String format(Boolean value) {
+            return value ? "on" : "off";
+        }
+
+        @Override
+        public String label() {
+            return "BOOL";
+        }
     };
     public static final Type<String> STRING = new Type<>() {
-        @Override public String parse(String text) { return text; }
-        @Override public String label() { return "TEXT"; }
+        @Override
+        public String parse(String text) {
+            return text;
+        }
+
+        @Override
+        public String label() {
+            return "TEXT";
+        }
     };
     public static final Type<Path> PATH = new Type<>() {
-        @Override public Path parse(String text) {
+        @Override
+        public Path parse(String text) {
             if (text.isBlank()) {
                 throw new IllegalArgumentException("an empty path");
             }
@@ -84,10 +122,15 @@ public final class Setting<T> {
                 throw new IllegalArgumentException("'" + text + "' is not a path: " + e.getReason());
             }
         }
-        @Override public String label() { return "PATH"; }
+
+        @Override
+        public String label() {
+            return "PATH";
+        }
     };
     public static final Type<URI> URL = new Type<>() {
-        @Override public URI parse(String text) {
+        @Override
+        public URI parse(String text) {
             try {
                 URI uri = URI.create(text.strip());
                 if (uri.getScheme() == null) {
@@ -98,21 +141,48 @@ public final class Setting<T> {
                 throw new IllegalArgumentException("'" + text + "' is not a URL");
             }
         }
-        @Override public String label() { return "URL"; }
+
+        @Override
+        public String label() {
+            return "URL";
+        }
     };
     public static final Type<Duration> DURATION = new Type<>() {
-        @Override public Duration parse(String text) { return Durations.parse(text); }
-        @Override public String format(Duration value) { return Durations.format(value); }
-        @Override public String label() { return "DURATION"; }
+        @Override
+        public Duration parse(String text) {
+            return Durations.parse(text);
+        }
+
+        @Override
+        public String format(Duration value) {
+            return Durations.format(value);
+        }
+
+        @Override
+        public String label() {
+            return "DURATION";
+        }
     };
     public static final Type<Long> SIZE = new Type<>() {
-        @Override public Long parse(String text) { return Sizes.parse(text); }
-        @Override public String format(Long value) { return Sizes.format(value); }
-        @Override public String label() { return "SIZE"; }
+        @Override
+        public Long parse(String text) {
+            return Sizes.parse(text);
+        }
+
+        @Override
+        public String format(Long value) {
+            return Sizes.format(value);
+        }
+
+        @Override
+        public String label() {
+            return "SIZE";
+        }
     };
     /** A comma-separated list; the flag may also repeat. */
     public static final Type<List<String>> LIST = new Type<>() {
-        @Override public List<String> parse(String text) {
+        @Override
+        public List<String> parse(String text) {
             List<String> out = new ArrayList<>();
             for (String part : text.split(",")) {
                 if (!part.isBlank()) {
@@ -121,8 +191,16 @@ public final class Setting<T> {
             }
             return List.copyOf(out);
         }
-        @Override public String format(List<String> value) { return String.join(",", value); }
-        @Override public String label() { return "A,B"; }
+
+        @Override
+        public String format(List<String> value) {
+            return String.join(",", value);
+        }
+
+        @Override
+        public String label() {
+            return "A,B";
+        }
     };
 
     private final String name;
@@ -151,25 +229,41 @@ public final class Setting<T> {
         return new Builder<>(name, type);
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     /** {@code --journal-dir} for {@code journal-dir}. */
-    public String flag() { return "--" + name; }
+    public String flag() {
+        return "--" + name;
+    }
 
     /** {@code SPOOL_JOURNAL_DIR} for {@code journal-dir}. */
-    public String env() { return env != null ? env : "SPOOL_" + name.toUpperCase(Locale.ROOT).replace('-', '_'); }
+    public String env() {
+        return env != null ? env : "SPOOL_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
 
-    public Type<T> type() { return type; }
+    public Type<T> type() {
+        return type;
+    }
 
     /** The default, or null when the setting has none (unset). */
-    public T defaultValue() { return defaultValue; }
+    public T defaultValue() {
+        return defaultValue;
+    }
 
-    public String doc() { return doc; }
+    public String doc() {
+        return doc;
+    }
 
-    public String label() { return label; }
+    public String label() {
+        return label;
+    }
 
     /** Whether the value must not be echoed in errors (passwords, keys). */
-    public boolean secret() { return secret; }
+    public boolean secret() {
+        return secret;
+    }
 
     /** The default as the README and {@code --help} show it. */
     public String defaultText() {
@@ -266,8 +360,8 @@ public final class Setting<T> {
 
         public Setting<T> build() {
             if (defaultValue != null && check != null && check.apply(defaultValue) != null) {
-                throw new IllegalArgumentException("the default of " + name + " breaks its own rule: "
-                        + check.apply(defaultValue));
+                throw new IllegalArgumentException(
+                        "the default of " + name + " breaks its own rule: " + check.apply(defaultValue));
             }
             return new Setting<>(this);
         }
@@ -284,8 +378,7 @@ public final class Setting<T> {
     }
 
     public static Function<Long, String> sizeBetween(long min, long max) {
-        return v -> v < min || v > max
-                ? "must be between " + Sizes.format(min) + " and " + Sizes.format(max) : null;
+        return v -> v < min || v > max ? "must be between " + Sizes.format(min) + " and " + Sizes.format(max) : null;
     }
 
     public static Function<Duration, String> durationAtLeast(Duration min) {

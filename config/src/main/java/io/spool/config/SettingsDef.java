@@ -66,8 +66,12 @@ public final class SettingsDef {
 
     private static String help(Setting<?> s) {
         // The doc is the README's text: its Markdown (code spans, links) reads as plain words in a terminal.
-        String doc = s.doc().replaceAll("\\[([^\\]]*)]\\([^)]*\\)", "$1").replace("`", "").replace("%", "%%");
-        return doc + (doc.endsWith(".") ? "" : ".") + " Env " + s.env() + ". Default: " + s.defaultText().replace("%", "%%") + ".";
+        String doc = s.doc()
+                .replaceAll("\\[([^\\]]*)]\\([^)]*\\)", "$1")
+                .replace("`", "")
+                .replace("%", "%%");
+        return doc + (doc.endsWith(".") ? "" : ".") + " Env " + s.env() + ". Default: "
+                + s.defaultText().replace("%", "%%") + ".";
     }
 
     /**
@@ -82,7 +86,8 @@ public final class SettingsDef {
             OptionSpec option = parsed == null ? null : parsed.matchedOption(s.flag());
             if (option != null) {
                 List<String> given = option.stringValues();
-                String text = s.type() == Setting.LIST ? String.join(",", given)
+                String text = s.type() == Setting.LIST
+                        ? String.join(",", given)
                         : given.isEmpty() ? "true" : given.get(given.size() - 1);
                 values.put(s.name(), parse(s, text, s.flag() + " " + shown(s, text)));
                 sources.put(s.name(), s.flag());
@@ -113,9 +118,15 @@ public final class SettingsDef {
     public String markdownTable() {
         StringBuilder b = new StringBuilder("| option | environment | default | what it does |\n|---|---|---|---|\n");
         for (Setting<?> s : settings.values()) {
-            b.append("| `").append(s.flag()).append("` | `").append(s.env()).append("` | ")
-                    .append(s.defaultText().equals("none") ? "none" : "`" + s.defaultText() + "`").append(" | ")
-                    .append(s.doc().replace("|", "\\|")).append(" |\n");
+            b.append("| `")
+                    .append(s.flag())
+                    .append("` | `")
+                    .append(s.env())
+                    .append("` | ")
+                    .append(s.defaultText().equals("none") ? "none" : "`" + s.defaultText() + "`")
+                    .append(" | ")
+                    .append(s.doc().replace("|", "\\|"))
+                    .append(" |\n");
         }
         return b.toString();
     }

@@ -8,8 +8,7 @@ import java.util.Locale;
  * {@code -Xmx} reads them), {@code B} is bytes. Overflow is an error, never a wrap.
  */
 public final class Sizes {
-    private Sizes() {
-    }
+    private Sizes() {}
 
     /** @throws IllegalArgumentException saying what form was expected */
     public static long parse(String text) {
@@ -24,14 +23,33 @@ public final class Sizes {
         String unit = v.substring(digits).strip().toUpperCase(Locale.ROOT);
         long multiplier;
         switch (unit) {
-            case "": case "B": multiplier = 1; break;
-            case "K": case "KB": case "KIB": multiplier = 1L << 10; break;
-            case "M": case "MB": case "MIB": multiplier = 1L << 20; break;
-            case "G": case "GB": case "GIB": multiplier = 1L << 30; break;
-            case "T": case "TB": case "TIB": multiplier = 1L << 40; break;
+            case "":
+            case "B":
+                multiplier = 1;
+                break;
+            case "K":
+            case "KB":
+            case "KIB":
+                multiplier = 1L << 10;
+                break;
+            case "M":
+            case "MB":
+            case "MIB":
+                multiplier = 1L << 20;
+                break;
+            case "G":
+            case "GB":
+            case "GIB":
+                multiplier = 1L << 30;
+                break;
+            case "T":
+            case "TB":
+            case "TIB":
+                multiplier = 1L << 40;
+                break;
             default:
-                throw new IllegalArgumentException("'" + text + "' has an unknown unit '" + v.substring(digits).strip()
-                        + "'; use B, KB, MB, GB or TB (powers of 1024)");
+                throw new IllegalArgumentException("'" + text + "' has an unknown unit '"
+                        + v.substring(digits).strip() + "'; use B, KB, MB, GB or TB (powers of 1024)");
         }
         try {
             return Math.multiplyExact(Long.parseLong(v.substring(0, digits)), multiplier);

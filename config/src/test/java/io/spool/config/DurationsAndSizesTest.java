@@ -24,7 +24,8 @@ class DurationsAndSizesTest {
 
     @Test
     void aDurationThatCouldMeanTwoThingsIsRefusedWithTheFix() {
-        assertThatThrownBy(() -> Durations.parse("30")).hasMessage("'30' has no unit; write 30s (seconds) or 30ms (milliseconds)");
+        assertThatThrownBy(() -> Durations.parse("30"))
+                .hasMessage("'30' has no unit; write 30s (seconds) or 30ms (milliseconds)");
         assertThatThrownBy(() -> Durations.parse("30 weeks")).hasMessageContaining("unknown unit 'weeks'");
         assertThatThrownBy(() -> Durations.parse("-5s")).hasMessageContaining("not a duration");
         assertThatThrownBy(() -> Durations.parse("-PT5S")).hasMessageContaining("negative");

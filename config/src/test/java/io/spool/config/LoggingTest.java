@@ -57,36 +57,52 @@ class LoggingTest {
         assertThat(first.get("level").asText()).isEqualTo("INFO");
         assertThat(first.get("loggerName").asText()).isEqualTo("io.spool.test.Json");
         assertThat(first.get("formattedMessage").asText()).isEqualTo("listening on 0.0.0.0:8088");
-        assertThat(first.get("threadName").asText()).isEqualTo(Thread.currentThread().getName());
+        assertThat(first.get("threadName").asText())
+                .isEqualTo(Thread.currentThread().getName());
         assertThat(first.get("timestamp").asLong()).isPositive();
         JsonNode second = json.readTree(lines.get(1));
         assertThat(second.get("level").asText()).isEqualTo("WARN");
         assertThat(second.get("formattedMessage").asText()).isEqualTo("append failed \"quoted\"\nsecond line");
-        assertThat(second.get("throwable").toString()).contains("IllegalStateException").contains("disk full");
+        assertThat(second.get("throwable").toString())
+                .contains("IllegalStateException")
+                .contains("disk full");
     }
 
     @Test
     void textIsOneLineWithTimeThreadLevelLoggerAndMessage() {
         Logging.configure("info", "text");
         LoggerFactory.getLogger("io.spool.test.Text").info("listening on {}", 8088);
-        assertThat(lines()).singleElement().asString()
-                .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}[+-]\\d{4} \\[.+] INFO io\\.spool\\.test\\.Text"
-                        + " - listening on 8088");
+        assertThat(lines())
+                .singleElement()
+                .asString()
+                .matches(
+                        "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}[+-]\\d{4} \\[.+] INFO io\\.spool\\.test\\.Text"
+                                + " - listening on 8088");
     }
 
     @Test
     void aLevelListSetsTheRootAndSingleLoggersWhileLibrariesStayQuietUnlessNamed() {
         Logging.configure("debug,io.spool.noisy=error", "text");
-        assertThat(LoggerFactory.getLogger("io.spool.collector").isDebugEnabled()).isTrue();
-        assertThat(LoggerFactory.getLogger("io.spool.noisy.Part").isWarnEnabled()).isFalse();
+        assertThat(LoggerFactory.getLogger("io.spool.collector").isDebugEnabled())
+                .isTrue();
+        assertThat(LoggerFactory.getLogger("io.spool.noisy.Part").isWarnEnabled())
+                .isFalse();
         // Chronicle, Iceberg and Hadoop say their routine at INFO: held at warn even under debug ...
-        assertThat(LoggerFactory.getLogger("net.openhft.chronicle.queue").isInfoEnabled()).isFalse();
-        assertThat(LoggerFactory.getLogger("org.apache.iceberg.BaseMetastoreCatalog").isInfoEnabled()).isFalse();
-        assertThat(LoggerFactory.getLogger("org.apache.hadoop.util.NativeCodeLoader").isWarnEnabled()).isFalse();
+        assertThat(LoggerFactory.getLogger("net.openhft.chronicle.queue").isInfoEnabled())
+                .isFalse();
+        assertThat(LoggerFactory.getLogger("org.apache.iceberg.BaseMetastoreCatalog")
+                        .isInfoEnabled())
+                .isFalse();
+        assertThat(LoggerFactory.getLogger("org.apache.hadoop.util.NativeCodeLoader")
+                        .isWarnEnabled())
+                .isFalse();
         // ... unless named.
         Logging.configure("info,org.apache.iceberg=debug", "text");
-        assertThat(LoggerFactory.getLogger("org.apache.iceberg.BaseMetastoreCatalog").isDebugEnabled()).isTrue();
-        assertThat(LoggerFactory.getLogger("io.spool.collector").isDebugEnabled()).isFalse();
+        assertThat(LoggerFactory.getLogger("org.apache.iceberg.BaseMetastoreCatalog")
+                        .isDebugEnabled())
+                .isTrue();
+        assertThat(LoggerFactory.getLogger("io.spool.collector").isDebugEnabled())
+                .isFalse();
     }
 
     @Test
@@ -97,7 +113,8 @@ class LoggingTest {
                 .hasMessageContaining("is not a logger name");
         assertThatThrownBy(() -> Logging.configure("info", "xml")).hasMessage("must be text or json");
         SettingsDef def = SettingsDef.of(Logging.LOG_LEVEL, Logging.LOG_FORMAT);
-        picocli.CommandLine cli = new picocli.CommandLine(def.addOptionsTo(picocli.CommandLine.Model.CommandSpec.create()));
+        picocli.CommandLine cli =
+                new picocli.CommandLine(def.addOptionsTo(picocli.CommandLine.Model.CommandSpec.create()));
         assertThatThrownBy(() -> def.resolve(cli.parseArgs("--log-format", "xml"), java.util.Map.of()))
                 .hasMessage("--log-format xml: must be text or json");
         SettingsDef.Values env = def.resolve(cli.parseArgs(), java.util.Map.of("SPOOL_LOG_LEVEL", "warn"));

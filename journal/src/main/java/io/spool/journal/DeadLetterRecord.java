@@ -29,25 +29,57 @@ public final class DeadLetterRecord {
         return this;
     }
 
-    public long receivedAt() { return receivedAt; }
-    public DeadLetterRecord receivedAt(long millis) { this.receivedAt = millis; return this; }
+    public long receivedAt() {
+        return receivedAt;
+    }
+
+    public DeadLetterRecord receivedAt(long millis) {
+        this.receivedAt = millis;
+        return this;
+    }
 
     /** The event's index in its request's {@code batch} array, or −1 for a single-event request. */
-    public int batchIndex() { return batchIndex; }
-    public DeadLetterRecord batchIndex(int index) { this.batchIndex = index; return this; }
+    public int batchIndex() {
+        return batchIndex;
+    }
+
+    public DeadLetterRecord batchIndex(int index) {
+        this.batchIndex = index;
+        return this;
+    }
 
     /** Why the event was refused, as told to the client. */
-    public String reason() { return reason; }
-    public DeadLetterRecord reason(String v) { this.reason = v; return this; }
+    public String reason() {
+        return reason;
+    }
 
-    public String writeKey() { return writeKey; }
-    public DeadLetterRecord writeKey(String v) { this.writeKey = v; return this; }
+    public DeadLetterRecord reason(String v) {
+        this.reason = v;
+        return this;
+    }
 
-    public String ip() { return ip; }
-    public DeadLetterRecord ip(String v) { this.ip = v; return this; }
+    public String writeKey() {
+        return writeKey;
+    }
+
+    public DeadLetterRecord writeKey(String v) {
+        this.writeKey = v;
+        return this;
+    }
+
+    public String ip() {
+        return ip;
+    }
+
+    public DeadLetterRecord ip(String v) {
+        this.ip = v;
+        return this;
+    }
 
     /** The refused event's JSON as the client sent it; set it in place. */
-    public RawJson payload() { return payload; }
+    public RawJson payload() {
+        return payload;
+    }
 
     void encode(RecordBuffer out) {
         out.writeByte(FORMAT_VERSION);
@@ -72,8 +104,8 @@ public final class DeadLetterRecord {
             throw new JournalFormatException("dead letter of " + length + " bytes is shorter than its header");
         }
         if (array[offset] != FORMAT_VERSION) {
-            throw new JournalFormatException("dead letter format version " + array[offset]
-                    + " is not readable by this version of Spool");
+            throw new JournalFormatException(
+                    "dead letter format version " + array[offset] + " is not readable by this version of Spool");
         }
         receivedAt = RecordCodec.readLong(array, offset + 1);
         batchIndex = RecordCodec.readInt(array, offset + 9);

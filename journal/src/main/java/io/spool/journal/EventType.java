@@ -46,13 +46,20 @@ public enum EventType {
             return null;
         }
         switch (name) {
-            case "track": return TRACK;
-            case "identify": return IDENTIFY;
-            case "page": return PAGE;
-            case "screen": return SCREEN;
-            case "group": return GROUP;
-            case "alias": return ALIAS;
-            default: return null;
+            case "track":
+                return TRACK;
+            case "identify":
+                return IDENTIFY;
+            case "page":
+                return PAGE;
+            case "screen":
+                return SCREEN;
+            case "group":
+                return GROUP;
+            case "alias":
+                return ALIAS;
+            default:
+                return null;
         }
     }
 }

@@ -25,8 +25,7 @@ final class GroupSync {
         boolean closedAfterForce(FileChannel channel);
     }
 
-    record Snapshot(long appended, FileChannel channel) {
-    }
+    record Snapshot(long appended, FileChannel channel) {}
 
     private final Target target;
     private final Object lock = new Object();
@@ -67,8 +66,9 @@ final class GroupSync {
             synchronized (lock) {
                 while (true) {
                     if (sequence <= failedThrough) {
-                        throw new JournalSyncException("the journal's fsync failed"
-                                + (failure == null ? "" : ": " + failure.getMessage()), failure);
+                        throw new JournalSyncException(
+                                "the journal's fsync failed" + (failure == null ? "" : ": " + failure.getMessage()),
+                                failure);
                     }
                     if (synced >= sequence) {
                         return;

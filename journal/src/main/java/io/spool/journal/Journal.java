@@ -61,7 +61,8 @@ public final class Journal implements Closeable {
                 .syncMode(SyncMode.NONE);
         Clock clock = builder.clock;
         // The writer holds this clock still during an append (QueueWriter.AppendClock says why).
-        QueueWriter.AppendClock time = new QueueWriter.AppendClock(clock != null ? clock::millis : SystemTimeProvider.INSTANCE);
+        QueueWriter.AppendClock time =
+                new QueueWriter.AppendClock(clock != null ? clock::millis : SystemTimeProvider.INSTANCE);
         b.timeProvider(time);
         return new JournalQueue(queueDir, b.build(), time, builder.fsync, deadLetters);
     }

@@ -30,6 +30,7 @@ public final class JournalBacklog implements Closeable {
      * counted, and a call never holds it long.
      */
     static final int MAX_EXCERPTS_PER_MEASURE = 20_000;
+
     private static final boolean BIG_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
 
     private final ExcerptTailer head;
@@ -37,12 +38,14 @@ public final class JournalBacklog implements Closeable {
     private final RollCycle rollCycle;
     /** Where a record's receivedAt lies, and the format version byte a readable record starts with. */
     private final int receivedAtOffset;
+
     private final byte formatVersion;
     private final int budget;
 
     private boolean positioned;
     /** The index the head tailer has counted up to and including; −1 before any. */
     private long headIndex = -1;
+
     private long headExcerpts;
     private long headRecords;
     private long endExcerpts;

@@ -110,7 +110,8 @@ public final class JournalQueue implements Closeable {
                 long start;
                 try {
                     start = LocalDateTime.parse(name.substring(0, name.length() - 4), format)
-                            .toInstant(ZoneOffset.UTC).toEpochMilli();
+                            .toInstant(ZoneOffset.UTC)
+                            .toEpochMilli();
                 } catch (DateTimeParseException e) {
                     continue;
                 }

@@ -1,9 +1,9 @@
 package io.spool.journal;
 
 import java.io.Closeable;
-import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**

@@ -1,6 +1,5 @@
 package io.spool.journal;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -241,8 +240,12 @@ final class QueueWriter implements AutoCloseable {
             try {
                 if (!target.equals(touch.file)) {
                     touch.close();
-                    touch.channel = FileChannel.open(Files.exists(target) ? target
-                            : PrecreatedFiles.preCreatedFile(target.toFile()).toPath(), StandardOpenOption.READ);
+                    touch.channel = FileChannel.open(
+                            Files.exists(target)
+                                    ? target
+                                    : PrecreatedFiles.preCreatedFile(target.toFile())
+                                            .toPath(),
+                            StandardOpenOption.READ);
                     touch.file = target;
                     touch.end = 0;
                 }
@@ -352,7 +355,9 @@ final class QueueWriter implements AutoCloseable {
 
     /** Opened on the pre-created file while there is one: a rename keeps the file it names. */
     private static FileChannel openForSync(Path target) throws IOException {
-        Path open = Files.exists(target) ? target : PrecreatedFiles.preCreatedFile(target.toFile()).toPath();
+        Path open = Files.exists(target)
+                ? target
+                : PrecreatedFiles.preCreatedFile(target.toFile()).toPath();
         return FileChannel.open(open, StandardOpenOption.WRITE);
     }
 
@@ -402,7 +407,8 @@ final class QueueWriter implements AutoCloseable {
 
     /** The name of a cycle's file without its extension, as Chronicle names it ({@code 20261201-10F}). */
     private String cycleName(int cycle) {
-        return cycleFormat.format(Instant.ofEpochMilli((long) cycle * queue.rollCycle().lengthInMillis()));
+        return cycleFormat.format(
+                Instant.ofEpochMilli((long) cycle * queue.rollCycle().lengthInMillis()));
     }
 
     /** Pre-created files of hours gone by, left when a process died between creating one and using it. */

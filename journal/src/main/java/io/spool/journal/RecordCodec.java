@@ -1,6 +1,5 @@
 package io.spool.journal;
 
-
 /**
  * Writes {@link EventRecord}s in the journal's binary format. The layout (version 1), little-endian:
  *
@@ -24,8 +23,7 @@ public final class RecordCodec {
     static final int HEADER_SIZE = 34;
     static final int ABSENT = -1;
 
-    private RecordCodec() {
-    }
+    private RecordCodec() {}
 
     /** Appends {@code record} to {@code out}. The record must have a type. */
     static void encode(EventRecord record, RecordBuffer out) {

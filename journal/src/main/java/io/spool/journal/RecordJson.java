@@ -9,8 +9,7 @@ import java.time.Instant;
  * and the collector's console. Not a hot path: it allocates a String per field.
  */
 public final class RecordJson {
-    private RecordJson() {
-    }
+    private RecordJson() {}
 
     /** Appends the event in {@code view} as one JSON object; {@code index} is its excerpt's journal index. */
     public static StringBuilder appendEvent(RecordView view, long index, StringBuilder out) {
@@ -74,14 +73,20 @@ public final class RecordJson {
         int len = view.length(field);
         if (len > 0) {
             // Stored JSON was validated by the collector before it was appended: it goes out as it is.
-            out.append(",\"").append(name).append("\":")
+            out.append(",\"")
+                    .append(name)
+                    .append("\":")
                     .append(new String(view.array(), view.offset(field), len, StandardCharsets.UTF_8));
         }
     }
 
     private static void time(StringBuilder out, String name, long millis) {
         if (millis != EventRecord.NO_TIME) {
-            out.append(",\"").append(name).append("\":\"").append(Instant.ofEpochMilli(millis)).append('"');
+            out.append(",\"")
+                    .append(name)
+                    .append("\":\"")
+                    .append(Instant.ofEpochMilli(millis))
+                    .append('"');
         }
     }
 

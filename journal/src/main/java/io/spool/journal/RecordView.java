@@ -62,28 +62,46 @@ public final class RecordView {
         return this;
     }
 
-    public EventType type() { return type; }
+    public EventType type() {
+        return type;
+    }
 
-    public long receivedAt() { return RecordCodec.readLong(array, start + 2); }
+    public long receivedAt() {
+        return RecordCodec.readLong(array, start + 2);
+    }
 
-    public long timestamp() { return RecordCodec.readLong(array, start + 10); }
+    public long timestamp() {
+        return RecordCodec.readLong(array, start + 10);
+    }
 
     /** Epoch millis, or {@link EventRecord#NO_TIME}. */
-    public long originalTimestamp() { return RecordCodec.readLong(array, start + 18); }
+    public long originalTimestamp() {
+        return RecordCodec.readLong(array, start + 18);
+    }
 
     /** Epoch millis, or {@link EventRecord#NO_TIME}. */
-    public long sentAt() { return RecordCodec.readLong(array, start + 26); }
+    public long sentAt() {
+        return RecordCodec.readLong(array, start + 26);
+    }
 
     /** The array the view reads; field slices index into it. */
-    public byte[] array() { return array; }
+    public byte[] array() {
+        return array;
+    }
 
-    public boolean isPresent(RecordField field) { return lengths[field.ordinal()] != RecordCodec.ABSENT; }
+    public boolean isPresent(RecordField field) {
+        return lengths[field.ordinal()] != RecordCodec.ABSENT;
+    }
 
     /** Where the field's UTF-8 bytes start in {@link #array()}. */
-    public int offset(RecordField field) { return offsets[field.ordinal()]; }
+    public int offset(RecordField field) {
+        return offsets[field.ordinal()];
+    }
 
     /** How many UTF-8 bytes the field has; −1 when absent. */
-    public int length(RecordField field) { return lengths[field.ordinal()]; }
+    public int length(RecordField field) {
+        return lengths[field.ordinal()];
+    }
 
     /** The field as a String (allocates), or null when absent. */
     public String text(RecordField field) {

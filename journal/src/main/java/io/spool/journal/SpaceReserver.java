@@ -24,6 +24,7 @@ final class SpaceReserver implements AutoCloseable {
     static final long STEP = 8L << 20;
     /** Beyond an excerpt, what Chronicle may write before the next reservation: index arrays, headers, EOF. */
     static final long HEADROOM = 1L << 20;
+
     private static final int O_RDWR = 2; // Linux; Chronicle's OpenFlag constants are not Linux's
     private static final int ENOSPC = 28;
     private static final int EDQUOT = 122;
@@ -47,7 +48,9 @@ final class SpaceReserver implements AutoCloseable {
 
     SpaceReserver() {
         PosixAPI api = null;
-        boolean ok = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+        boolean ok = System.getProperty("os.name", "")
+                .toLowerCase(java.util.Locale.ROOT)
+                .contains("linux");
         if (ok) {
             try {
                 api = PosixAPI.posix();
@@ -109,7 +112,8 @@ final class SpaceReserver implements AutoCloseable {
                 return;
             }
             if (errno == ENOSPC || errno == EDQUOT) {
-                throw new JournalFullException("the journal's disk is full: no room for " + bytes + " bytes in " + file);
+                throw new JournalFullException(
+                        "the journal's disk is full: no room for " + bytes + " bytes in " + file);
             }
             throw new JournalFullException("cannot allocate space in " + file + ": " + posix.strerror(errno));
         }
@@ -173,8 +177,10 @@ final class SpaceReserver implements AutoCloseable {
     private static void logUnsupported(String why) {
         if (!unsupportedLogged) {
             unsupportedLogged = true;
-            log.warn("The journal cannot reserve disk space ahead of its appends ({}): keep --min-free-disk above "
-                    + "what can arrive between two checks, or a full disk can cost acknowledged events", why);
+            log.warn(
+                    "The journal cannot reserve disk space ahead of its appends ({}): keep --min-free-disk above "
+                            + "what can arrive between two checks, or a full disk can cost acknowledged events",
+                    why);
         }
     }
 

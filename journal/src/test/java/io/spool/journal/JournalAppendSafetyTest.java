@@ -38,8 +38,13 @@ class JournalAppendSafetyTest {
     Path dir;
 
     private static EventRecord record(String id) {
-        EventRecord r = new EventRecord().type(EventType.TRACK).receivedAt(1).timestamp(2).messageId(id)
-                .anonymousId("a").event("Clicked");
+        EventRecord r = new EventRecord()
+                .type(EventType.TRACK)
+                .receivedAt(1)
+                .timestamp(2)
+                .messageId(id)
+                .anonymousId("a")
+                .event("Clicked");
         r.properties().set("{\"n\":\"" + id + "\"}");
         return r;
     }
@@ -99,7 +104,8 @@ class JournalAppendSafetyTest {
 
     @Test
     void aRestartInTheSameHourContinuesTheCycleFileIntact() {
-        JournalRoundTripTest.MutableClock clock = new JournalRoundTripTest.MutableClock(Instant.parse("2026-12-01T10:15:00Z"));
+        JournalRoundTripTest.MutableClock clock =
+                new JournalRoundTripTest.MutableClock(Instant.parse("2026-12-01T10:15:00Z"));
         List<String> sent = new ArrayList<>();
         for (int run = 0; run < 3; run++) {
             try (Journal journal = Journal.builder(dir).clock(clock).build()) {
@@ -119,7 +125,8 @@ class JournalAppendSafetyTest {
 
     @Test
     void aRollOpensTheNextFileThroughAPreallocatedOneAndLeavesNoneBehind() throws Exception {
-        JournalRoundTripTest.MutableClock clock = new JournalRoundTripTest.MutableClock(Instant.parse("2026-12-01T10:59:59Z"));
+        JournalRoundTripTest.MutableClock clock =
+                new JournalRoundTripTest.MutableClock(Instant.parse("2026-12-01T10:59:59Z"));
         try (Journal journal = Journal.builder(dir).clock(clock).fsync(true).build()) {
             JournalAppender appender = journal.events().newAppender();
             appender.append(new BatchEncoder().add(record("before")));
@@ -149,7 +156,8 @@ class JournalAppendSafetyTest {
 
     @Test
     void aSecondJournalCannotAppendToTheSameQueue() {
-        try (Journal first = Journal.open(dir); Journal second = Journal.open(dir)) {
+        try (Journal first = Journal.open(dir);
+                Journal second = Journal.open(dir)) {
             first.events().newAppender().append(new BatchEncoder().add(record("one")));
             assertThatThrownBy(() -> second.events().newAppender())
                     .isInstanceOf(IllegalStateException.class)
@@ -310,7 +318,8 @@ class JournalAppendSafetyTest {
             }
         });
         second.start();
-        Deadline.of(Duration.ofSeconds(10)).every(Duration.ofMillis(1))
+        Deadline.of(Duration.ofSeconds(10))
+                .every(Duration.ofMillis(1))
                 .await("append 2 to wait for the sync in progress", () -> second.getState() == Thread.State.WAITING);
         fail.countDown();
         first.join(10_000);
@@ -362,8 +371,7 @@ class JournalAppendSafetyTest {
         }
 
         @Override
-        public void force(boolean metaData) throws IOException {
-        }
+        public void force(boolean metaData) throws IOException {}
 
         @Override
         public long transferTo(long position, long count, WritableByteChannel target) {
@@ -401,13 +409,13 @@ class JournalAppendSafetyTest {
         }
 
         @Override
-        protected void implCloseChannel() {
-        }
+        protected void implCloseChannel() {}
     }
 
     @Test
     void aRefusedSecondJournalDoesNotFreeTheFirstOnesLockForOtherProcesses() throws Exception {
-        try (Journal first = Journal.open(dir); Journal second = Journal.open(dir)) {
+        try (Journal first = Journal.open(dir);
+                Journal second = Journal.open(dir)) {
             first.events().newAppender().append(new BatchEncoder().add(record("one")));
             assertThatThrownBy(() -> second.events().newAppender()).isInstanceOf(IllegalStateException.class);
             // POSIX locks belong to the process: closing any descriptor of the file drops them all.
@@ -417,9 +425,14 @@ class JournalAppendSafetyTest {
     }
 
     private static String tryLockFromAnotherProcess(Path lockFile) throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), TryLock.class.getName(), lockFile.toString())
-                .redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        TryLock.class.getName(),
+                        lockFile.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(child.getInputStream().readAllBytes()).trim();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return out;

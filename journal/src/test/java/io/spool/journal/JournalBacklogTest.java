@@ -20,7 +20,11 @@ class JournalBacklogTest {
     Path dir;
 
     private static EventRecord event(long receivedAt) {
-        return new EventRecord().type(EventType.TRACK).receivedAt(receivedAt).timestamp(receivedAt).userId("u")
+        return new EventRecord()
+                .type(EventType.TRACK)
+                .receivedAt(receivedAt)
+                .timestamp(receivedAt)
+                .userId("u")
                 .event("e");
     }
 
@@ -35,7 +39,8 @@ class JournalBacklogTest {
 
     @Test
     void nothingWaitsInAnEmptyQueue() {
-        try (Journal journal = Journal.open(dir); JournalBacklog backlog = journal.events().newBacklog()) {
+        try (Journal journal = Journal.open(dir);
+                JournalBacklog backlog = journal.events().newBacklog()) {
             backlog.measure(-1);
             assertThat(backlog.excerpts()).isZero();
             assertThat(backlog.records()).isZero();
@@ -46,7 +51,8 @@ class JournalBacklogTest {
 
     @Test
     void countsWhatFollowsThePositionAndDatesItsOldestRecord() {
-        try (Journal journal = Journal.open(dir); JournalBacklog backlog = journal.events().newBacklog()) {
+        try (Journal journal = Journal.open(dir);
+                JournalBacklog backlog = journal.events().newBacklog()) {
             JournalAppender appender = journal.events().newAppender();
             long first = append(appender, 2, 1_000);
             long second = append(appender, 3, 2_000);
@@ -86,8 +92,8 @@ class JournalBacklogTest {
 
     @Test
     void countsAcrossHourlyFiles() {
-        JournalRoundTripTest.MutableClock clock = new JournalRoundTripTest.MutableClock(
-                Instant.parse("2026-11-25T10:59:00Z"));
+        JournalRoundTripTest.MutableClock clock =
+                new JournalRoundTripTest.MutableClock(Instant.parse("2026-11-25T10:59:00Z"));
         try (Journal journal = Journal.builder(dir).clock(clock).build();
                 JournalBacklog backlog = journal.events().newBacklog()) {
             JournalAppender appender = journal.events().newAppender();
@@ -115,7 +121,8 @@ class JournalBacklogTest {
 
     @Test
     void aLargeBacklogIsCountedOverSeveralMeasuresItsOldestTimeAtOnce() {
-        try (Journal journal = Journal.open(dir); JournalBacklog backlog = journal.events().newBacklog(4)) {
+        try (Journal journal = Journal.open(dir);
+                JournalBacklog backlog = journal.events().newBacklog(4)) {
             JournalAppender appender = journal.events().newAppender();
             for (int i = 0; i < 10; i++) {
                 append(appender, 3, 5_000 + i);
@@ -134,7 +141,8 @@ class JournalBacklogTest {
 
     @Test
     void datesDeadLettersAndSkipsAnUnreadableFirstRecord() {
-        try (Journal journal = Journal.open(dir); JournalBacklog dead = journal.deadLetters().newBacklog();
+        try (Journal journal = Journal.open(dir);
+                JournalBacklog dead = journal.deadLetters().newBacklog();
                 JournalBacklog events = journal.events().newBacklog()) {
             BatchEncoder letters = new BatchEncoder()
                     .add(new DeadLetterRecord().receivedAt(7_000).reason("no type"))

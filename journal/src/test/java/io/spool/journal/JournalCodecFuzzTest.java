@@ -225,7 +225,8 @@ class JournalCodecFuzzTest {
     private static void assertSameBytes(RawJson actual, RawJson expected) {
         assertThat(actual.isPresent()).isEqualTo(expected.isPresent());
         if (expected.isPresent()) {
-            assertThat(Arrays.equals(actual.toByteArray(), expected.toByteArray())).isTrue();
+            assertThat(Arrays.equals(actual.toByteArray(), expected.toByteArray()))
+                    .isTrue();
         }
     }
 

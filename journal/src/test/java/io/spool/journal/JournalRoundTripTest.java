@@ -61,18 +61,26 @@ class JournalRoundTripTest {
         assertThat(actual.libraryName()).isEqualTo(expected.libraryName());
         assertThat(actual.libraryVersion()).isEqualTo(expected.libraryVersion());
         assertThat(actual.userAgent()).isEqualTo(expected.userAgent());
-        assertThat(actual.properties().toString()).isEqualTo(expected.properties().toString());
+        assertThat(actual.properties().toString())
+                .isEqualTo(expected.properties().toString());
         assertThat(actual.traits().toString()).isEqualTo(expected.traits().toString());
         assertThat(actual.context().toString()).isEqualTo(expected.context().toString());
-        assertThat(actual.integrations().toString()).isEqualTo(expected.integrations().toString());
+        assertThat(actual.integrations().toString())
+                .isEqualTo(expected.integrations().toString());
     }
 
     @Test
     void everyFieldRoundTripsThroughTheJournal() {
         EventRecord sent = fullRecord();
-        EventRecord sparse = new EventRecord().type(EventType.IDENTIFY).receivedAt(1).timestamp(2).anonymousId("a");
+        EventRecord sparse = new EventRecord()
+                .type(EventType.IDENTIFY)
+                .receivedAt(1)
+                .timestamp(2)
+                .anonymousId("a");
         try (Journal journal = Journal.open(dir)) {
-            long index = journal.events().newAppender().append(new BatchEncoder().add(sent).add(sparse));
+            long index = journal.events()
+                    .newAppender()
+                    .append(new BatchEncoder().add(sent).add(sparse));
             List<EventRecord> read = readAll(journal.events());
             assertThat(read).hasSize(2);
             assertSameFields(read.get(0), sent);
@@ -86,7 +94,12 @@ class JournalRoundTripTest {
 
     @Test
     void emptyStringsAndEmptyObjectsAreNotAbsent() {
-        EventRecord r = new EventRecord().type(EventType.PAGE).receivedAt(1).timestamp(1).userId("").name("");
+        EventRecord r = new EventRecord()
+                .type(EventType.PAGE)
+                .receivedAt(1)
+                .timestamp(1)
+                .userId("")
+                .name("");
         r.properties().set("{}");
         EventRecord back = roundTrip(r);
         assertThat(back.userId()).isEmpty();
@@ -99,10 +112,20 @@ class JournalRoundTripTest {
     void largeJsonObjectsRoundTrip() {
         StringBuilder json = new StringBuilder("{");
         for (int i = 0; i < 20_000; i++) {
-            json.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":\"välue ").append(i).append('"');
+            json.append(i == 0 ? "" : ",")
+                    .append("\"k")
+                    .append(i)
+                    .append("\":\"välue ")
+                    .append(i)
+                    .append('"');
         }
         json.append('}');
-        EventRecord r = new EventRecord().type(EventType.TRACK).receivedAt(1).timestamp(1).userId("u").event("big");
+        EventRecord r = new EventRecord()
+                .type(EventType.TRACK)
+                .receivedAt(1)
+                .timestamp(1)
+                .userId("u")
+                .event("big");
         r.properties().set(json.toString());
         assertThat(roundTrip(r).properties().toString()).isEqualTo(json.toString());
     }
@@ -110,7 +133,12 @@ class JournalRoundTripTest {
     @Test
     void rawJsonSlicesAreStoredWithoutTheirSurroundings() {
         byte[] body = "xx{\"a\":1}yy".getBytes(StandardCharsets.UTF_8);
-        EventRecord r = new EventRecord().type(EventType.TRACK).receivedAt(1).timestamp(1).userId("u").event("e");
+        EventRecord r = new EventRecord()
+                .type(EventType.TRACK)
+                .receivedAt(1)
+                .timestamp(1)
+                .userId("u")
+                .event("e");
         r.properties().set(body, 2, 7);
         assertThat(roundTrip(r).properties().toString()).isEqualTo("{\"a\":1}");
     }
@@ -146,11 +174,14 @@ class JournalRoundTripTest {
             journal.events().newAppender().append(batch);
             // readBatch is false, and the checks inside never run, when it finds no excerpt: assert it found one
             assertThat(journal.events().newTailer().readBatch((index, b) -> {
-                assertThat(b.next()).isTrue();
-                assertThatThrownBy(b::view).isInstanceOf(JournalFormatException.class)
-                        .hasMessageContaining("corrupt record length");
-                assertThat(b.next()).isFalse();
-            })).as("an excerpt was read").isTrue();
+                        assertThat(b.next()).isTrue();
+                        assertThatThrownBy(b::view)
+                                .isInstanceOf(JournalFormatException.class)
+                                .hasMessageContaining("corrupt record length");
+                        assertThat(b.next()).isFalse();
+                    }))
+                    .as("an excerpt was read")
+                    .isTrue();
         }
     }
 
@@ -167,22 +198,27 @@ class JournalRoundTripTest {
 
     @Test
     void deadLettersRoundTrip() {
-        DeadLetterRecord dl = new DeadLetterRecord().receivedAt(5).batchIndex(3).reason("event is missing \"type\"")
-                .writeKey("wk").ip("127.0.0.1");
+        DeadLetterRecord dl = new DeadLetterRecord()
+                .receivedAt(5)
+                .batchIndex(3)
+                .reason("event is missing \"type\"")
+                .writeKey("wk")
+                .ip("127.0.0.1");
         dl.payload().set("{\"userId\":\"ü\"}");
         try (Journal journal = Journal.open(dir)) {
             journal.deadLetters().newAppender().append(new BatchEncoder().add(dl));
             DeadLetterRecord back = new DeadLetterRecord();
             assertThat(journal.deadLetters().newTailer().readBatch((i, b) -> {
-                assertThat(b.next()).isTrue();
-                b.deadLetter(back);
-                assertThat(back.receivedAt()).isEqualTo(5);
-                assertThat(back.batchIndex()).isEqualTo(3);
-                assertThat(back.reason()).isEqualTo("event is missing \"type\"");
-                assertThat(back.writeKey()).isEqualTo("wk");
-                assertThat(back.ip()).isEqualTo("127.0.0.1");
-                assertThat(back.payload().toString()).isEqualTo("{\"userId\":\"ü\"}");
-            })).isTrue();
+                        assertThat(b.next()).isTrue();
+                        b.deadLetter(back);
+                        assertThat(back.receivedAt()).isEqualTo(5);
+                        assertThat(back.batchIndex()).isEqualTo(3);
+                        assertThat(back.reason()).isEqualTo("event is missing \"type\"");
+                        assertThat(back.writeKey()).isEqualTo("wk");
+                        assertThat(back.ip()).isEqualTo("127.0.0.1");
+                        assertThat(back.payload().toString()).isEqualTo("{\"userId\":\"ü\"}");
+                    }))
+                    .isTrue();
         }
     }
 
@@ -196,8 +232,13 @@ class JournalRoundTripTest {
                 if (i == 3) {
                     clock.now = Instant.parse("2026-11-25T11:00:01Z");
                 }
-                indexes.add(appender.append(new BatchEncoder().add(
-                        new EventRecord().type(EventType.TRACK).receivedAt(i).timestamp(i).userId("u" + i).event("e"))));
+                indexes.add(appender.append(new BatchEncoder()
+                        .add(new EventRecord()
+                                .type(EventType.TRACK)
+                                .receivedAt(i)
+                                .timestamp(i)
+                                .userId("u" + i)
+                                .event("e"))));
             }
             assertThat(journal.events().rollCycle().toCycle(indexes.get(3)))
                     .isEqualTo(journal.events().rollCycle().toCycle(indexes.get(2)) + 1);
@@ -227,8 +268,13 @@ class JournalRoundTripTest {
                 futures.add(pool.submit(() -> {
                     BatchEncoder batch = new BatchEncoder();
                     for (int i = 0; i < perThread; i++) {
-                        appender.append(batch.reset().add(new EventRecord().type(EventType.TRACK).receivedAt(i)
-                                .timestamp(i).userId("t" + thread + "-" + i).event("e")));
+                        appender.append(batch.reset()
+                                .add(new EventRecord()
+                                        .type(EventType.TRACK)
+                                        .receivedAt(i)
+                                        .timestamp(i)
+                                        .userId("t" + thread + "-" + i)
+                                        .event("e")));
                     }
                 }));
             }

@@ -26,9 +26,16 @@ class PublicApiTest {
     @Test
     void noPublicOrProtectedSignatureOfTheJournalMentionsAChronicleType() throws Exception {
         List<Class<?>> classes = publicClasses();
-        assertThat(classes).as("the classes scanned").contains(Journal.class, JournalQueue.class,
-                JournalAppender.class, JournalTailer.class, JournalBacklog.class, BatchEncoder.class,
-                JournalTailer.BatchHandler.class);
+        assertThat(classes)
+                .as("the classes scanned")
+                .contains(
+                        Journal.class,
+                        JournalQueue.class,
+                        JournalAppender.class,
+                        JournalTailer.class,
+                        JournalBacklog.class,
+                        BatchEncoder.class,
+                        JournalTailer.BatchHandler.class);
         List<String> leaks = new ArrayList<>();
         for (Class<?> c : classes) {
             check(leaks, c.getName() + " extends", c.getGenericSuperclass());
@@ -79,7 +86,11 @@ class PublicApiTest {
 
     /** Every public class (nested ones too, when their enclosing classes are public) of the package. */
     private static List<Class<?>> publicClasses() throws Exception {
-        Path root = Path.of(Journal.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path root = Path.of(Journal.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         Path folder = root.resolve("io/spool/journal");
         List<Class<?>> found = new ArrayList<>();
         try (Stream<Path> files = Files.list(folder)) {
@@ -88,7 +99,9 @@ class PublicApiTest {
                 if (!name.endsWith(".class")) {
                     continue;
                 }
-                Class<?> c = Class.forName("io.spool.journal." + name.substring(0, name.length() - 6), false,
+                Class<?> c = Class.forName(
+                        "io.spool.journal." + name.substring(0, name.length() - 6),
+                        false,
                         PublicApiTest.class.getClassLoader());
                 if (reachable(c)) {
                     found.add(c);

@@ -22,8 +22,10 @@ class DuplicatesAcrossHostsIT {
     private static final String WRITE_KEY = "dup-key";
 
     private final Path dir;
+
     @RegisterExtension
     final Processes processes;
+
     private Spark spark;
 
     DuplicatesAcrossHostsIT(@TempDir Path dir) {
@@ -52,17 +54,35 @@ class DuplicatesAcrossHostsIT {
         collectorA.terminate(Duration.ofSeconds(30));
         collectorB.terminate(Duration.ofSeconds(30));
         for (String id : List.of("a", "b")) {
-            processes.drain("writer-" + id, List.of("--journal-dir", dir.resolve("journal-" + id).toString(),
-                    "--output", warehouse.toString(), "--writer-id", id), Map.of()).awaitExit(0, Duration.ofMinutes(2));
+            processes
+                    .drain(
+                            "writer-" + id,
+                            List.of(
+                                    "--journal-dir",
+                                    dir.resolve("journal-" + id).toString(),
+                                    "--output",
+                                    warehouse.toString(),
+                                    "--writer-id",
+                                    id),
+                            Map.of())
+                    .awaitExit(0, Duration.ofMinutes(2));
         }
 
         spark = Spark.start(Map.of(
-                "type", "jdbc",
-                "uri", "jdbc:sqlite:" + warehouse.resolve("catalog.sqlite"),
-                "warehouse", warehouse.toString()));
-        assertThat(spark.count("SELECT count(*) FROM lake.spool.events")).as("rows in the table").isEqualTo(210);
-        assertThat(spark.count("SELECT count(*) FROM lake.spool.events_unique")).as("rows in the view").isEqualTo(110);
-        assertThat(spark.count("SELECT count(DISTINCT message_id) FROM lake.spool.events_unique")).isEqualTo(110);
+                "type",
+                "jdbc",
+                "uri",
+                "jdbc:sqlite:" + warehouse.resolve("catalog.sqlite"),
+                "warehouse",
+                warehouse.toString()));
+        assertThat(spark.count("SELECT count(*) FROM lake.spool.events"))
+                .as("rows in the table")
+                .isEqualTo(210);
+        assertThat(spark.count("SELECT count(*) FROM lake.spool.events_unique"))
+                .as("rows in the view")
+                .isEqualTo(110);
+        assertThat(spark.count("SELECT count(DISTINCT message_id) FROM lake.spool.events_unique"))
+                .isEqualTo(110);
         assertThat(spark.count("SELECT count(*) FROM lake.spool.events_unique WHERE message_id LIKE 'solo-%'"))
                 .isEqualTo(onlyA.size());
     }

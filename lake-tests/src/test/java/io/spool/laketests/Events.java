@@ -39,12 +39,14 @@ public final class Events {
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     /** Ids whose request failed without an answer: they may or may not be stored. */
     private final Set<String> uncertain = ConcurrentHashMap.newKeySet();
+
     private final List<String> refusals = Collections.synchronizedList(new ArrayList<>());
 
     /** Events for the collector listening on 127.0.0.1:{@code port}; ids are {@code <idPrefix>-<n>}. */
     public Events(int port, String writeKey, String idPrefix) {
         this.batchUri = URI.create("http://127.0.0.1:" + port + "/v1/batch");
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
+        this.authorization =
+                "Basic " + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
         this.idPrefix = idPrefix;
     }
 
@@ -73,10 +75,17 @@ public final class Events {
             if (i > 0) {
                 body.append(',');
             }
-            body.append("{\"type\":\"track\",\"event\":\"Lake Test\",\"userId\":\"user-").append(n % 97)
-                    .append("\",\"messageId\":\"").append(id)
-                    .append("\",\"timestamp\":\"").append(now.minus(n % 3, ChronoUnit.DAYS))
-                    .append("\",\"properties\":{\"n\":").append(n).append(",\"source\":\"").append(idPrefix).append("\"}}");
+            body.append("{\"type\":\"track\",\"event\":\"Lake Test\",\"userId\":\"user-")
+                    .append(n % 97)
+                    .append("\",\"messageId\":\"")
+                    .append(id)
+                    .append("\",\"timestamp\":\"")
+                    .append(now.minus(n % 3, ChronoUnit.DAYS))
+                    .append("\",\"properties\":{\"n\":")
+                    .append(n)
+                    .append(",\"source\":\"")
+                    .append(idPrefix)
+                    .append("\"}}");
         }
         body.append("]}");
         HttpRequest request = HttpRequest.newBuilder(batchUri)
@@ -149,22 +158,24 @@ public final class Events {
             this.events = events;
             Deadline deadline = Deadline.of(maxTime);
             long intervalNanos = (long) (1e9 / batchesPerSecond);
-            this.thread = new Thread(() -> {
-                try {
-                    long next = System.nanoTime();
-                    for (int i = 0; i < maxBatches && !stop.get() && !deadline.passed(); i++) {
-                        events.postBatch(perBatch);
-                        next += intervalNanos;
-                        // pacing, so a slow writer start does not pile up a huge journal
-                        long wait = next - System.nanoTime();
-                        if (wait > 0) {
-                            LockSupport.parkNanos(wait);
+            this.thread = new Thread(
+                    () -> {
+                        try {
+                            long next = System.nanoTime();
+                            for (int i = 0; i < maxBatches && !stop.get() && !deadline.passed(); i++) {
+                                events.postBatch(perBatch);
+                                next += intervalNanos;
+                                // pacing, so a slow writer start does not pile up a huge journal
+                                long wait = next - System.nanoTime();
+                                if (wait > 0) {
+                                    LockSupport.parkNanos(wait);
+                                }
+                            }
+                        } catch (Throwable t) {
+                            failure = t;
                         }
-                    }
-                } catch (Throwable t) {
-                    failure = t;
-                }
-            }, "traffic-" + events.idPrefix);
+                    },
+                    "traffic-" + events.idPrefix);
             thread.setDaemon(true);
             thread.start();
         }

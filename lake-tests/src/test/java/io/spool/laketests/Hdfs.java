@@ -31,10 +31,8 @@ public final class Hdfs implements AutoCloseable {
         conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
         conf.setInt("dfs.replication", 1);
         conf.setBoolean("dfs.permissions.enabled", false);
-        MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf)
-                .numDataNodes(1)
-                .format(true)
-                .build();
+        MiniDFSCluster cluster =
+                new MiniDFSCluster.Builder(conf).numDataNodes(1).format(true).build();
         try {
             cluster.waitActive();
         } catch (IOException | RuntimeException e) {

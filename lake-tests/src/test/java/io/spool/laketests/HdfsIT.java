@@ -21,11 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 class HdfsIT {
     @TempDir
     static Path hdfsDir;
+
     static Hdfs hdfs;
 
     private final Path dir;
+
     @RegisterExtension
     final Processes processes;
+
     private Spark spark;
 
     HdfsIT(@TempDir Path dir) {
@@ -62,8 +65,12 @@ class HdfsIT {
                 .run(spark);
 
         FileStatus[] data = hdfs.fileSystem().listStatus(new org.apache.hadoop.fs.Path("/lake/spool/events/data"));
-        assertThat(data).as("day partitions on HDFS under /lake/spool/events/data").isNotEmpty();
-        assertThat(hdfs.fileSystem().exists(new org.apache.hadoop.fs.Path("/lake/spool/events/metadata/version-hint.text")))
-                .as("the Hadoop catalog's version hint on HDFS").isTrue();
+        assertThat(data)
+                .as("day partitions on HDFS under /lake/spool/events/data")
+                .isNotEmpty();
+        assertThat(hdfs.fileSystem()
+                        .exists(new org.apache.hadoop.fs.Path("/lake/spool/events/metadata/version-hint.text")))
+                .as("the Hadoop catalog's version hint on HDFS")
+                .isTrue();
     }
 }

@@ -15,28 +15,35 @@ public final class Lake {
     public static final String EVENTS = Spark.CATALOG + ".spool.events";
     private static final int SHOWN = 10;
 
-    private Lake() {
-    }
+    private Lake() {}
 
     /** How many snapshots of the events table name {@code writerId} in their summary's {@code spool.writer-id}. */
     public static long snapshotsBy(Spark spark, String writerId) {
-        return spark.count("SELECT count(*) FROM " + EVENTS + ".snapshots WHERE summary['spool.writer-id'] = '" + writerId + "'");
+        return spark.count(
+                "SELECT count(*) FROM " + EVENTS + ".snapshots WHERE summary['spool.writer-id'] = '" + writerId + "'");
     }
 
     /**
      * Polls (through Spark) until {@code writerId} has committed at least {@code atLeast} snapshots;
      * fails at once if one of {@code mustRun} (the writer and its collector, say) has exited.
      */
-    public static void awaitSnapshotsBy(Spark spark, String writerId, long atLeast, Duration timeout, Processes processes,
+    public static void awaitSnapshotsBy(
+            Spark spark,
+            String writerId,
+            long atLeast,
+            Duration timeout,
+            Processes processes,
             Processes.Child... mustRun) {
-        Deadline.of(timeout).every(Duration.ofMillis(250)).await(
-                "writer " + writerId + " to commit " + atLeast + " snapshot(s) to " + EVENTS,
-                () -> {
-                    Processes.requireRunning(mustRun);
-                    requireTable(spark);
-                    return snapshotsBy(spark, writerId) >= atLeast;
-                },
-                processes::logs);
+        Deadline.of(timeout)
+                .every(Duration.ofMillis(250))
+                .await(
+                        "writer " + writerId + " to commit " + atLeast + " snapshot(s) to " + EVENTS,
+                        () -> {
+                            Processes.requireRunning(mustRun);
+                            requireTable(spark);
+                            return snapshotsBy(spark, writerId) >= atLeast;
+                        },
+                        processes::logs);
     }
 
     /** Fails (as "not yet" in a poll) with a clear message while the events table does not exist. */
@@ -73,31 +80,53 @@ public final class Lake {
         missing.removeAll(stored);
         Set<String> unexpected = new TreeSet<>(stored);
         unexpected.removeAll(acknowledged);
-        String duplicates = rows == distinct ? "none" : spark.rows("SELECT message_id, count(*) AS n FROM " + EVENTS
-                + " GROUP BY message_id HAVING count(*) > 1 ORDER BY n DESC, message_id LIMIT " + SHOWN).toString();
-        String report = String.format("%n  acknowledged: %d%n  rows in %s: %d%n  distinct message_id: %d%n"
+        String duplicates = rows == distinct
+                ? "none"
+                : spark.rows("SELECT message_id, count(*) AS n FROM " + EVENTS
+                                + " GROUP BY message_id HAVING count(*) > 1 ORDER BY n DESC, message_id LIMIT " + SHOWN)
+                        .toString();
+        String report = String.format(
+                "%n  acknowledged: %d%n  rows in %s: %d%n  distinct message_id: %d%n"
                         + "  missing (acknowledged, not in the table): %d %s%n  unexpected (in the table, never acknowledged): %d %s%n"
                         + "  duplicated ids (first %d): %s%n  snapshots per writer: %s",
-                acknowledged.size(), EVENTS, rows, distinct, missing.size(), first(missing), unexpected.size(), first(unexpected),
-                SHOWN, duplicates, snapshotsPerWriter(spark));
+                acknowledged.size(),
+                EVENTS,
+                rows,
+                distinct,
+                missing.size(),
+                first(missing),
+                unexpected.size(),
+                first(unexpected),
+                SHOWN,
+                duplicates,
+                snapshotsPerWriter(spark));
 
         assertThat(missing).as("no acknowledged event may be lost" + report).isEmpty();
-        assertThat(unexpected).as("the table holds only acknowledged events" + report).isEmpty();
-        assertThat(rows).as("each acknowledged event is stored exactly once: row count" + report).isEqualTo(acknowledged.size());
-        assertThat(distinct).as("each acknowledged event is stored exactly once: distinct message_id" + report)
+        assertThat(unexpected)
+                .as("the table holds only acknowledged events" + report)
+                .isEmpty();
+        assertThat(rows)
+                .as("each acknowledged event is stored exactly once: row count" + report)
+                .isEqualTo(acknowledged.size());
+        assertThat(distinct)
+                .as("each acknowledged event is stored exactly once: distinct message_id" + report)
                 .isEqualTo(acknowledged.size());
     }
 
     private static String snapshotsPerWriter(Spark spark) {
         try {
-            return spark.rows("SELECT summary['spool.writer-id'] AS writer, count(*) AS snapshots, sum(CAST(summary['added-records'] AS BIGINT)) AS rows"
-                    + " FROM " + EVENTS + ".snapshots GROUP BY 1 ORDER BY 1").toString();
+            return spark.rows(
+                            "SELECT summary['spool.writer-id'] AS writer, count(*) AS snapshots, sum(CAST(summary['added-records'] AS BIGINT)) AS rows"
+                                    + " FROM " + EVENTS + ".snapshots GROUP BY 1 ORDER BY 1")
+                    .toString();
         } catch (RuntimeException e) {
             return "(cannot read the snapshots: " + e.getMessage() + ")";
         }
     }
 
     private static String first(Set<String> ids) {
-        return ids.isEmpty() ? "" : ids.stream().limit(SHOWN).collect(Collectors.joining(", ", "[", ids.size() > SHOWN ? ", ...]" : "]"));
+        return ids.isEmpty()
+                ? ""
+                : ids.stream().limit(SHOWN).collect(Collectors.joining(", ", "[", ids.size() > SHOWN ? ", ...]" : "]"));
     }
 }

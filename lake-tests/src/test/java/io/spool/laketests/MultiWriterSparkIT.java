@@ -19,8 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MultiWriterSparkIT {
     private final Path dir;
+
     @RegisterExtension
     final Processes processes;
+
     private Spark spark;
 
     MultiWriterSparkIT(@TempDir Path dir) {
@@ -39,15 +41,20 @@ class MultiWriterSparkIT {
     void twoWritersOneTableEveryAcknowledgedEventExactlyOnceAcrossAKill9() throws Exception {
         Path warehouse = dir.resolve("lake");
         spark = Spark.start(Map.of(
-                "type", "jdbc",
-                "uri", "jdbc:sqlite:" + warehouse.resolve("catalog.sqlite"),
-                "warehouse", warehouse.toString()));
+                "type",
+                "jdbc",
+                "uri",
+                "jdbc:sqlite:" + warehouse.resolve("catalog.sqlite"),
+                "warehouse",
+                warehouse.toString()));
 
         new TwoWriters(processes, dir, List.of("--output", warehouse.toString()), Map.of())
                 .killingWriterB()
                 .run(spark);
 
-        assertThat(warehouse.resolve("catalog.sqlite")).as("the embedded catalog").isRegularFile();
+        assertThat(warehouse.resolve("catalog.sqlite"))
+                .as("the embedded catalog")
+                .isRegularFile();
         try (var days = Files.list(warehouse.resolve("spool").resolve("events").resolve("data"))) {
             assertThat(days.map(p -> p.getFileName().toString()).toList())
                     .as("day partitions under %s (events span three days)", warehouse.resolve("spool/events/data"))

@@ -30,8 +30,7 @@ public final class Postgres {
 
     private static boolean ready;
 
-    private Postgres() {
-    }
+    private Postgres() {}
 
     public static String jdbcUri(String database) {
         return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + database;
@@ -68,7 +67,8 @@ public final class Postgres {
     private static void runSetupScript() throws IOException, InterruptedException {
         Path script = Repo.root().resolve(".ci").resolve("postgres.sh");
         if (!Files.isRegularFile(script)) {
-            throw new IllegalStateException("PostgreSQL is not answering on " + HOST + ":" + PORT + " and " + script + " is missing");
+            throw new IllegalStateException(
+                    "PostgreSQL is not answering on " + HOST + ":" + PORT + " and " + script + " is missing");
         }
         File log = Files.createTempFile("spool-postgres-setup", ".log").toFile();
         Process p = new ProcessBuilder("bash", script.toString())
@@ -79,7 +79,8 @@ public final class Postgres {
         // apt-get may have to download and install the server: allow it minutes, not forever.
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly();
-            throw new IllegalStateException(script + " did not finish within 10 minutes:\n" + Files.readString(log.toPath()));
+            throw new IllegalStateException(
+                    script + " did not finish within 10 minutes:\n" + Files.readString(log.toPath()));
         }
         if (p.exitValue() != 0) {
             throw new IllegalStateException("PostgreSQL is not answering on " + HOST + ":" + PORT + " and " + script
@@ -90,8 +91,10 @@ public final class Postgres {
     /** A new, empty database owned by {@value #USER}; {@link Database#close()} drops it. */
     public static Database createDatabase() throws Exception {
         ensureRunning();
-        String name = "lake_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-        try (Connection c = connect(DATABASE); Statement s = c.createStatement()) {
+        String name = "lake_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+        try (Connection c = connect(DATABASE);
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }
         return new Database(name);
@@ -120,7 +123,8 @@ public final class Postgres {
         /** Drops the database, closing whatever connections still use it. */
         @Override
         public void close() throws SQLException {
-            try (Connection c = Postgres.connect(DATABASE); Statement s = c.createStatement()) {
+            try (Connection c = Postgres.connect(DATABASE);
+                    Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             }
         }

@@ -22,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PostgresCatalogIT {
     private final Path dir;
+
     @RegisterExtension
     final Processes processes;
+
     private Postgres.Database database;
     private Spark spark;
 
@@ -51,28 +53,48 @@ class PostgresCatalogIT {
     void twoWritersCommitConcurrentlyThroughAJdbcCatalogOnPostgres() throws Exception {
         Path warehouse = dir.resolve("lake");
         spark = Spark.start(Map.of(
-                "type", "jdbc",
-                "uri", database.jdbcUri(),
-                "jdbc.user", Postgres.USER,
-                "jdbc.password", Postgres.PASSWORD,
-                "warehouse", warehouse.toString()));
+                "type",
+                "jdbc",
+                "uri",
+                database.jdbcUri(),
+                "jdbc.user",
+                Postgres.USER,
+                "jdbc.password",
+                Postgres.PASSWORD,
+                "warehouse",
+                warehouse.toString()));
 
-        new TwoWriters(processes, dir, List.of(
-                "--catalog-type", "jdbc",
-                "--catalog-uri", database.jdbcUri(),
-                "--catalog-property", "jdbc.user=" + Postgres.USER,
-                "--catalog-property", "jdbc.password=" + Postgres.PASSWORD,
-                "--output", warehouse.toString()), Map.of())
+        new TwoWriters(
+                        processes,
+                        dir,
+                        List.of(
+                                "--catalog-type",
+                                "jdbc",
+                                "--catalog-uri",
+                                database.jdbcUri(),
+                                "--catalog-property",
+                                "jdbc.user=" + Postgres.USER,
+                                "--catalog-property",
+                                "jdbc.password=" + Postgres.PASSWORD,
+                                "--output",
+                                warehouse.toString()),
+                        Map.of())
                 .run(spark);
 
         List<String> tables = new ArrayList<>();
-        try (Connection c = database.connect(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT catalog_name, table_namespace, table_name FROM iceberg_tables ORDER BY 3")) {
+        try (Connection c = database.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT catalog_name, table_namespace, table_name FROM iceberg_tables ORDER BY 3")) {
             while (rs.next()) {
                 tables.add(rs.getString(1) + "." + rs.getString(2) + "." + rs.getString(3));
             }
         }
-        assertThat(tables).as("tables in the PostgreSQL catalog (%s)", database.jdbcUri()).contains("lake.spool.events");
-        assertThat(warehouse.resolve("catalog.sqlite")).as("no embedded catalog beside a JDBC one").doesNotExist();
+        assertThat(tables)
+                .as("tables in the PostgreSQL catalog (%s)", database.jdbcUri())
+                .contains("lake.spool.events");
+        assertThat(warehouse.resolve("catalog.sqlite"))
+                .as("no embedded catalog beside a JDBC one")
+                .doesNotExist();
     }
 }

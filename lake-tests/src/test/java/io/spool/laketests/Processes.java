@@ -37,8 +37,8 @@ public final class Processes implements AfterEachCallback, TestExecutionExceptio
      * write key, and waits for its "listening on" line.
      */
     public Child collector(String name, Path journalDir, String writeKey, String... extraArgs) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0",
-                "--journal-dir", journalDir.toString(), "--write-key", writeKey));
+        List<String> args = new ArrayList<>(List.of(
+                "--host", "127.0.0.1", "--port", "0", "--journal-dir", journalDir.toString(), "--write-key", writeKey));
         args.addAll(List.of(extraArgs));
         Child child = start(name, Repo.collectorJar(), args);
         Matcher m = child.awaitLog(LISTENING, Duration.ofSeconds(60));
@@ -76,8 +76,14 @@ public final class Processes implements AfterEachCallback, TestExecutionExceptio
      * (appended to across restarts under the same name, each start's command line first).
      */
     public Child start(String name, Path jar, List<String> args, Map<String, String> environment) throws IOException {
-        ChildJvm jvm = ChildJvm.jar(jar).name(name).jvmArgs("-Xmx512m", "-XX:+UseSerialGC").args(args)
-                .environment(environment).directory(logDir).announce().start();
+        ChildJvm jvm = ChildJvm.jar(jar)
+                .name(name)
+                .jvmArgs("-Xmx512m", "-XX:+UseSerialGC")
+                .args(args)
+                .environment(environment)
+                .directory(logDir)
+                .announce()
+                .start();
         Child child = new Child(jvm);
         synchronized (children) {
             children.add(child);
@@ -105,8 +111,9 @@ public final class Processes implements AfterEachCallback, TestExecutionExceptio
     public static void requireRunning(Child... children) {
         for (Child child : children) {
             if (!child.isAlive()) {
-                throw new AssertionError(child.name() + " exited with " + child.process().exitValue()
-                        + " while it should be running:\n" + child.tail(MESSAGE_TAIL_LINES));
+                throw new AssertionError(
+                        child.name() + " exited with " + child.process().exitValue() + " while it should be running:\n"
+                                + child.tail(MESSAGE_TAIL_LINES));
             }
         }
     }

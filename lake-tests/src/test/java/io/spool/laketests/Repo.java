@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** Where the repository and its built jars are, seen from the test JVM. */
 public final class Repo {
-    private Repo() {
-    }
+    private Repo() {}
 
     /**
      * The repository root: the system property {@code spool.repo.root} (the pom sets it), else the first
@@ -40,7 +39,8 @@ public final class Repo {
                 ? Path.of(configured)
                 : root().resolve(module).resolve("target").resolve(name);
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build it first (mvn -B -pl " + module + " -am package -DskipTests)");
+            throw new IllegalStateException(
+                    jar + " is missing: build it first (mvn -B -pl " + module + " -am package -DskipTests)");
         }
         return jar.toAbsolutePath().normalize();
     }

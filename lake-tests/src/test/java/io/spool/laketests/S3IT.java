@@ -27,8 +27,10 @@ class S3IT {
     private static final String WRITE_KEY = "lake-test-key";
 
     private final Path dir;
+
     @RegisterExtension
     final Processes processes;
+
     private S3Server s3;
     private Spark spark;
 
@@ -63,12 +65,18 @@ class S3IT {
         spark = Spark.start(sparkCatalog);
 
         List<String> writerArgs = new ArrayList<>(List.of(
-                "--journal-dir", dir.resolve("journal").toString(),
-                "--writer-id", "s3-writer",
-                "--roll-interval", "1s",
-                "--catalog-type", "jdbc",
-                "--catalog-uri", catalogUri,
-                "--output", warehouse));
+                "--journal-dir",
+                dir.resolve("journal").toString(),
+                "--writer-id",
+                "s3-writer",
+                "--roll-interval",
+                "1s",
+                "--catalog-type",
+                "jdbc",
+                "--catalog-uri",
+                catalogUri,
+                "--output",
+                warehouse));
         writerArgs.addAll(s3.writerArguments());
 
         Processes.Child collector = processes.collector("collector", dir.resolve("journal"), WRITE_KEY);
@@ -77,16 +85,23 @@ class S3IT {
         Events.Traffic traffic = events.startTraffic(50, 20, 2_000, Duration.ofMinutes(4));
         Lake.awaitSnapshotsBy(spark, "s3-writer", 2, Duration.ofSeconds(120), processes, collector, writer);
         Set<String> acknowledged = traffic.stop();
-        assertThat(events.uncertain()).as("requests without a clear answer (refusals: %s)", events.refusals()).isEmpty();
+        assertThat(events.uncertain())
+                .as("requests without a clear answer (refusals: %s)", events.refusals())
+                .isEmpty();
 
         TwoWriters.terminateAll(List.of(collector, writer));
         processes.drain("writer", writerArgs, java.util.Map.of()).awaitExit(0, Duration.ofSeconds(120));
 
         Lake.assertExactlyOnce(spark, acknowledged);
         try (S3Client client = s3.client()) {
-            List<String> keys = client.listObjectsV2Paginator(b -> b.bucket(S3Server.BUCKET).prefix("warehouse/spool/events/"))
-                    .contents().stream().map(S3Object::key).toList();
-            assertThat(keys).as("objects under s3://lake/warehouse/spool/events/")
+            List<String> keys = client
+                    .listObjectsV2Paginator(b -> b.bucket(S3Server.BUCKET).prefix("warehouse/spool/events/"))
+                    .contents()
+                    .stream()
+                    .map(S3Object::key)
+                    .toList();
+            assertThat(keys)
+                    .as("objects under s3://lake/warehouse/spool/events/")
                     .anyMatch(k -> k.startsWith("warehouse/spool/events/data/") && k.endsWith(".parquet"))
                     .anyMatch(k -> k.startsWith("warehouse/spool/events/metadata/") && k.endsWith(".metadata.json"));
         }

@@ -67,7 +67,8 @@ public final class S3Server implements AutoCloseable {
         Files.createDirectories(root);
         SDK_SYSTEM_PROPERTIES.forEach(System::setProperty);
         Properties overrides = new Properties();
-        overrides.setProperty("jclouds.filesystem.basedir", root.toAbsolutePath().toString());
+        overrides.setProperty(
+                "jclouds.filesystem.basedir", root.toAbsolutePath().toString());
         BlobStoreContext context = ContextBuilder.newBuilder("filesystem")
                 .credentials("unused", "unused")
                 .overrides(overrides)
@@ -119,10 +120,12 @@ public final class S3Server implements AutoCloseable {
     /** The same properties as the writer takes them: {@code --catalog-property k=v} pairs. */
     public List<String> writerArguments() {
         List<String> args = new ArrayList<>();
-        catalogProperties().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            args.add("--catalog-property");
-            args.add(e.getKey() + "=" + e.getValue());
-        });
+        catalogProperties().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> {
+                    args.add("--catalog-property");
+                    args.add(e.getKey() + "=" + e.getValue());
+                });
         return args;
     }
 
@@ -131,7 +134,8 @@ public final class S3Server implements AutoCloseable {
         return S3Client.builder()
                 .endpointOverride(endpoint)
                 .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .forcePathStyle(true)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)

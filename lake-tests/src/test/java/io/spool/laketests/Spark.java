@@ -67,7 +67,9 @@ public final class Spark implements AutoCloseable {
                     .config("spark.default.parallelism", "2")
                     .config("spark.sql.adaptive.enabled", "false")
                     .config("spark.sql.catalogImplementation", "in-memory")
-                    .config("spark.sql.warehouse.dir", scratch.resolve("warehouse").toUri().toString())
+                    .config(
+                            "spark.sql.warehouse.dir",
+                            scratch.resolve("warehouse").toUri().toString())
                     .config("spark.local.dir", scratch.resolve("local").toString())
                     .config("spark.sql.session.timeZone", "UTC")
                     .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
@@ -100,7 +102,9 @@ public final class Spark implements AutoCloseable {
 
     /** The first column of every row, as strings (for sets of ids). */
     public List<String> strings(String sql) {
-        return rows(sql).stream().map(r -> r.isNullAt(0) ? null : r.get(0).toString()).toList();
+        return rows(sql).stream()
+                .map(r -> r.isNullAt(0) ? null : r.get(0).toString())
+                .toList();
     }
 
     /** Forgets the session's catalog; the shared Spark context stays up for the next test. */

@@ -52,9 +52,12 @@ final class TwoWriters {
 
     List<String> writerArgs(String writerId) {
         List<String> args = new ArrayList<>(List.of(
-                "--journal-dir", dir.resolve("journal-" + writerId).toString(),
-                "--writer-id", writerId,
-                "--roll-interval", "1s"));
+                "--journal-dir",
+                dir.resolve("journal-" + writerId).toString(),
+                "--writer-id",
+                writerId,
+                "--roll-interval",
+                "1s"));
         args.addAll(catalogArgs);
         return args;
     }
@@ -68,8 +71,10 @@ final class TwoWriters {
         Processes.Child writerB = processes.writer("writer-b", writerArgs("b"), environment);
 
         // ~500 events/s into each collector, bounded in count and time
-        Events.Traffic trafficA = Events.to(collectorA, WRITE_KEY, "a").startTraffic(25, 20, 4_000, Duration.ofMinutes(4));
-        Events.Traffic trafficB = Events.to(collectorB, WRITE_KEY, "b").startTraffic(25, 20, 4_000, Duration.ofMinutes(4));
+        Events.Traffic trafficA =
+                Events.to(collectorA, WRITE_KEY, "a").startTraffic(25, 20, 4_000, Duration.ofMinutes(4));
+        Events.Traffic trafficB =
+                Events.to(collectorB, WRITE_KEY, "b").startTraffic(25, 20, 4_000, Duration.ofMinutes(4));
 
         step("collectors up, writers starting, traffic flowing");
         Processes.Child[] all = {collectorA, collectorB, writerA, writerB};
@@ -82,14 +87,18 @@ final class TwoWriters {
             long committedByB = Lake.snapshotsBy(spark, "b");
             int ackedAtKill = trafficB.acknowledgedCount();
             // events keep landing in b's journal while its writer is down
-            Deadline.of(Duration.ofSeconds(60)).await("collector b to acknowledge 500 more events while writer b is down",
-                    () -> {
-                        Processes.requireRunning(collectorA, collectorB, writerA);
-                        return trafficB.acknowledgedCount() >= ackedAtKill + 500;
-                    }, processes::logs);
+            Deadline.of(Duration.ofSeconds(60))
+                    .await(
+                            "collector b to acknowledge 500 more events while writer b is down",
+                            () -> {
+                                Processes.requireRunning(collectorA, collectorB, writerA);
+                                return trafficB.acknowledgedCount() >= ackedAtKill + 500;
+                            },
+                            processes::logs);
             step("writer b killed with SIGKILL after " + committedByB + " commits; 500 more events in its journal");
             writerB = processes.writer("writer-b", writerArgs("b"), environment);
-            Lake.awaitSnapshotsBy(spark, "b", committedByB + 1, START, processes, collectorA, collectorB, writerA, writerB);
+            Lake.awaitSnapshotsBy(
+                    spark, "b", committedByB + 1, START, processes, collectorA, collectorB, writerA, writerB);
             step("writer b restarted and committed");
         } else {
             // both keep committing side by side for a while
@@ -101,7 +110,11 @@ final class TwoWriters {
         Set<String> acknowledged = new HashSet<>(trafficA.stop());
         acknowledged.addAll(trafficB.stop());
         for (Events.Traffic t : List.of(trafficA, trafficB)) {
-            assertThat(t.events().uncertain()).as("requests without a clear answer (refusals: %s)", t.events().refusals()).isEmpty();
+            assertThat(t.events().uncertain())
+                    .as(
+                            "requests without a clear answer (refusals: %s)",
+                            t.events().refusals())
+                    .isEmpty();
         }
 
         step("traffic stopped: " + acknowledged.size() + " events acknowledged");
@@ -115,7 +128,9 @@ final class TwoWriters {
         step("both --drain runs exited 0");
 
         Lake.assertExactlyOnce(spark, acknowledged);
-        assertThat(Lake.writerIds(spark)).as("writer ids in the snapshot summaries (spool.writer-id)").contains("a", "b");
+        assertThat(Lake.writerIds(spark))
+                .as("writer ids in the snapshot summaries (spool.writer-id)")
+                .contains("a", "b");
         step("Spark read every acknowledged event exactly once");
         return acknowledged;
     }

@@ -37,20 +37,32 @@ class ConsoleWriterStatusTest {
     void theConsoleShowsTheWritersLagAndCommits() throws Exception {
         Journal.disableChronicleAnalytics();
         try (Journal journal = Journal.open(dir.resolve("journal"));
-                StorageWriter writer = StorageWriter.builder().journal(journal).output(dir.resolve("lake"))
-                        .rollInterval(Duration.ofSeconds(1)).build().start();
+                StorageWriter writer = StorageWriter.builder()
+                        .journal(journal)
+                        .output(dir.resolve("lake"))
+                        .rollInterval(Duration.ofSeconds(1))
+                        .build()
+                        .start();
                 MetricsServer metrics = new MetricsServer(0, writer::writeMetrics);
-                Collector collector = Collector.builder().port(0).journal(journal).writeKey(KEY).console(true)
+                Collector collector = Collector.builder()
+                        .port(0)
+                        .journal(journal)
+                        .writeKey(KEY)
+                        .console(true)
                         .consoleWriterMetrics(URI.create("http://127.0.0.1:" + metrics.port() + "/metrics"))
-                        .build().start()) {
+                        .build()
+                        .start()) {
             String base = "http://127.0.0.1:" + collector.port();
             try (Spool spool = Spool.builder(KEY).endpoint(base).build()) {
                 spool.track(Track.builder("Committed").userId("u").build());
                 assertThat(spool.flush(Duration.ofSeconds(20))).isTrue();
             }
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<Stream<String>> stream = http.send(HttpRequest.newBuilder(URI.create(base + "/console/stream"))
-                    .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<Stream<String>> stream = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/console/stream"))
+                            .header("Authorization", "Bearer " + KEY)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofLines());
             assertThat(stream.statusCode()).isEqualTo(200);
 
             JsonNode status = null;
@@ -62,7 +74,8 @@ class ConsoleWriterStatusTest {
                     continue;
                 }
                 JsonNode writerStatus = JSON.readTree(line.substring(5).strip()).get("writer");
-                if (writerStatus.isObject() && writerStatus.path("rowsCommitted").asDouble() >= 1
+                if (writerStatus.isObject()
+                        && writerStatus.path("rowsCommitted").asDouble() >= 1
                         && writerStatus.has("lastCommit")) {
                     status = writerStatus;
                     break;

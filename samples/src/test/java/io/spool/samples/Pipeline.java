@@ -20,8 +20,17 @@ final class Pipeline implements AutoCloseable {
         Journal.disableChronicleAnalytics();
         this.lake = dir.resolve("lake");
         this.journal = Journal.open(dir.resolve("journal"));
-        this.collector = Collector.builder().port(0).journal(journal).writeKey(WRITE_KEY).build().start();
-        this.writer = StorageWriter.builder().journal(journal).output(lake).rollInterval(Duration.ofHours(1)).build();
+        this.collector = Collector.builder()
+                .port(0)
+                .journal(journal)
+                .writeKey(WRITE_KEY)
+                .build()
+                .start();
+        this.writer = StorageWriter.builder()
+                .journal(journal)
+                .output(lake)
+                .rollInterval(Duration.ofHours(1))
+                .build();
     }
 
     String endpoint() {

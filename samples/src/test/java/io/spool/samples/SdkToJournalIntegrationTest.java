@@ -30,16 +30,21 @@ class SdkToJournalIntegrationTest {
         int perThread = 2_500;
         try (Pipeline pipeline = new Pipeline(dir)) {
             // Room for every event: this test is about delivery, not about the drop policy of a full buffer.
-            Spool spool = Spool.builder(Pipeline.WRITE_KEY).endpoint(pipeline.endpoint())
-                    .maxQueuedEvents(threads * perThread).build();
+            Spool spool = Spool.builder(Pipeline.WRITE_KEY)
+                    .endpoint(pipeline.endpoint())
+                    .maxQueuedEvents(threads * perThread)
+                    .build();
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < perThread; i++) {
-                        spool.track(Track.builder("Button Clicked").userId("user-" + thread)
-                                .messageId("m-" + thread + "-" + i).property("i", i).build());
+                        spool.track(Track.builder("Button Clicked")
+                                .userId("user-" + thread)
+                                .messageId("m-" + thread + "-" + i)
+                                .property("i", i)
+                                .build());
                     }
                 }));
             }
@@ -60,7 +65,8 @@ class SdkToJournalIntegrationTest {
                     assertThat(record.type()).isEqualTo(EventType.TRACK);
                     assertThat(record.event()).isEqualTo("Button Clicked");
                     assertThat(record.writeKey()).isEqualTo(Pipeline.WRITE_KEY);
-                    assertThat(record.userId()).isEqualTo("user-" + record.messageId().split("-")[1]);
+                    assertThat(record.userId())
+                            .isEqualTo("user-" + record.messageId().split("-")[1]);
                     assertThat(record.properties().toString())
                             .isEqualTo("{\"i\":" + record.messageId().split("-")[2] + "}");
                     seen.merge(record.messageId(), 1, Integer::sum);

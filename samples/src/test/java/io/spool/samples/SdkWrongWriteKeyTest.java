@@ -22,21 +22,26 @@ class SdkWrongWriteKeyTest {
     void aWrongWriteKeyMakesCloseAnswerFalseWithEveryEventReportedAs401() throws Exception {
         List<DeliveryFailure> failures = new CopyOnWriteArrayList<>();
         try (Pipeline pipeline = new Pipeline(dir)) {
-            Spool spool = Spool.builder("not-" + Pipeline.WRITE_KEY).endpoint(pipeline.endpoint())
-                    .drainOnShutdown(Duration.ZERO).batchSize(10)
+            Spool spool = Spool.builder("not-" + Pipeline.WRITE_KEY)
+                    .endpoint(pipeline.endpoint())
+                    .drainOnShutdown(Duration.ZERO)
+                    .batchSize(10)
                     .listener(new DeliveryListener() {
                         @Override
                         public void onFailed(DeliveryFailure failure) {
                             failures.add(failure);
                         }
-                    }).build();
+                    })
+                    .build();
             for (int i = 0; i < 25; i++) {
                 spool.track(Track.builder("Signed Up").userId("u" + i).build());
             }
             // every batch refused before close() is called: close() still answers for them
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (spool.stats().failed() < 25) {
-                assertThat(System.nanoTime() - deadline).as("every batch refused within 20 s").isNegative();
+                assertThat(System.nanoTime() - deadline)
+                        .as("every batch refused within 20 s")
+                        .isNegative();
                 Thread.sleep(10);
             }
 
@@ -47,7 +52,8 @@ class SdkWrongWriteKeyTest {
                 assertThat(f.reason()).isEqualTo(DeliveryFailure.Reason.REJECTED);
                 assertThat(f.statusCode()).isEqualTo(401);
             });
-            assertThat(failures.stream().mapToInt(f -> f.messageIds().size()).sum()).isEqualTo(25);
+            assertThat(failures.stream().mapToInt(f -> f.messageIds().size()).sum())
+                    .isEqualTo(25);
         }
     }
 }

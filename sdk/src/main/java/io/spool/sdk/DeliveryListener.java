@@ -13,18 +13,18 @@ package io.spool.sdk;
  * logged and otherwise ignored.
  */
 public interface DeliveryListener {
-  /** A batch of {@code events} events was accepted by the collector (HTTP 2xx). */
-  default void onDelivered(int events) {}
+    /** A batch of {@code events} events was accepted by the collector (HTTP 2xx). */
+    default void onDelivered(int events) {}
 
-  /** A batch was given up on; its events' message ids are in the failure. */
-  default void onFailed(DeliveryFailure failure) {}
+    /** A batch was given up on; its events' message ids are in the failure. */
+    default void onFailed(DeliveryFailure failure) {}
 
-  /**
-   * A valid event was not queued. {@code event.messageId()} is null when the client would have made the
-   * id.
-   */
-  default void onDropped(Event event, DropReason reason) {}
+    /**
+     * A valid event was not queued. {@code event.messageId()} is null when the client would have made the
+     * id.
+     */
+    default void onDropped(Event event, DropReason reason) {}
 
-  /** An invalid event was refused; only called under {@link InvalidEventPolicy#REPORT}. */
-  default void onInvalid(Event event, InvalidEventException error) {}
+    /** An invalid event was refused; only called under {@link InvalidEventPolicy#REPORT}. */
+    default void onInvalid(Event event, InvalidEventException error) {}
 }

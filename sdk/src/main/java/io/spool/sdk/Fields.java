@@ -8,23 +8,23 @@ import java.util.Map;
  * common case), or a map of ours once single fields are added.
  */
 final class Fields {
-  private Map<String, ?> given;
-  private LinkedHashMap<String, Object> own;
+    private Map<String, ?> given;
+    private LinkedHashMap<String, Object> own;
 
-  void all(Map<String, ?> map) {
-    given = map;
-    own = null;
-  }
-
-  void put(String key, Object value) {
-    if (own == null) {
-      own = given == null ? new LinkedHashMap<>() : new LinkedHashMap<>(given);
-      given = null;
+    void all(Map<String, ?> map) {
+        given = map;
+        own = null;
     }
-    own.put(key, value);
-  }
 
-  Map<String, ?> map() {
-    return own != null ? own : given;
-  }
+    void put(String key, Object value) {
+        if (own == null) {
+            own = given == null ? new LinkedHashMap<>() : new LinkedHashMap<>(given);
+            given = null;
+        }
+        own.put(key, value);
+    }
+
+    Map<String, ?> map() {
+        return own != null ? own : given;
+    }
 }

@@ -7,11 +7,11 @@ package io.spool.sdk;
  * {@link InvalidEventPolicy}).
  */
 public final class InvalidEventException extends IllegalArgumentException {
-  public InvalidEventException(String message) {
-    super(message);
-  }
+    public InvalidEventException(String message) {
+        super(message);
+    }
 
-  public InvalidEventException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public InvalidEventException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -9,13 +9,13 @@ import java.util.function.BooleanSupplier;
  * in-process and quick, and a short poll keeps the tests fast).
  */
 final class Await {
-  private Await() {}
+    private Await() {}
 
-  static void until(String what, BooleanSupplier condition) {
-    until(what, Duration.ofSeconds(20), condition);
-  }
+    static void until(String what, BooleanSupplier condition) {
+        until(what, Duration.ofSeconds(20), condition);
+    }
 
-  static void until(String what, Duration timeout, BooleanSupplier condition) {
-    Deadline.of(timeout).every(Duration.ofMillis(5)).await(what, condition::getAsBoolean);
-  }
+    static void until(String what, Duration timeout, BooleanSupplier condition) {
+        Deadline.of(timeout).every(Duration.ofMillis(5)).await(what, condition::getAsBoolean);
+    }
 }

@@ -187,8 +187,7 @@ public final class StorageWriter implements Closeable {
         private int writerThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private int drainAttempts = WriterSettings.DRAIN_ATTEMPTS.defaultValue();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The journal folder (the collector's {@code --journal-dir}); opened by the writer. */
         public Builder journalDir(Path dir) {
@@ -266,24 +265,36 @@ public final class StorageWriter implements Closeable {
         /** How often the writer compacts small files, expires snapshots and removes orphans; zero turns it off. Default 10 min. */
         public Builder upkeepInterval(Duration interval) {
             Objects.requireNonNull(interval, "upkeepInterval");
-            this.upkeep = new WriterConfig.Upkeep(interval, upkeep.snapshotRetention(), upkeep.smallFileBytes(),
-                    upkeep.openPartitionFiles(), upkeep.orphanAge());
+            this.upkeep = new WriterConfig.Upkeep(
+                    interval,
+                    upkeep.snapshotRetention(),
+                    upkeep.smallFileBytes(),
+                    upkeep.openPartitionFiles(),
+                    upkeep.orphanAge());
             return this;
         }
 
         /** Snapshots older than this are expired; time travel reaches back this far. Default 1 day (each commit rewrites the table metadata, which lists every live snapshot). */
         public Builder snapshotRetention(Duration retention) {
             Objects.requireNonNull(retention, "snapshotRetention");
-            this.upkeep = new WriterConfig.Upkeep(upkeep.interval(), retention, upkeep.smallFileBytes(),
-                    upkeep.openPartitionFiles(), upkeep.orphanAge());
+            this.upkeep = new WriterConfig.Upkeep(
+                    upkeep.interval(),
+                    retention,
+                    upkeep.smallFileBytes(),
+                    upkeep.openPartitionFiles(),
+                    upkeep.orphanAge());
             return this;
         }
 
         /** Files nobody references and older than this are deleted by the upkeep. Default 3 days. */
         public Builder orphanAge(Duration age) {
             Objects.requireNonNull(age, "orphanAge");
-            this.upkeep = new WriterConfig.Upkeep(upkeep.interval(), upkeep.snapshotRetention(), upkeep.smallFileBytes(),
-                    upkeep.openPartitionFiles(), age);
+            this.upkeep = new WriterConfig.Upkeep(
+                    upkeep.interval(),
+                    upkeep.snapshotRetention(),
+                    upkeep.smallFileBytes(),
+                    upkeep.openPartitionFiles(),
+                    age);
             return this;
         }
 
@@ -362,10 +373,14 @@ public final class StorageWriter implements Closeable {
             if (journalDir == null && journal == null) {
                 throw new IllegalArgumentException("a journal folder (journalDir) or an open journal is required");
             }
-            if (journalDir != null && journal != null && !journalDir.toAbsolutePath().normalize()
-                    .equals(journal.dir().toAbsolutePath().normalize())) {
-                throw new IllegalArgumentException("journalDir " + journalDir + " is not the open journal's folder "
-                        + journal.dir());
+            if (journalDir != null
+                    && journal != null
+                    && !journalDir
+                            .toAbsolutePath()
+                            .normalize()
+                            .equals(journal.dir().toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException(
+                        "journalDir " + journalDir + " is not the open journal's folder " + journal.dir());
             }
             if (output == null) {
                 throw new IllegalArgumentException("an output folder or URI is required (output)");
@@ -388,16 +403,32 @@ public final class StorageWriter implements Closeable {
             check(WriterSettings.DRAIN_ATTEMPTS, "drainAttempts", drainAttempts);
             String problem = orphanAgeProblem(upkeep.interval(), upkeep.orphanAge());
             if (problem != null) {
-                throw new IllegalArgumentException("orphanAge(" + Durations.format(upkeep.orphanAge()) + "): " + problem);
+                throw new IllegalArgumentException(
+                        "orphanAge(" + Durations.format(upkeep.orphanAge()) + "): " + problem);
             }
             if (writerId != null) {
                 check(WriterSettings.WRITER_ID, "writerId", writerId);
             }
-            String id = writerId != null ? writerId : rememberedDefaultId(journalDir != null ? journalDir : journal.dir());
-            org.apache.iceberg.catalog.TableIdentifier tableId = org.apache.iceberg.catalog.TableIdentifier.parse(table);
-            LakeSettings lake = new LakeSettings(output, catalogType, catalogUri, catalogName, catalogProperties, tableId, id);
-            return new StorageWriter(new WriterConfig(journalDir, journal, lake, id, rollInterval, rollRows,
-                    rollBytes, compression.codec(), dedupWindow, retention, writerThreads, upkeep, clock,
+            String id =
+                    writerId != null ? writerId : rememberedDefaultId(journalDir != null ? journalDir : journal.dir());
+            org.apache.iceberg.catalog.TableIdentifier tableId =
+                    org.apache.iceberg.catalog.TableIdentifier.parse(table);
+            LakeSettings lake =
+                    new LakeSettings(output, catalogType, catalogUri, catalogName, catalogProperties, tableId, id);
+            return new StorageWriter(new WriterConfig(
+                    journalDir,
+                    journal,
+                    lake,
+                    id,
+                    rollInterval,
+                    rollRows,
+                    rollBytes,
+                    compression.codec(),
+                    dedupWindow,
+                    retention,
+                    writerThreads,
+                    upkeep,
+                    clock,
                     dedupMemory != null ? dedupMemory : io.spool.writer.internal.DedupIndex.defaultMaxBytes(),
                     drainAttempts));
         }
@@ -409,7 +440,8 @@ public final class StorageWriter implements Closeable {
         static String orphanAgeProblem(Duration upkeepInterval, Duration orphanAge) {
             return !upkeepInterval.isZero() && orphanAge.compareTo(Duration.ofHours(1)) < 0
                     ? "must be at least 1h while upkeep runs: a younger unreferenced file may belong to a commit in"
-                    + " progress" : null;
+                            + " progress"
+                    : null;
         }
 
         /** The declared rule of {@code setting}, said in the builder's words: {@code rollRows(0): must be at least 1}. */
@@ -421,10 +453,13 @@ public final class StorageWriter implements Closeable {
                 }
                 setting.validate(value);
             } catch (IllegalArgumentException e) {
-                String shown = value instanceof String ? "\"" + value + "\""
-                        : value instanceof Duration d && d.isNegative() ? d.toString() : setting.type().format(value);
-                throw new IllegalArgumentException(method + "(" + shown + "): " + e.getMessage()
-                        + " (" + setting.flag() + " on the command line)");
+                String shown = value instanceof String
+                        ? "\"" + value + "\""
+                        : value instanceof Duration d && d.isNegative()
+                                ? d.toString()
+                                : setting.type().format(value);
+                throw new IllegalArgumentException(method + "(" + shown + "): " + e.getMessage() + " (" + setting.flag()
+                        + " on the command line)");
             }
         }
 

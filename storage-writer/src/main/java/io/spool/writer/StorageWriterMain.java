@@ -34,7 +34,11 @@ import picocli.CommandLine.Spec;
  * next run writes them; {@value #USAGE} for a bad setting or a failed start-up check (missing journal,
  * unwritable output, metrics port in use), which running again does not fix.
  */
-@Command(name = "spool-storage-writer", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "spool-storage-writer",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         versionProvider = StorageWriterMain.Version.class,
         description = "Tails a Spool journal and commits it to Apache Iceberg tables of Parquet files, exactly once."
                 + "%nEvery option also reads the environment variable named in its description.",
@@ -62,7 +66,8 @@ public final class StorageWriterMain implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(StorageWriterMain.class);
 
     public static void main(String[] args) {
-        // Spool's defaults (stderr, libraries at warn) before anything logs; call() applies --log-level and --log-format.
+        // Spool's defaults (stderr, libraries at warn) before anything logs; call() applies --log-level and
+        // --log-format.
         Logging.configure(Logging.LOG_LEVEL.defaultValue(), Logging.LOG_FORMAT.defaultValue());
         // --drain runs in a C1-only child JVM (io.spool.writer.internal.DrainRelaunch says why)
         java.util.OptionalInt drained = io.spool.writer.internal.DrainRelaunch.runInChildJvm(args);
@@ -162,8 +167,8 @@ public final class StorageWriterMain implements Callable<Integer> {
         if (output == null) {
             return "--output (or SPOOL_OUTPUT) is required: the warehouse, a folder, hdfs://… or s3://bucket/path";
         }
-        String orphans = StorageWriter.Builder.orphanAgeProblem(v.get(WriterSettings.UPKEEP_INTERVAL),
-                v.get(WriterSettings.ORPHAN_AGE));
+        String orphans = StorageWriter.Builder.orphanAgeProblem(
+                v.get(WriterSettings.UPKEEP_INTERVAL), v.get(WriterSettings.ORPHAN_AGE));
         if (orphans != null) {
             return v.source(WriterSettings.ORPHAN_AGE) + " " + Durations.format(v.get(WriterSettings.ORPHAN_AGE)) + ": "
                     + orphans;
@@ -194,12 +199,15 @@ public final class StorageWriterMain implements Callable<Integer> {
         if (v.get(WriterSettings.CATALOG_TYPE) != null) {
             builder.catalogType(v.get(WriterSettings.CATALOG_TYPE));
         }
-        if (v.get(WriterSettings.CATALOG_URI) != null && !v.get(WriterSettings.CATALOG_URI).isBlank()) {
+        if (v.get(WriterSettings.CATALOG_URI) != null
+                && !v.get(WriterSettings.CATALOG_URI).isBlank()) {
             builder.catalogUri(v.get(WriterSettings.CATALOG_URI));
         }
         for (String property : v.get(WriterSettings.CATALOG_PROPERTY)) {
             int eq = property.indexOf('='); // the declaration's rule: there is one, after a key
-            builder.catalogProperty(property.substring(0, eq).strip(), property.substring(eq + 1).strip());
+            builder.catalogProperty(
+                    property.substring(0, eq).strip(),
+                    property.substring(eq + 1).strip());
         }
         if (v.get(WriterSettings.WRITER_THREADS) != null) {
             builder.writerThreads(v.get(WriterSettings.WRITER_THREADS));
@@ -222,15 +230,17 @@ public final class StorageWriterMain implements Callable<Integer> {
         }
         try {
             if (drain) {
-                Thread stopper = new Thread(() -> {
-                    try {
-                        stop.await();
-                        LOG.info("stopping: committing what was read");
-                        writer.close();
-                    } catch (InterruptedException ignored) {
-                        // the drain finished first
-                    }
-                }, "spool-writer-signal");
+                Thread stopper = new Thread(
+                        () -> {
+                            try {
+                                stop.await();
+                                LOG.info("stopping: committing what was read");
+                                writer.close();
+                            } catch (InterruptedException ignored) {
+                                // the drain finished first
+                            }
+                        },
+                        "spool-writer-signal");
                 stopper.setDaemon(true);
                 stopper.start();
                 WriterStats stats;
@@ -246,9 +256,13 @@ public final class StorageWriterMain implements Callable<Integer> {
                     return FAILED;
                 }
                 int status = closed(writer);
-                LOG.info("drained: {} rows, {} rejected, {} duplicates dropped, {} files, checkpoint {}",
-                        stats.rowsCommitted(), stats.rejectedRowsCommitted(), stats.duplicatesDropped(),
-                        stats.filesCommitted(), stats.checkpointIndex());
+                LOG.info(
+                        "drained: {} rows, {} rejected, {} duplicates dropped, {} files, checkpoint {}",
+                        stats.rowsCommitted(),
+                        stats.rejectedRowsCommitted(),
+                        stats.duplicatesDropped(),
+                        stats.filesCommitted(),
+                        stats.checkpointIndex());
                 return status;
             }
             writer.start();

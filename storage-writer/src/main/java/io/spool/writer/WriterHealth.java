@@ -18,16 +18,22 @@ package io.spool.writer;
  * @param maxLagSeconds the bound of both lag and a run of failed commits
  * @param reason why, in a sentence, when not healthy or retrying; else null
  */
-public record WriterHealth(boolean healthy, String state, double lagSeconds, long pendingRecords,
-        double maxLagSeconds, String reason) {
+public record WriterHealth(
+        boolean healthy, String state, double lagSeconds, long pendingRecords, double maxLagSeconds, String reason) {
 
     /** The answer's body: {@code {"status":"ok","state":"idle","lagSeconds":0.0,...}}. */
     public String toJson() {
-        StringBuilder json = new StringBuilder(128).append("{\"status\":\"").append(healthy ? "ok" : "unhealthy")
-                .append("\",\"state\":\"").append(state)
-                .append("\",\"lagSeconds\":").append(Math.round(lagSeconds * 1000) / 1000.0)
-                .append(",\"pendingRecords\":").append(pendingRecords)
-                .append(",\"maxLagSeconds\":").append(maxLagSeconds);
+        StringBuilder json = new StringBuilder(128)
+                .append("{\"status\":\"")
+                .append(healthy ? "ok" : "unhealthy")
+                .append("\",\"state\":\"")
+                .append(state)
+                .append("\",\"lagSeconds\":")
+                .append(Math.round(lagSeconds * 1000) / 1000.0)
+                .append(",\"pendingRecords\":")
+                .append(pendingRecords)
+                .append(",\"maxLagSeconds\":")
+                .append(maxLagSeconds);
         if (reason != null) {
             json.append(",\"reason\":");
             quote(json, reason);

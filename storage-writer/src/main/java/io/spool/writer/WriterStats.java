@@ -22,5 +22,4 @@ public record WriterStats(
         long commits,
         long checkpointIndex,
         long lagExcerpts,
-        double lagSeconds) {
-}
+        double lagSeconds) {}

@@ -43,38 +43,59 @@ class BadRecordsTest {
             appender.append(broken.array());
             appender.close();
 
-            DeadLetterRecord dl = new DeadLetterRecord().receivedAt(T0 + 5).batchIndex(3).reason("event is not an object")
-                    .writeKey("wk").ip("198.51.100.1");
+            DeadLetterRecord dl = new DeadLetterRecord()
+                    .receivedAt(T0 + 5)
+                    .batchIndex(3)
+                    .reason("event is not an object")
+                    .writeKey("wk")
+                    .ip("198.51.100.1");
             dl.payload().set("[1,2]");
             TestJournal.appendDeadLetters(journal, dl);
         }
 
-        try (StorageWriter w = StorageWriter.builder().journalDir(journalDir).output(lake).writerId("w1").build()) {
+        try (StorageWriter w = StorageWriter.builder()
+                .journalDir(journalDir)
+                .output(lake)
+                .writerId("w1")
+                .build()) {
             WriterStats stats = w.drain();
             assertThat(stats.rowsCommitted()).isEqualTo(3);
             assertThat(stats.rejectedRowsCommitted()).isEqualTo(4);
         }
         assertThat(DuckDb.query("SELECT message_id FROM " + TestJournal.events(lake) + " ORDER BY 1"))
-                .extracting(m -> m.get("message_id")).containsExactly("good-1", "good-2", "good-3");
+                .extracting(m -> m.get("message_id"))
+                .containsExactly("good-1", "good-2", "good-3");
         List<Map<String, Object>> rejected = DuckDb.query("SELECT error, batch_index, write_key, ip,"
                 + " try(decode(payload)) AS payload FROM " + TestJournal.rejected(lake) + " ORDER BY error");
-        assertThat(rejected).extracting(m -> (String) m.get("error"))
+        assertThat(rejected)
+                .extracting(m -> (String) m.get("error"))
                 .anySatisfy(e -> assertThat(e).contains("format version 2"))
                 .anySatisfy(e -> assertThat(e).contains("corrupt length"))
                 .anySatisfy(e -> assertThat(e).contains("corrupt record length"))
                 .contains("event is not an object");
-        assertThat(rejected).filteredOn(m -> "event is not an object".equals(m.get("error"))).singleElement()
-                .satisfies(m -> assertThat(m).containsEntry("batch_index", 3).containsEntry("write_key", "wk")
-                        .containsEntry("ip", "198.51.100.1").containsEntry("payload", "[1,2]"));
+        assertThat(rejected)
+                .filteredOn(m -> "event is not an object".equals(m.get("error")))
+                .singleElement()
+                .satisfies(m -> assertThat(m)
+                        .containsEntry("batch_index", 3)
+                        .containsEntry("write_key", "wk")
+                        .containsEntry("ip", "198.51.100.1")
+                        .containsEntry("payload", "[1,2]"));
 
         // the next start does not trip over them again, nor write anything twice
-        try (StorageWriter w = StorageWriter.builder().journalDir(journalDir).output(lake).writerId("w1").build()) {
+        try (StorageWriter w = StorageWriter.builder()
+                .journalDir(journalDir)
+                .output(lake)
+                .writerId("w1")
+                .build()) {
             WriterStats stats = w.drain();
             assertThat(stats.rowsCommitted()).isZero();
             assertThat(stats.rejectedRowsCommitted()).isZero();
         }
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.rejected(lake))).isEqualTo(4);
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(3);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.rejected(lake)))
+                .isEqualTo(4);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake)))
+                .isEqualTo(3);
     }
 
     static byte[] encoded(io.spool.journal.EventRecord record) {

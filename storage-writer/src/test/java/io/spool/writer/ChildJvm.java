@@ -9,12 +9,16 @@ import java.util.List;
  * {@link io.spool.testsupport.ChildJvm} directly, and this goes once none calls it.
  */
 final class ChildJvm {
-    private ChildJvm() {
-    }
+    private ChildJvm() {}
 
     static Process start(Class<?> main, Path log, List<String> jvmOptions, String... args) throws IOException {
-        return io.spool.testsupport.ChildJvm.main(main).jvmArgs(io.spool.testsupport.ChildJvm.QUICK_START).jvmArgs(jvmOptions)
-                .log(log).args(args).start().process();
+        return io.spool.testsupport.ChildJvm.main(main)
+                .jvmArgs(io.spool.testsupport.ChildJvm.QUICK_START)
+                .jvmArgs(jvmOptions)
+                .log(log)
+                .args(args)
+                .start()
+                .process();
     }
 
     static long count(Path log, String text) throws IOException {

@@ -2,7 +2,6 @@ package io.spool.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.spool.journal.BatchEncoder;
 import io.spool.journal.DeadLetterRecord;
 import io.spool.journal.EventRecord;
 import io.spool.journal.Journal;
@@ -12,14 +11,12 @@ import io.spool.testsupport.DuckDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills the writer's process (halt, as {@code kill -9} does) at each phase of a commit in turn, then
@@ -54,27 +51,35 @@ class CommitPhaseCrashTest {
             JournalAppender appender = journal.events().newAppender();
             appender.append(BadRecordsTest.framed(newer));
             appender.close();
-            DeadLetterRecord dl = new DeadLetterRecord().receivedAt(T0).batchIndex(0).reason("no userId or anonymousId")
-                    .writeKey("wk").ip("198.51.100.1");
+            DeadLetterRecord dl = new DeadLetterRecord()
+                    .receivedAt(T0)
+                    .batchIndex(0)
+                    .reason("no userId or anonymousId")
+                    .writeKey("wk")
+                    .ip("198.51.100.1");
             dl.payload().set("{\"type\":\"track\"}");
             TestJournal.appendDeadLetters(journal, dl);
         }
 
         Process crashed = start(journalDir, lake, phase);
         assertThat(crashed.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(crashed.exitValue()).as("the writer died at %s:%n%s", phase, log()).isEqualTo(137);
+        assertThat(crashed.exitValue())
+                .as("the writer died at %s:%n%s", phase, log())
+                .isEqualTo(137);
         assertThat(log()).contains("dying at " + phase);
 
         Process again = start(journalDir, lake, null);
         assertThat(again.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(again.exitValue()).as("the restarted writer:%n%s", log()).isZero();
 
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(EVENTS);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake)))
+                .isEqualTo(EVENTS);
         assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
                 .isEqualTo(EVENTS);
         assertThat(DuckDb.query("SELECT error FROM " + TestJournal.rejected(lake) + " ORDER BY error"))
                 .extracting(m -> (String) m.get("error"))
-                .satisfiesExactly(e -> assertThat(e).isEqualTo("no userId or anonymousId"),
+                .satisfiesExactly(
+                        e -> assertThat(e).isEqualTo("no userId or anonymousId"),
                         e -> assertThat(e).contains("format version 2"));
         // what DuckDB globs is what the table references, and no temporary is left
         for (String table : List.of("events", "rejected")) {
@@ -99,8 +104,12 @@ class CommitPhaseCrashTest {
     }
 
     private Process start(Path journalDir, Path lake, String crashAt) throws Exception {
-        return ChildJvm.main(CrashChild.class).jvmArgs(ChildJvm.QUICK_START).log(dir.resolve("child.log"))
+        return ChildJvm.main(CrashChild.class)
+                .jvmArgs(ChildJvm.QUICK_START)
+                .log(dir.resolve("child.log"))
                 .jvmArgs(crashAt == null ? List.of() : List.of("-Dspool.test.crash-at=" + crashAt))
-                .args(journalDir.toString(), lake.toString(), "1000000").start().process();
+                .args(journalDir.toString(), lake.toString(), "1000000")
+                .start()
+                .process();
     }
 }

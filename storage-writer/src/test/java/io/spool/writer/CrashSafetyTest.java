@@ -9,8 +9,6 @@ import io.spool.testsupport.DuckDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -65,12 +63,17 @@ class CrashSafetyTest {
             }
         }
         Process last = start(journalDir, lake);
-        assertThat(last.waitFor(60, TimeUnit.SECONDS)).as("the final run finishes").isTrue();
+        assertThat(last.waitFor(60, TimeUnit.SECONDS))
+                .as("the final run finishes")
+                .isTrue();
         assertThat(last.exitValue()).isZero();
         assertThat(killedMidRun).as("kills that hit a running writer").isGreaterThan(KILLS / 2);
-        assertThat(ChildJvm.count(log, "deleted")).as("restarts that cleaned up after a killed commit").isPositive();
+        assertThat(ChildJvm.count(log, "deleted"))
+                .as("restarts that cleaned up after a killed commit")
+                .isPositive();
 
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(total);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake)))
+                .isEqualTo(total);
         assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
                 .isEqualTo(total);
         assertThat(DuckDb.count("SELECT sum((properties->>'$.n')::BIGINT) FROM " + TestJournal.events(lake)))
@@ -81,7 +84,11 @@ class CrashSafetyTest {
     }
 
     private Process start(Path journalDir, Path lake) throws Exception {
-        return ChildJvm.main(CrashChild.class).jvmArgs(ChildJvm.QUICK_START).log(dir.resolve("child.log"))
-                .args(journalDir.toString(), lake.toString(), "300").start().process();
+        return ChildJvm.main(CrashChild.class)
+                .jvmArgs(ChildJvm.QUICK_START)
+                .log(dir.resolve("child.log"))
+                .args(journalDir.toString(), lake.toString(), "300")
+                .start()
+                .process();
     }
 }

@@ -20,8 +20,12 @@ class DedupAndPartitionTest {
     private static final long T0 = Instant.parse("2026-05-01T10:00:00Z").toEpochMilli();
 
     private StorageWriter writer(Path journalDir, Path lake) {
-        return StorageWriter.builder().journalDir(journalDir).output(lake).writerId("w1")
-                .dedupWindow(Duration.ofHours(24)).build();
+        return StorageWriter.builder()
+                .journalDir(journalDir)
+                .output(lake)
+                .writerId("w1")
+                .dedupWindow(Duration.ofHours(24))
+                .build();
     }
 
     @Test
@@ -30,7 +34,10 @@ class DedupAndPartitionTest {
         Path lake = dir.resolve("lake");
         try (Journal journal = Journal.open(journalDir)) {
             // a client retry inside one request, and one in a later request
-            TestJournal.append(journal, TestJournal.track("a", T0), TestJournal.track("b", T0 + 1),
+            TestJournal.append(
+                    journal,
+                    TestJournal.track("a", T0),
+                    TestJournal.track("b", T0 + 1),
                     TestJournal.track("a", T0 + 2));
             TestJournal.append(journal, TestJournal.track("b", T0 + 10), TestJournal.track("c", T0 + 11));
         }
@@ -44,7 +51,8 @@ class DedupAndPartitionTest {
         try (Journal journal = Journal.open(journalDir)) {
             TestJournal.append(journal, TestJournal.track("a", T0 + 3_600_000), TestJournal.track("d", T0 + 3_600_001));
             // outside the 24 h window: a new event with a reused id is written again
-            TestJournal.append(journal, TestJournal.track("c", T0 + Duration.ofHours(25).toMillis()));
+            TestJournal.append(
+                    journal, TestJournal.track("c", T0 + Duration.ofHours(25).toMillis()));
         }
         try (StorageWriter w = writer(journalDir, lake)) {
             WriterStats stats = w.drain();
@@ -54,9 +62,14 @@ class DedupAndPartitionTest {
 
         List<Map<String, Object>> rows = DuckDb.query("SELECT message_id, epoch_ms(received_at) AS r FROM "
                 + TestJournal.events(lake) + " ORDER BY message_id, r");
-        assertThat(rows).extracting(m -> m.get("message_id") + "@" + ((Number) m.get("r")).longValue())
-                .containsExactly("a@" + T0, "b@" + (T0 + 1), "c@" + (T0 + 11),
-                        "c@" + (T0 + Duration.ofHours(25).toMillis()), "d@" + (T0 + 3_600_001));
+        assertThat(rows)
+                .extracting(m -> m.get("message_id") + "@" + ((Number) m.get("r")).longValue())
+                .containsExactly(
+                        "a@" + T0,
+                        "b@" + (T0 + 1),
+                        "c@" + (T0 + 11),
+                        "c@" + (T0 + Duration.ofHours(25).toMillis()),
+                        "d@" + (T0 + 3_600_001));
     }
 
     @Test
@@ -64,8 +77,13 @@ class DedupAndPartitionTest {
         Path journalDir = dir.resolve("journal");
         Path lake = dir.resolve("lake");
         try (Journal journal = Journal.open(journalDir);
-                StorageWriter w = StorageWriter.builder().journal(journal).output(lake).writerId("w1")
-                        .rollInterval(Duration.ofMillis(200)).build().start()) {
+                StorageWriter w = StorageWriter.builder()
+                        .journal(journal)
+                        .output(lake)
+                        .writerId("w1")
+                        .rollInterval(Duration.ofMillis(200))
+                        .build()
+                        .start()) {
             for (int i = 0; i < 5; i++) {
                 // appended while the writer runs, as a collector in the same JVM would
                 TestJournal.append(journal, TestJournal.track("m" + i, T0 + i));
@@ -73,11 +91,13 @@ class DedupAndPartitionTest {
             }
             assertThat(w.stats().commits()).isGreaterThanOrEqualTo(5);
         }
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(5);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake)))
+                .isEqualTo(5);
     }
 
     private static void awaitRows(StorageWriter w, long rows) {
-        Deadline.of(Duration.ofSeconds(20)).every(Duration.ofMillis(20))
+        Deadline.of(Duration.ofSeconds(20))
+                .every(Duration.ofMillis(20))
                 .await(rows + " rows committed", () -> w.stats().rowsCommitted() >= rows);
     }
 
@@ -87,20 +107,28 @@ class DedupAndPartitionTest {
         Path lake = dir.resolve("lake");
         long received = Instant.parse("2027-01-01T08:00:00Z").toEpochMilli();
         try (Journal journal = Journal.open(journalDir)) {
-            TestJournal.append(journal,
-                    TestJournal.track("last-of-year", received).timestamp(Instant.parse("2026-12-31T23:59:59.999Z").toEpochMilli()),
-                    TestJournal.track("first-of-year", received + 1).timestamp(Instant.parse("2027-01-01T00:00:00Z").toEpochMilli()),
-                    TestJournal.track("backfilled", received + 2).timestamp(Instant.parse("2025-06-01T12:00:00Z").toEpochMilli()),
-                    TestJournal.track("end-of-day", received + 3).timestamp(Instant.parse("2027-01-01T23:59:59.999Z").toEpochMilli()));
+            TestJournal.append(
+                    journal,
+                    TestJournal.track("last-of-year", received)
+                            .timestamp(Instant.parse("2026-12-31T23:59:59.999Z").toEpochMilli()),
+                    TestJournal.track("first-of-year", received + 1)
+                            .timestamp(Instant.parse("2027-01-01T00:00:00Z").toEpochMilli()),
+                    TestJournal.track("backfilled", received + 2)
+                            .timestamp(Instant.parse("2025-06-01T12:00:00Z").toEpochMilli()),
+                    TestJournal.track("end-of-day", received + 3)
+                            .timestamp(Instant.parse("2027-01-01T23:59:59.999Z").toEpochMilli()));
         }
         try (StorageWriter w = writer(journalDir, lake)) {
-            assertThat(w.drain().filesCommitted()).as("one file per day partition").isEqualTo(3);
+            assertThat(w.drain().filesCommitted())
+                    .as("one file per day partition")
+                    .isEqualTo(3);
         }
         List<Map<String, Object>> rows = DuckDb.query("SELECT message_id, timestamp_day::VARCHAR AS p,"
                 + " regexp_extract(filename, 'timestamp_day=[^/]+') AS folder FROM read_parquet('"
                 + lake.resolve("spool/events/data") + "/**/*.parquet', hive_partitioning = true, filename = true,"
                 + " hive_types = {'timestamp_day': DATE}) ORDER BY received_at");
-        assertThat(rows).extracting(m -> m.get("message_id") + " " + m.get("p") + " " + m.get("folder"))
+        assertThat(rows)
+                .extracting(m -> m.get("message_id") + " " + m.get("p") + " " + m.get("folder"))
                 .containsExactly(
                         "last-of-year 2026-12-31 timestamp_day=2026-12-31",
                         "first-of-year 2027-01-01 timestamp_day=2027-01-01",

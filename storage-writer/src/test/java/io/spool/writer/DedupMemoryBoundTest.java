@@ -44,11 +44,19 @@ class DedupMemoryBoundTest {
             }
             TestJournal.append(journal, repeats);
         }
-        try (StorageWriter w = StorageWriter.builder().journalDir(journalDir).output(lake).writerId("w1")
-                .dedupWindow(Duration.ofHours(24)).dedupMemory(1 << 20).rollRows(20_000).build()) {
+        try (StorageWriter w = StorageWriter.builder()
+                .journalDir(journalDir)
+                .output(lake)
+                .writerId("w1")
+                .dedupWindow(Duration.ofHours(24))
+                .dedupMemory(1 << 20)
+                .rollRows(20_000)
+                .build()) {
             WriterStats stats = w.drain();
             assertThat(stats.duplicatesDropped()).as("the newest ids' repeats").isEqualTo(500);
-            assertThat(stats.rowsCommitted()).as("every distinct event, and the old ids again").isEqualTo(distinct + 500);
+            assertThat(stats.rowsCommitted())
+                    .as("every distinct event, and the old ids again")
+                    .isEqualTo(distinct + 500);
         }
         assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
                 .isEqualTo(distinct);

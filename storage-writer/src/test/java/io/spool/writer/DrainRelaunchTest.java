@@ -31,17 +31,32 @@ class DrainRelaunchTest {
     @Test
     void theDrainRunsInAChildJvmAndTheProcessExitsWithItsStatus() throws Exception {
         Path journalDir = journal(3);
-        Process drain = start("--journal-dir", journalDir.toString(), "--output", dir.resolve("lake").toString(),
-                "--writer-id", "relaunch1", "--drain");
+        Process drain = start(
+                "--journal-dir",
+                journalDir.toString(),
+                "--output",
+                dir.resolve("lake").toString(),
+                "--writer-id",
+                "relaunch1",
+                "--drain");
         Optional<ProcessHandle> child = childOf(drain);
         assertThat(child).as("a child JVM does the drain").isPresent();
         assertThat(drain.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(drain.exitValue()).as(log()).isZero();
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(dir.resolve("lake")))).isEqualTo(3);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(dir.resolve("lake"))))
+                .isEqualTo(3);
 
         // a failing drain's status is the process's status
-        Process refused = start("--journal-dir", journalDir.toString(), "--output", "s3://bucket/lake",
-                "--catalog-type", "hadoop", "--writer-id", "relaunch2", "--drain");
+        Process refused = start(
+                "--journal-dir",
+                journalDir.toString(),
+                "--output",
+                "s3://bucket/lake",
+                "--catalog-type",
+                "hadoop",
+                "--writer-id",
+                "relaunch2",
+                "--drain");
         assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(refused.exitValue()).as(log()).isNotZero();
     }
@@ -49,12 +64,19 @@ class DrainRelaunchTest {
     @Test
     void killingTheProcessWithSigkillEndsTheDrainToo() throws Exception {
         Path journalDir = journal(2_000);
-        Process drain = start("--journal-dir", journalDir.toString(), "--output", dir.resolve("lake").toString(),
-                "--writer-id", "relaunch3", "--drain");
+        Process drain = start(
+                "--journal-dir",
+                journalDir.toString(),
+                "--output",
+                dir.resolve("lake").toString(),
+                "--writer-id",
+                "relaunch3",
+                "--drain");
         ProcessHandle child = childOf(drain).orElseThrow();
         drain.destroyForcibly(); // SIGKILL: the parent cannot tell the child
         assertThat(drain.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        Deadline.of(Duration.ofSeconds(10)).every(Duration.ofMillis(10))
+        Deadline.of(Duration.ofSeconds(10))
+                .every(Duration.ofMillis(10))
                 .await("the drain's JVM to halt once its parent is gone", () -> !child.isAlive());
     }
 
@@ -87,8 +109,12 @@ class DrainRelaunchTest {
     }
 
     private Process start(String... args) throws Exception {
-        return ChildJvm.main(StorageWriterMain.class).jvmArgs("-Xmx256m").log(dir.resolve("drain.log")).args(args)
-                .start().process();
+        return ChildJvm.main(StorageWriterMain.class)
+                .jvmArgs("-Xmx256m")
+                .log(dir.resolve("drain.log"))
+                .args(args)
+                .start()
+                .process();
     }
 
     private String log() throws Exception {

@@ -12,7 +12,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.DataFile;
@@ -51,23 +50,36 @@ class LakeTableTest {
         Path journalDir = dir.resolve("journal");
         Path lake = dir.resolve("lake");
         try (Journal journal = Journal.open(journalDir)) {
-            TestJournal.append(journal, TestJournal.track("a", DAY1).timestamp(DAY1),
+            TestJournal.append(
+                    journal,
+                    TestJournal.track("a", DAY1).timestamp(DAY1),
                     TestJournal.track("b", DAY1 + 1).timestamp(DAY1 + 60_000));
             TestJournal.append(journal, TestJournal.track("c", DAY2).timestamp(DAY2));
         }
-        try (StorageWriter w = StorageWriter.builder().journalDir(journalDir).output(lake).writerId("w1").build()) {
+        try (StorageWriter w = StorageWriter.builder()
+                .journalDir(journalDir)
+                .output(lake)
+                .writerId("w1")
+                .build()) {
             assertThat(w.drain().filesCommitted()).isEqualTo(2);
         }
         Table table = TestLake.table(lake, "events");
         assertThat(table.spec().fields()).singleElement().hasToString("1000: timestamp_day: day(9)");
-        assertThat(((org.apache.iceberg.HasTableOperations) table).operations().current().formatVersion()).isEqualTo(2);
+        assertThat(((org.apache.iceberg.HasTableOperations) table)
+                        .operations()
+                        .current()
+                        .formatVersion())
+                .isEqualTo(2);
         Snapshot snapshot = table.currentSnapshot();
-        assertThat(snapshot.summary()).containsEntry("spool.writer-id", "w1").containsKey("spool.events-index")
+        assertThat(snapshot.summary())
+                .containsEntry("spool.writer-id", "w1")
+                .containsKey("spool.events-index")
                 .containsEntry("added-records", "3");
 
         int tsId = table.schema().findField("timestamp").fieldId();
         List<DataFile> files = new ArrayList<>();
-        try (CloseableIterable<FileScanTask> tasks = table.newScan().includeColumnStats().planFiles()) {
+        try (CloseableIterable<FileScanTask> tasks =
+                table.newScan().includeColumnStats().planFiles()) {
             tasks.forEach(t -> files.add(t.file()));
         }
         assertThat(files).hasSize(2).allSatisfy(f -> {
@@ -77,34 +89,48 @@ class LakeTableTest {
             assertThat(f.lowerBounds()).containsKey(tsId);
             assertThat(f.upperBounds()).containsKey(tsId);
         });
-        DataFile day1 = files.stream().filter(f -> f.recordCount() == 2).findFirst().orElseThrow();
-        long lower = Conversions.fromByteBuffer(Types.TimestampType.withZone(), day1.lowerBounds().get(tsId));
-        long upper = Conversions.fromByteBuffer(Types.TimestampType.withZone(), day1.upperBounds().get(tsId));
+        DataFile day1 =
+                files.stream().filter(f -> f.recordCount() == 2).findFirst().orElseThrow();
+        long lower = Conversions.fromByteBuffer(
+                Types.TimestampType.withZone(), day1.lowerBounds().get(tsId));
+        long upper = Conversions.fromByteBuffer(
+                Types.TimestampType.withZone(), day1.upperBounds().get(tsId));
         assertThat(lower).isEqualTo(DAY1 * 1000);
         assertThat(upper).isEqualTo((DAY1 + 60_000) * 1000);
 
         // a filter on the event's timestamp plans only the files of that day
         try (CloseableIterable<FileScanTask> tasks = table.newScan()
-                .filter(Expressions.greaterThanOrEqual("timestamp", "2026-06-02T00:00:00+00:00")).planFiles()) {
-            assertThat(tasks).singleElement().satisfies(t -> assertThat(t.file().recordCount()).isEqualTo(1));
+                .filter(Expressions.greaterThanOrEqual("timestamp", "2026-06-02T00:00:00+00:00"))
+                .planFiles()) {
+            assertThat(tasks)
+                    .singleElement()
+                    .satisfies(t -> assertThat(t.file().recordCount()).isEqualTo(1));
         }
         // and a reader of the files alone sees the ids: DuckDB's view of the Parquet schema
         assertThat(DuckDb.query("SELECT name, field_id FROM parquet_schema('" + day1.location()
-                + "') WHERE name IN ('message_id', 'timestamp') ORDER BY name"))
+                        + "') WHERE name IN ('message_id', 'timestamp') ORDER BY name"))
                 .extracting(m -> m.get("name") + "=" + m.get("field_id"))
-                .containsExactly("message_id=" + table.schema().findField("message_id").fieldId(), "timestamp=" + tsId);
+                .containsExactly(
+                        "message_id=" + table.schema().findField("message_id").fieldId(), "timestamp=" + tsId);
     }
 
     @Test
     void twoWritersEachWithItsJournalFillOneTableConcurrentlyNothingLostNothingDoubled() throws Exception {
         Path lake = dir.resolve("lake");
         int perWriter = 4_000;
-        List<Journal> journals = List.of(Journal.open(dir.resolve("journal-a")), Journal.open(dir.resolve("journal-b")));
+        List<Journal> journals =
+                List.of(Journal.open(dir.resolve("journal-a")), Journal.open(dir.resolve("journal-b")));
         List<StorageWriter> writers = new ArrayList<>();
         try {
             for (int w = 0; w < 2; w++) {
-                writers.add(StorageWriter.builder().journal(journals.get(w)).output(lake).writerId("host-" + (char) ('a' + w))
-                        .rollInterval(Duration.ofMillis(50)).rollRows(100).build().start());
+                writers.add(StorageWriter.builder()
+                        .journal(journals.get(w))
+                        .output(lake)
+                        .writerId("host-" + (char) ('a' + w))
+                        .rollInterval(Duration.ofMillis(50))
+                        .rollRows(100)
+                        .build()
+                        .start());
             }
             List<CompletableFuture<Void>> traffic = new ArrayList<>();
             for (int w = 0; w < 2; w++) {
@@ -126,13 +152,16 @@ class LakeTableTest {
             for (StorageWriter w : writers) {
                 w.drain();
             }
-            assertThat(writers).allSatisfy(w -> assertThat(w.stats().commits()).as("commits of %s", w.writerId())
-                    .isGreaterThan(10));
+            assertThat(writers)
+                    .allSatisfy(w -> assertThat(w.stats().commits())
+                            .as("commits of %s", w.writerId())
+                            .isGreaterThan(10));
         } finally {
             writers.forEach(StorageWriter::close);
             journals.forEach(Journal::close);
         }
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(2L * perWriter);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake)))
+                .isEqualTo(2L * perWriter);
         assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
                 .isEqualTo(2L * perWriter);
         Table table = TestLake.table(lake, "events");
@@ -158,19 +187,31 @@ class LakeTableTest {
                 TestJournal.append(journal, TestJournal.track(j + "-1", DAY1));
             }
         }
-        try (StorageWriter w = StorageWriter.builder().journalDir(dir.resolve("journal-a")).output(lake).writerId("web1")
+        try (StorageWriter w = StorageWriter.builder()
+                .journalDir(dir.resolve("journal-a"))
+                .output(lake)
+                .writerId("web1")
                 .build()) {
             assertThat(w.drain().rowsCommitted()).isEqualTo(1);
         }
         // a copied --writer-id on a second host: its journal would resume from the first host's position
-        StorageWriter copy = StorageWriter.builder().journalDir(dir.resolve("journal-b")).output(lake).writerId("web1")
+        StorageWriter copy = StorageWriter.builder()
+                .journalDir(dir.resolve("journal-b"))
+                .output(lake)
+                .writerId("web1")
                 .build();
         org.assertj.core.api.Assertions.assertThatThrownBy(copy::drain)
                 .hasMessageContaining("writer id \"web1\" already commits to this table from another journal");
         copy.close();
         // and with no id given, a journal keeps the one its first run chose
-        StorageWriter first = StorageWriter.builder().journalDir(dir.resolve("journal-b")).output(lake).build();
-        StorageWriter second = StorageWriter.builder().journalDir(dir.resolve("journal-b")).output(lake).build();
+        StorageWriter first = StorageWriter.builder()
+                .journalDir(dir.resolve("journal-b"))
+                .output(lake)
+                .build();
+        StorageWriter second = StorageWriter.builder()
+                .journalDir(dir.resolve("journal-b"))
+                .output(lake)
+                .build();
         assertThat(second.writerId()).isEqualTo(first.writerId());
         first.close();
         second.close();
@@ -181,28 +222,38 @@ class LakeTableTest {
         Path lake = dir.resolve("lake");
         // the table as an older Spool made it: without context_user_agent, with one file of its own
         Schema current = io.spool.writer.internal.LakeSchemas.EVENTS;
-        Schema older = new Schema(current.columns().stream().filter(f -> !f.name().equals("context_user_agent")).toList());
+        Schema older = new Schema(current.columns().stream()
+                .filter(f -> !f.name().equals("context_user_agent"))
+                .toList());
         String oldFile;
         Catalog catalog = TestLake.catalogCreatingItsTables(lake);
         try {
             ((SupportsNamespaces) catalog).createNamespace(Namespace.of("spool"));
             Table table = catalog.buildTable(TableIdentifier.of("spool", "events"), older)
-                    .withPartitionSpec(PartitionSpec.builderFor(older).day("timestamp").build())
-                    .withProperty("format-version", "2").create();
+                    .withPartitionSpec(
+                            PartitionSpec.builderFor(older).day("timestamp").build())
+                    .withProperty("format-version", "2")
+                    .create();
             oldFile = table.locationProvider().newDataLocation("old-0.parquet");
             GenericRecord row = GenericRecord.create(older);
             row.setField("message_id", "old-1");
             row.setField("type", "track");
             row.setField("timestamp", OffsetDateTime.ofInstant(Instant.ofEpochMilli(DAY1), ZoneOffset.UTC));
             row.setField("received_at", OffsetDateTime.ofInstant(Instant.ofEpochMilli(DAY1), ZoneOffset.UTC));
-            FileAppender<GenericRecord> appender = Parquet.write(table.io().newOutputFile(oldFile)).schema(older)
-                    .createWriterFunc(type -> GenericParquetWriter.create(older, type)).build();
+            FileAppender<GenericRecord> appender = Parquet.write(table.io().newOutputFile(oldFile))
+                    .schema(older)
+                    .createWriterFunc(type -> GenericParquetWriter.create(older, type))
+                    .build();
             try (appender) {
                 appender.add(row);
             }
-            DataFile file = DataFiles.builder(table.spec()).withPath(oldFile).withFormat(FileFormat.PARQUET)
-                    .withPartitionPath("timestamp_day=2026-06-01").withFileSizeInBytes(
-                            java.nio.file.Files.size(Path.of(oldFile))).withMetrics(appender.metrics()).build();
+            DataFile file = DataFiles.builder(table.spec())
+                    .withPath(oldFile)
+                    .withFormat(FileFormat.PARQUET)
+                    .withPartitionPath("timestamp_day=2026-06-01")
+                    .withFileSizeInBytes(java.nio.file.Files.size(Path.of(oldFile)))
+                    .withMetrics(appender.metrics())
+                    .build();
             table.newAppend().appendFile(file).commit();
         } finally {
             ((java.io.Closeable) catalog).close();
@@ -210,17 +261,27 @@ class LakeTableTest {
 
         Path journalDir = dir.resolve("journal");
         try (Journal journal = Journal.open(journalDir)) {
-            TestJournal.append(journal, TestJournal.track("new-1", DAY1).timestamp(DAY1).userAgent("Mozilla/5.0"));
+            TestJournal.append(
+                    journal, TestJournal.track("new-1", DAY1).timestamp(DAY1).userAgent("Mozilla/5.0"));
         }
-        try (StorageWriter w = StorageWriter.builder().journalDir(journalDir).output(lake).writerId("w1").build()) {
+        try (StorageWriter w = StorageWriter.builder()
+                .journalDir(journalDir)
+                .output(lake)
+                .writerId("w1")
+                .build()) {
             assertThat(w.drain().rowsCommitted()).isEqualTo(1);
         }
         Table table = TestLake.table(lake, "events");
-        assertThat(table.schema().findField("context_user_agent")).as("the column the newer writer added").isNotNull();
-        assertThat(TestLake.currentFiles(lake, "events")).as("the old file is still the table's, not rewritten")
-                .contains(oldFile).hasSize(2);
-        assertThat(DuckDb.query("SELECT message_id, context_user_agent FROM read_parquet('" + lake.resolve("spool/events/data")
-                + "/**/*.parquet', union_by_name = true) ORDER BY message_id"))
+        assertThat(table.schema().findField("context_user_agent"))
+                .as("the column the newer writer added")
+                .isNotNull();
+        assertThat(TestLake.currentFiles(lake, "events"))
+                .as("the old file is still the table's, not rewritten")
+                .contains(oldFile)
+                .hasSize(2);
+        assertThat(DuckDb.query(
+                        "SELECT message_id, context_user_agent FROM read_parquet('" + lake.resolve("spool/events/data")
+                                + "/**/*.parquet', union_by_name = true) ORDER BY message_id"))
                 .extracting(m -> m.get("message_id") + ":" + m.get("context_user_agent"))
                 .containsExactly("new-1:Mozilla/5.0", "old-1:null");
     }

@@ -40,15 +40,26 @@ class MainProcessTest {
             port = socket.getLocalPort();
         }
         Path log = dir.resolve("writer.log");
-        Process writer = ChildJvm.main(StorageWriterMain.class).log(log)
-                .args("--journal-dir", journalDir.toString(), "--writer-id", "main1", "--roll-interval", "1h",
-                        "--metrics-port", String.valueOf(port))
+        Process writer = ChildJvm.main(StorageWriterMain.class)
+                .log(log)
+                .args(
+                        "--journal-dir",
+                        journalDir.toString(),
+                        "--writer-id",
+                        "main1",
+                        "--roll-interval",
+                        "1h",
+                        "--metrics-port",
+                        String.valueOf(port))
                 .environment("SPOOL_OUTPUT", lake.toString()) // the environment sets what the flags do not
-                .start().process();
+                .start()
+                .process();
         try {
             // with a one-hour roll interval nothing is committed until the process is told to stop
             String metrics = waitForMetrics(port, writer);
-            assertThat(metrics).contains("spool_writer_rows_committed_total 0.0").contains("spool_writer_lag_seconds");
+            assertThat(metrics)
+                    .contains("spool_writer_rows_committed_total 0.0")
+                    .contains("spool_writer_lag_seconds");
             writer.destroy(); // SIGTERM
             assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(writer.exitValue()).as(Files.readString(log)).isZero();
@@ -56,7 +67,8 @@ class MainProcessTest {
             writer.destroyForcibly();
         }
         assertThat(Files.readString(log)).contains("committed 3 rows");
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(3);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake)))
+                .isEqualTo(3);
     }
 
     @Test
@@ -65,20 +77,50 @@ class MainProcessTest {
         Path lake = dir.resolve("lake");
         Path catalogDb = dir.resolve("elsewhere.sqlite");
         try (Journal journal = Journal.open(journalDir)) {
-            TestJournal.append(journal, TestJournal.track("a", Instant.parse("2026-05-01T10:00:00Z").toEpochMilli()));
+            TestJournal.append(
+                    journal,
+                    TestJournal.track("a", Instant.parse("2026-05-01T10:00:00Z").toEpochMilli()));
         }
-        Process drain = cli(Map.of("SPOOL_CATALOG_URI", "jdbc:sqlite:" + catalogDb, "SPOOL_TABLE", "analytics.events",
-                        "SPOOL_CATALOG_NAME", "warehouse1", "SPOOL_CATALOG_PROPERTIES", "jdbc.busy_timeout=5000"),
-                "--journal-dir", journalDir.toString(), "--output", lake.toString(), "--writer-id", "cli1", "--drain");
+        Process drain = cli(
+                Map.of(
+                        "SPOOL_CATALOG_URI",
+                        "jdbc:sqlite:" + catalogDb,
+                        "SPOOL_TABLE",
+                        "analytics.events",
+                        "SPOOL_CATALOG_NAME",
+                        "warehouse1",
+                        "SPOOL_CATALOG_PROPERTIES",
+                        "jdbc.busy_timeout=5000"),
+                "--journal-dir",
+                journalDir.toString(),
+                "--output",
+                lake.toString(),
+                "--writer-id",
+                "cli1",
+                "--drain");
         assertThat(drain.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(drain.exitValue()).as(Files.readString(dir.resolve("cli.log"))).isZero();
-        assertThat(Files.exists(catalogDb)).as("the catalog the environment named").isTrue();
+        assertThat(drain.exitValue())
+                .as(Files.readString(dir.resolve("cli.log")))
+                .isZero();
+        assertThat(Files.exists(catalogDb))
+                .as("the catalog the environment named")
+                .isTrue();
         assertThat(DuckDb.count("SELECT count(*) FROM read_parquet('" + lake.resolve("analytics/events/data")
-                + "/**/*.parquet')")).isEqualTo(1);
+                        + "/**/*.parquet')"))
+                .isEqualTo(1);
 
         Files.delete(dir.resolve("cli.log"));
-        Process refused = cli(Map.of(), "--journal-dir", journalDir.toString(), "--output", "s3://bucket/lake",
-                "--catalog-type", "hadoop", "--writer-id", "cli2", "--drain");
+        Process refused = cli(
+                Map.of(),
+                "--journal-dir",
+                journalDir.toString(),
+                "--output",
+                "s3://bucket/lake",
+                "--catalog-type",
+                "hadoop",
+                "--writer-id",
+                "cli2",
+                "--drain");
         assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String log = Files.readString(dir.resolve("cli.log"));
         assertThat(refused.exitValue()).as(log).isNotZero();
@@ -86,12 +128,18 @@ class MainProcessTest {
     }
 
     private Process cli(Map<String, String> env, String... args) throws IOException {
-        return ChildJvm.main(StorageWriterMain.class).log(dir.resolve("cli.log")).environment(env).args(args).start().process();
+        return ChildJvm.main(StorageWriterMain.class)
+                .log(dir.resolve("cli.log"))
+                .environment(env)
+                .args(args)
+                .start()
+                .process();
     }
 
     private static String waitForMetrics(int port, Process writer) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .build();
         String[] body = new String[1];
         // an IOException (not listening yet: the process is still starting) counts as "not yet"
         Deadline.of(Duration.ofSeconds(30)).await("the writer's metrics", () -> {

@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /** One scrape of a writer's metrics port, as Prometheus (or a probe) does it: its values by name. */
 public record MetricsScrape(String metrics, int healthStatus, String health) {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Scrapes {@code /metrics} and {@code /health} of {@code port} on this machine. */
     public static MetricsScrape of(int port) throws IOException, InterruptedException {
@@ -19,8 +20,11 @@ public record MetricsScrape(String metrics, int healthStatus, String health) {
     }
 
     private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The value of the unlabelled metric {@code name}; fails when the scrape has none. */

@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An {@link OutOfMemoryError} in the writer's process, on its own thread or on a Parquet thread, as the
@@ -40,34 +40,63 @@ class OutOfMemoryExitTest {
             }
         }
         Path log = dir.resolve("writer.log");
-        Process writer = ChildJvm.main(StorageWriterMain.class).jvmArgs(ChildJvm.QUICK_START).log(log)
+        Process writer = ChildJvm.main(StorageWriterMain.class)
+                .jvmArgs(ChildJvm.QUICK_START)
+                .log(log)
                 .jvmArgs("-Dspool.test.out-of-memory-at=" + where)
-                .args("--journal-dir", journalDir.toString(), "--output", lake.toString(), "--writer-id", "oom1",
-                        "--roll-interval", "1s", "--upkeep-interval", "0s")
-                .start().process();
+                .args(
+                        "--journal-dir",
+                        journalDir.toString(),
+                        "--output",
+                        lake.toString(),
+                        "--writer-id",
+                        "oom1",
+                        "--roll-interval",
+                        "1s",
+                        "--upkeep-interval",
+                        "0s")
+                .start()
+                .process();
         try {
-            assertThat(writer.waitFor(120, TimeUnit.SECONDS)).as("the writer exits by itself").isTrue();
+            assertThat(writer.waitFor(120, TimeUnit.SECONDS))
+                    .as("the writer exits by itself")
+                    .isTrue();
         } finally {
             writer.destroyForcibly();
         }
         String out = Files.readString(log);
         assertThat(writer.exitValue()).as(out).isEqualTo(1);
-        assertThat(ChildJvm.count(log, "fatal java.lang.OutOfMemoryError")).as(out).isEqualTo(1);
+        assertThat(ChildJvm.count(log, "fatal java.lang.OutOfMemoryError"))
+                .as(out)
+                .isEqualTo(1);
         assertThat(out).doesNotContain("retrying from").doesNotContain("committed 1000 rows");
 
         // restarted (as a supervisor would), without the fault: every event once
         Path log2 = dir.resolve("writer2.log");
-        Process again = ChildJvm.main(StorageWriterMain.class).jvmArgs(ChildJvm.QUICK_START).log(log2)
-                .args("--journal-dir", journalDir.toString(), "--output", lake.toString(), "--writer-id", "oom1",
-                        "--upkeep-interval", "0s", "--drain")
-                .start().process();
+        Process again = ChildJvm.main(StorageWriterMain.class)
+                .jvmArgs(ChildJvm.QUICK_START)
+                .log(log2)
+                .args(
+                        "--journal-dir",
+                        journalDir.toString(),
+                        "--output",
+                        lake.toString(),
+                        "--writer-id",
+                        "oom1",
+                        "--upkeep-interval",
+                        "0s",
+                        "--drain")
+                .start()
+                .process();
         try {
             assertThat(again.waitFor(120, TimeUnit.SECONDS)).isTrue();
         } finally {
             again.destroyForcibly();
         }
         assertThat(again.exitValue()).as(Files.readString(log2)).isZero();
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(1000);
-        assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake))).isEqualTo(1000);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake)))
+                .isEqualTo(1000);
+        assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
+                .isEqualTo(1000);
     }
 }

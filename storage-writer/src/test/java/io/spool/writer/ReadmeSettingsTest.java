@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * rewrites the table, then review the diff.
  */
 class ReadmeSettingsTest {
-    private static final String BEGIN = "<!-- settings:writer (generated from WriterSettings; ReadmeSettingsTest checks it) -->\n";
+    private static final String BEGIN =
+            "<!-- settings:writer (generated from WriterSettings; ReadmeSettingsTest checks it) -->\n";
     private static final String END = "<!-- /settings:writer -->";
 
     @Test
@@ -23,7 +24,9 @@ class ReadmeSettingsTest {
         String text = Files.readString(readme, StandardCharsets.UTF_8);
         int begin = text.indexOf(BEGIN);
         int end = text.indexOf(END, begin);
-        assertThat(begin).as("README.md marks the storage writer's settings table").isPositive();
+        assertThat(begin)
+                .as("README.md marks the storage writer's settings table")
+                .isPositive();
         String expected = WriterSettings.ALL.markdownTable();
         if (Boolean.getBoolean("spool.readme.update")) {
             text = text.substring(0, begin + BEGIN.length()) + expected + text.substring(end);
@@ -31,6 +34,7 @@ class ReadmeSettingsTest {
             return;
         }
         assertThat(text.substring(begin + BEGIN.length(), end))
-                .as("README.md's storage writer settings; regenerate with -Dspool.readme.update=true").isEqualTo(expected);
+                .as("README.md's storage writer settings; regenerate with -Dspool.readme.update=true")
+                .isEqualTo(expected);
     }
 }

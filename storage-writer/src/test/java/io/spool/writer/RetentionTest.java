@@ -29,7 +29,9 @@ class RetentionTest {
         int i = 0;
         for (Duration ago : List.of(Duration.ofHours(5), Duration.ofHours(3), Duration.ZERO)) {
             Instant at = NOW.minus(ago);
-            try (Journal journal = Journal.builder(journalDir).clock(Clock.fixed(at, ZoneOffset.UTC)).build()) {
+            try (Journal journal = Journal.builder(journalDir)
+                    .clock(Clock.fixed(at, ZoneOffset.UTC))
+                    .build()) {
                 indexes[i++] = TestJournal.append(journal, TestJournal.track("m" + i, at.toEpochMilli()));
             }
         }
@@ -38,7 +40,10 @@ class RetentionTest {
 
     private static List<String> cycleFiles(Path queueDir) throws IOException {
         try (Stream<Path> files = Files.list(queueDir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cq4")).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".cq4"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -48,13 +53,19 @@ class RetentionTest {
         journalWithThreeHours(journalDir);
         assertThat(cycleFiles(journalDir.resolve("events"))).hasSize(3);
 
-        try (StorageWriter w = StorageWriter.builder().journalDir(journalDir).output(dir.resolve("lake")).writerId("w1")
-                .retention(Duration.ofHours(4)).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build()) {
+        try (StorageWriter w = StorageWriter.builder()
+                .journalDir(journalDir)
+                .output(dir.resolve("lake"))
+                .writerId("w1")
+                .retention(Duration.ofHours(4))
+                .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .build()) {
             assertThat(w.drain().rowsCommitted()).isEqualTo(3);
         }
         // 05:00–06:00 ended 4.5 h ago: gone. 07:00–08:00 ended 2.5 h ago: kept. The current hour: kept.
         assertThat(cycleFiles(journalDir.resolve("events"))).containsExactly("20260501-07F.cq4", "20260501-10F.cq4");
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(dir.resolve("lake")))).isEqualTo(3);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(dir.resolve("lake"))))
+                .isEqualTo(3);
     }
 
     @Test
@@ -66,9 +77,11 @@ class RetentionTest {
             List<Path> deleted = JournalRetention.apply(journal.events(), indexes[1], NOW, Duration.ofHours(1));
             assertThat(deleted).extracting(p -> p.getFileName().toString()).containsExactly("20260501-05F.cq4");
             // nothing committed: nothing deleted
-            assertThat(JournalRetention.apply(journal.deadLetters(), -1, NOW, Duration.ofHours(1))).isEmpty();
+            assertThat(JournalRetention.apply(journal.deadLetters(), -1, NOW, Duration.ofHours(1)))
+                    .isEmpty();
             // zero retention: keep everything
-            assertThat(JournalRetention.apply(journal.events(), indexes[2], NOW, Duration.ZERO)).isEmpty();
+            assertThat(JournalRetention.apply(journal.events(), indexes[2], NOW, Duration.ZERO))
+                    .isEmpty();
         }
         assertThat(cycleFiles(journalDir.resolve("events"))).containsExactly("20260501-07F.cq4", "20260501-10F.cq4");
     }

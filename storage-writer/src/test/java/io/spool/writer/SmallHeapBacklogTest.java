@@ -35,19 +35,36 @@ class SmallHeapBacklogTest {
                 for (int i = 0; i < batch.length; i++) {
                     int n = e * 100 + i;
                     batch[i] = TestJournal.track(String.format("%08x-3f1c-4a7e-9b2d-%012x", n, n * 31L), t0 + n);
-                    batch[i].properties().set("{\"product_id\":\"prod_" + (n % 1000)
-                            + "\",\"sku\":\"SKU-" + (n % 1000) + "\",\"price\":19.95,\"currency\":\"USD\"}");
+                    batch[i].properties()
+                            .set("{\"product_id\":\"prod_" + (n % 1000) + "\",\"sku\":\"SKU-" + (n % 1000)
+                                    + "\",\"price\":19.95,\"currency\":\"USD\"}");
                 }
                 TestJournal.append(journal, batch);
             }
         }
         Path log = dir.resolve("writer.log");
-        Process writer = ChildJvm.main(StorageWriterMain.class).jvmArgs(ChildJvm.QUICK_START).jvmArgs("-Xmx128m").log(log)
-                .args("--journal-dir", journalDir.toString(), "--output", lake.toString(), "--writer-id", "small",
-                        "--writer-threads", "2", "--upkeep-interval", "0s", "--drain")
-                .start().process();
+        Process writer = ChildJvm.main(StorageWriterMain.class)
+                .jvmArgs(ChildJvm.QUICK_START)
+                .jvmArgs("-Xmx128m")
+                .log(log)
+                .args(
+                        "--journal-dir",
+                        journalDir.toString(),
+                        "--output",
+                        lake.toString(),
+                        "--writer-id",
+                        "small",
+                        "--writer-threads",
+                        "2",
+                        "--upkeep-interval",
+                        "0s",
+                        "--drain")
+                .start()
+                .process();
         try {
-            assertThat(writer.waitFor(180, TimeUnit.SECONDS)).as("the drain finishes").isTrue();
+            assertThat(writer.waitFor(180, TimeUnit.SECONDS))
+                    .as("the drain finishes")
+                    .isTrue();
         } finally {
             writer.destroyForcibly();
         }

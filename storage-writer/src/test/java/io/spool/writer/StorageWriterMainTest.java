@@ -30,8 +30,7 @@ class StorageWriterMainTest {
     Path dir;
 
     /** What a run printed and returned. */
-    private record Run(int status, String out, String err) {
-    }
+    private record Run(int status, String out, String err) {}
 
     private Run run(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
@@ -58,7 +57,11 @@ class StorageWriterMainTest {
         for (Setting<?> s : WriterSettings.ALL.settings()) {
             assertThat(help).contains(s.flag()).contains("Env " + s.env() + ". Default: " + s.defaultText() + ".");
         }
-        assertThat(help).contains("Exit status: 0").contains(" 1 ").contains(" 2 a bad setting").doesNotContain("`");
+        assertThat(help)
+                .contains("Exit status: 0")
+                .contains(" 1 ")
+                .contains(" 2 a bad setting")
+                .doesNotContain("`");
     }
 
     @Test
@@ -72,16 +75,32 @@ class StorageWriterMainTest {
 
     @Test
     void durationsAndSizesReadTheSharedGrammar() {
-        SettingsDef.Values v = parse(Map.of("SPOOL_RETENTION", "P7D", "SPOOL_ROLL_BYTES", "64MB"),
-                "--roll-interval", "PT30S", "--dedup-window", "7d", "--snapshot-retention", "5m", "--roll-bytes", "1GiB",
-                "--roll-rows", "5_000", "--compression", "SNAPPY", "--catalog-property", "a=1",
-                "--catalog-property", "b=2,c=3");
+        SettingsDef.Values v = parse(
+                Map.of("SPOOL_RETENTION", "P7D", "SPOOL_ROLL_BYTES", "64MB"),
+                "--roll-interval",
+                "PT30S",
+                "--dedup-window",
+                "7d",
+                "--snapshot-retention",
+                "5m",
+                "--roll-bytes",
+                "1GiB",
+                "--roll-rows",
+                "5_000",
+                "--compression",
+                "SNAPPY",
+                "--catalog-property",
+                "a=1",
+                "--catalog-property",
+                "b=2,c=3");
 
         assertThat(v.get(WriterSettings.ROLL_INTERVAL)).isEqualTo(Duration.ofSeconds(30));
         assertThat(v.get(WriterSettings.DEDUP_WINDOW)).isEqualTo(Duration.ofDays(7));
         assertThat(v.get(WriterSettings.SNAPSHOT_RETENTION)).isEqualTo(Duration.ofMinutes(5));
         assertThat(v.get(WriterSettings.RETENTION)).isEqualTo(Duration.ofDays(7));
-        assertThat(v.get(WriterSettings.ROLL_BYTES)).as("the flag wins over SPOOL_ROLL_BYTES").isEqualTo(1L << 30);
+        assertThat(v.get(WriterSettings.ROLL_BYTES))
+                .as("the flag wins over SPOOL_ROLL_BYTES")
+                .isEqualTo(1L << 30);
         assertThat(v.get(WriterSettings.ROLL_ROWS)).isEqualTo(5_000);
         assertThat(v.get(WriterSettings.COMPRESSION)).isEqualTo(Compression.SNAPPY);
         assertThat(v.get(WriterSettings.CATALOG_PROPERTY)).containsExactly("a=1", "b=2", "c=3");
@@ -103,7 +122,9 @@ class StorageWriterMainTest {
     @Test
     void aBadValueIsOneLineNamingWhatTheUserTypedAndExitTwo() throws Exception {
         Path journal = Files.createDirectories(dir.resolve("journal"));
-        String[] base = {"--journal-dir", journal.toString(), "--output", dir.resolve("lake").toString()};
+        String[] base = {
+            "--journal-dir", journal.toString(), "--output", dir.resolve("lake").toString()
+        };
         Map<String, List<String>> cases = Map.of(
                 "--roll-interval 30: '30' has no unit; write 30s", List.of("--roll-interval", "30"),
                 "--roll-rows 0: must be at least 1", List.of("--roll-rows", "0"),
@@ -119,8 +140,12 @@ class StorageWriterMainTest {
             args.addAll(c.getValue());
             Run r = run(Map.of(), args.toArray(String[]::new));
             assertThat(r.status()).as(c.getKey()).isEqualTo(2);
-            assertThat(r.err()).as(c.getKey()).startsWith("spool-storage-writer: ").contains(c.getKey())
-                    .doesNotContain("Usage:").doesNotContain("\tat ");
+            assertThat(r.err())
+                    .as(c.getKey())
+                    .startsWith("spool-storage-writer: ")
+                    .contains(c.getKey())
+                    .doesNotContain("Usage:")
+                    .doesNotContain("\tat ");
             assertThat(r.err().strip().lines()).as(c.getKey()).hasSize(1);
         }
         Run overflow = run(Map.of("SPOOL_ROLL_BYTES", "9999999999TB"), base);
@@ -128,32 +153,58 @@ class StorageWriterMainTest {
         assertThat(overflow.err().strip())
                 .isEqualTo("spool-storage-writer: SPOOL_ROLL_BYTES=9999999999TB: '9999999999TB' is larger than "
                         + Long.MAX_VALUE + " bytes");
-        assertThat(Files.exists(dir.resolve("lake"))).as("nothing made for a run refused").isFalse();
+        assertThat(Files.exists(dir.resolve("lake")))
+                .as("nothing made for a run refused")
+                .isFalse();
     }
 
     @Test
     void theBuilderAppliesTheSameRulesInItsOwnWords() {
-        assertThatThrownBy(() -> StorageWriter.builder().journalDir(dir).output(dir).rollRows(0).build())
+        assertThatThrownBy(() -> StorageWriter.builder()
+                        .journalDir(dir)
+                        .output(dir)
+                        .rollRows(0)
+                        .build())
                 .hasMessage("rollRows(0): must be at least 1 (--roll-rows on the command line)");
-        assertThatThrownBy(() -> StorageWriter.builder().journalDir(dir).output(dir).rollInterval(Duration.ZERO).build())
+        assertThatThrownBy(() -> StorageWriter.builder()
+                        .journalDir(dir)
+                        .output(dir)
+                        .rollInterval(Duration.ZERO)
+                        .build())
                 .hasMessageStartingWith("rollInterval(0s): must be at least 1ms");
-        assertThatThrownBy(() -> StorageWriter.builder().journalDir(dir).output(dir).retention(Duration.ofDays(-1)).build())
+        assertThatThrownBy(() -> StorageWriter.builder()
+                        .journalDir(dir)
+                        .output(dir)
+                        .retention(Duration.ofDays(-1))
+                        .build())
                 .hasMessageStartingWith("retention(PT-24H): must not be negative");
-        assertThatThrownBy(() -> StorageWriter.builder().journalDir(dir).output(dir).dedupMemory(1000).build())
+        assertThatThrownBy(() -> StorageWriter.builder()
+                        .journalDir(dir)
+                        .output(dir)
+                        .dedupMemory(1000)
+                        .build())
                 .hasMessageStartingWith("dedupMemory(1000): must be between 1MB and");
-        assertThatThrownBy(() -> StorageWriter.builder().journalDir(dir).output(dir).drainAttempts(0).build())
+        assertThatThrownBy(() -> StorageWriter.builder()
+                        .journalDir(dir)
+                        .output(dir)
+                        .drainAttempts(0)
+                        .build())
                 .hasMessageStartingWith("drainAttempts(0): must be between 1 and 100");
     }
 
     @Test
     void aMissingJournalIsRefusedNotCreatedUnlessAskedFor() {
         Path missing = dir.resolve("jounral"); // a typo
-        Run r = run(Map.of("SPOOL_JOURNAL_DIR", missing.toString()), "--output", dir.resolve("lake").toString());
+        Run r = run(
+                Map.of("SPOOL_JOURNAL_DIR", missing.toString()),
+                "--output",
+                dir.resolve("lake").toString());
 
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err().strip()).isEqualTo("spool-storage-writer: SPOOL_JOURNAL_DIR " + missing + ": no such folder;"
-                + " give the folder the collector's --journal-dir names, or add --create-journal if the writer may start"
-                + " before the collector first runs");
+        assertThat(r.err().strip())
+                .isEqualTo("spool-storage-writer: SPOOL_JOURNAL_DIR " + missing + ": no such folder;"
+                        + " give the folder the collector's --journal-dir names, or add --create-journal if the writer may start"
+                        + " before the collector first runs");
         assertThat(Files.exists(missing)).as("the mistyped folder").isFalse();
 
         Run none = run(Map.of(), "--output", dir.resolve("lake").toString());
@@ -166,9 +217,20 @@ class StorageWriterMainTest {
         // a real process: a drain in this JVM would take over its SIGTERM handling
         Path journal = dir.resolve("new-journal");
         Path log = dir.resolve("drain.log");
-        Process drain = ChildJvm.start(StorageWriterMain.class, log, List.of("-Dspool.drain.relaunch=false"),
-                "--journal-dir", journal.toString(), "--create-journal", "--output", dir.resolve("lake").toString(),
-                "--writer-id", "w1", "--drain", "--upkeep-interval", "0s");
+        Process drain = ChildJvm.start(
+                StorageWriterMain.class,
+                log,
+                List.of("-Dspool.drain.relaunch=false"),
+                "--journal-dir",
+                journal.toString(),
+                "--create-journal",
+                "--output",
+                dir.resolve("lake").toString(),
+                "--writer-id",
+                "w1",
+                "--drain",
+                "--upkeep-interval",
+                "0s");
         try {
             assertThat(drain.waitFor(60, TimeUnit.SECONDS)).isTrue();
         } finally {
@@ -191,9 +253,11 @@ class StorageWriterMainTest {
 
         Run onFile = run(Map.of("SPOOL_OUTPUT", file.toString()), "--journal-dir", journal.toString());
         assertThat(onFile.status()).isEqualTo(2);
-        assertThat(onFile.err().strip()).isEqualTo("spool-storage-writer: SPOOL_OUTPUT " + file + ": " + file
-                + " is a file, not a folder");
-        assertThat(Files.list(dir.resolve("journal"))).as("nothing written beside the journal").isEmpty();
+        assertThat(onFile.err().strip())
+                .isEqualTo("spool-storage-writer: SPOOL_OUTPUT " + file + ": " + file + " is a file, not a folder");
+        assertThat(Files.list(dir.resolve("journal")))
+                .as("nothing written beside the journal")
+                .isEmpty();
     }
 
     @Test
@@ -204,12 +268,19 @@ class StorageWriterMainTest {
             int port = taken.getLocalPort();
             Map<String, String> env = new HashMap<>();
             env.put("SPOOL_METRICS_PORT", String.valueOf(port));
-            Run r = run(env, "--journal-dir", journal.toString(), "--output", dir.resolve("lake").toString(),
-                    "--writer-id", "w1");
+            Run r = run(
+                    env,
+                    "--journal-dir",
+                    journal.toString(),
+                    "--output",
+                    dir.resolve("lake").toString(),
+                    "--writer-id",
+                    "w1");
 
             assertThat(r.status()).isEqualTo(2);
-            assertThat(r.err().strip()).isEqualTo("spool-storage-writer: SPOOL_METRICS_PORT " + port + ": 0.0.0.0:" + port
-                    + " is already in use (another writer's metrics?); pick a free port, or 0 for no metrics");
+            assertThat(r.err().strip())
+                    .isEqualTo("spool-storage-writer: SPOOL_METRICS_PORT " + port + ": 0.0.0.0:" + port
+                            + " is already in use (another writer's metrics?); pick a free port, or 0 for no metrics");
         }
     }
 }

@@ -13,13 +13,18 @@ import java.util.List;
 
 /** Appends events through the journal API; where the lake's tables are, for {@link DuckDb} to read them back as a user would. */
 public final class TestJournal {
-    private TestJournal() {
-    }
+    private TestJournal() {}
 
     public static EventRecord track(String messageId, long receivedAt) {
-        return new EventRecord().type(EventType.TRACK).messageId(messageId).receivedAt(receivedAt)
-                .timestamp(receivedAt - 1000).userId("user-" + messageId).event("Order Completed")
-                .writeKey("key1").ip("127.0.0.1");
+        return new EventRecord()
+                .type(EventType.TRACK)
+                .messageId(messageId)
+                .receivedAt(receivedAt)
+                .timestamp(receivedAt - 1000)
+                .userId("user-" + messageId)
+                .event("Order Completed")
+                .writeKey("key1")
+                .ip("127.0.0.1");
     }
 
     /** Appends the records as one excerpt (one request). */

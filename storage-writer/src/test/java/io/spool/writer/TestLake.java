@@ -17,24 +17,36 @@ import org.apache.iceberg.io.CloseableIterable;
 
 /** Opens a lake's embedded catalog the way another Iceberg client would, to check what the tables reference. */
 public final class TestLake {
-    private TestLake() {
-    }
+    private TestLake() {}
 
     public static Catalog catalog(Path lake) {
-        return CatalogUtil.buildIcebergCatalog("lake", Map.of(
-                CatalogUtil.ICEBERG_CATALOG_TYPE, "jdbc",
-                CatalogProperties.URI, "jdbc:sqlite:" + lake.toAbsolutePath().resolve("catalog.sqlite"),
-                CatalogProperties.WAREHOUSE_LOCATION, lake.toAbsolutePath().toString()), new Configuration());
+        return CatalogUtil.buildIcebergCatalog(
+                "lake",
+                Map.of(
+                        CatalogUtil.ICEBERG_CATALOG_TYPE,
+                        "jdbc",
+                        CatalogProperties.URI,
+                        "jdbc:sqlite:" + lake.toAbsolutePath().resolve("catalog.sqlite"),
+                        CatalogProperties.WAREHOUSE_LOCATION,
+                        lake.toAbsolutePath().toString()),
+                new Configuration());
     }
 
     /** The embedded catalog, its database created if there is none yet (as the writer would). */
     public static Catalog catalogCreatingItsTables(Path lake) throws IOException {
         java.nio.file.Files.createDirectories(lake);
-        return CatalogUtil.buildIcebergCatalog("lake", Map.of(
-                CatalogUtil.ICEBERG_CATALOG_TYPE, "jdbc",
-                CatalogProperties.URI, "jdbc:sqlite:" + lake.toAbsolutePath().resolve("catalog.sqlite"),
-                "jdbc.schema-version", "V1",
-                CatalogProperties.WAREHOUSE_LOCATION, lake.toAbsolutePath().toString()), new Configuration());
+        return CatalogUtil.buildIcebergCatalog(
+                "lake",
+                Map.of(
+                        CatalogUtil.ICEBERG_CATALOG_TYPE,
+                        "jdbc",
+                        CatalogProperties.URI,
+                        "jdbc:sqlite:" + lake.toAbsolutePath().resolve("catalog.sqlite"),
+                        "jdbc.schema-version",
+                        "V1",
+                        CatalogProperties.WAREHOUSE_LOCATION,
+                        lake.toAbsolutePath().toString()),
+                new Configuration());
     }
 
     public static Table table(Path lake, String name) {

@@ -11,14 +11,18 @@ import java.time.Duration;
 public final class UpkeepCrashChild {
     static final String UPKEEP_STARTS = "upkeep starts";
 
-    private UpkeepCrashChild() {
-    }
+    private UpkeepCrashChild() {}
 
     public static void main(String[] args) {
         Journal.disableChronicleAnalytics();
-        try (StorageWriter writer = StorageWriter.builder().journalDir(Path.of(args[0])).output(Path.of(args[1]))
-                .writerId("crash").rollRows(Long.parseLong(args[2])).dedupWindow(Duration.ZERO)
-                .upkeepInterval(Duration.ZERO).build()) {
+        try (StorageWriter writer = StorageWriter.builder()
+                .journalDir(Path.of(args[0]))
+                .output(Path.of(args[1]))
+                .writerId("crash")
+                .rollRows(Long.parseLong(args[2]))
+                .dedupWindow(Duration.ZERO)
+                .upkeepInterval(Duration.ZERO)
+                .build()) {
             writer.drain();
             System.out.println(UPKEEP_STARTS);
             System.out.flush();

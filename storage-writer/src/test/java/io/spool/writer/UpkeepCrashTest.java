@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -79,21 +78,31 @@ class UpkeepCrashTest {
             }
         }
         Process last = start(journalDir, lake);
-        assertThat(last.waitFor(120, TimeUnit.SECONDS)).as("the final run finishes").isTrue();
+        assertThat(last.waitFor(120, TimeUnit.SECONDS))
+                .as("the final run finishes")
+                .isTrue();
         assertThat(last.exitValue()).isZero();
-        System.out.printf("upkeep crash test: %d kills while draining, %d while compacting; restarts found %d"
-                        + " compaction(s) committed and %d not%n", killedDraining, killedCompacting,
-                ChildJvm.count(log, "an earlier run left had committed"), ChildJvm.count(log, "an earlier run left had not committed"));
+        System.out.printf(
+                "upkeep crash test: %d kills while draining, %d while compacting; restarts found %d"
+                        + " compaction(s) committed and %d not%n",
+                killedDraining,
+                killedCompacting,
+                ChildJvm.count(log, "an earlier run left had committed"),
+                ChildJvm.count(log, "an earlier run left had not committed"));
         assertThat(killedCompacting).as("kills that hit a compaction").isPositive();
 
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake))).isEqualTo(total);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake)))
+                .isEqualTo(total);
         assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))
                 .isEqualTo(total);
         assertThat(DuckDb.count("SELECT sum((properties->>'$.n')::BIGINT) FROM " + TestJournal.events(lake)))
                 .isEqualTo((long) total * (total - 1) / 2);
         List<String> folder;
         try (Stream<Path> files = Files.walk(lake.resolve("spool/events/data"))) {
-            folder = files.filter(Files::isRegularFile).map(Path::toString).sorted().toList();
+            folder = files.filter(Files::isRegularFile)
+                    .map(Path::toString)
+                    .sorted()
+                    .toList();
         }
         assertThat(folder).noneMatch(name -> name.endsWith(".tmp"));
         List<String> table = new ArrayList<>();
@@ -101,13 +110,19 @@ class UpkeepCrashTest {
                 CloseableIterable<FileScanTask> tasks = l.events().newScan().planFiles()) {
             tasks.forEach(t -> table.add(t.file().location()));
         }
-        assertThat(folder).as("the data folder holds exactly the table's files, one per day")
-                .containsExactlyInAnyOrderElementsOf(table).hasSize(DAYS);
+        assertThat(folder)
+                .as("the data folder holds exactly the table's files, one per day")
+                .containsExactlyInAnyOrderElementsOf(table)
+                .hasSize(DAYS);
         assertThat(journalDir.resolve("writer/crash/compaction-intent")).doesNotExist();
     }
 
     private Process start(Path journalDir, Path lake) throws Exception {
-        return ChildJvm.main(UpkeepCrashChild.class).jvmArgs(ChildJvm.QUICK_START).log(dir.resolve("child.log"))
-                .args(journalDir.toString(), lake.toString(), "200").start().process();
+        return ChildJvm.main(UpkeepCrashChild.class)
+                .jvmArgs(ChildJvm.QUICK_START)
+                .log(dir.resolve("child.log"))
+                .args(journalDir.toString(), lake.toString(), "200")
+                .start()
+                .process();
     }
 }

@@ -64,7 +64,11 @@ class UpkeepTest {
     }
 
     private StorageWriter.Builder writer(Journal journal, String id) {
-        return StorageWriter.builder().journal(journal).output(lake()).writerId(id).dedupWindow(Duration.ofMinutes(1));
+        return StorageWriter.builder()
+                .journal(journal)
+                .output(lake())
+                .writerId(id)
+                .dedupWindow(Duration.ofMinutes(1));
     }
 
     @Test
@@ -83,11 +87,16 @@ class UpkeepTest {
                 }
                 TestJournal.append(journal, batch);
                 if (c == 10 || c == 30) {
-                    // a client retry 20 minutes after the first: past the 1-minute dedup window, two rows until compaction
+                    // a client retry 20 minutes after the first: past the 1-minute dedup window, two rows until
+                    // compaction
                     TestJournal.append(journal, TestJournal.track("retried", T0 + c * 60_000L));
                 }
-                DeadLetterRecord dl = new DeadLetterRecord().receivedAt(T0 + c).batchIndex(c).reason("not an object")
-                        .writeKey("wk").ip("198.51.100.1");
+                DeadLetterRecord dl = new DeadLetterRecord()
+                        .receivedAt(T0 + c)
+                        .batchIndex(c)
+                        .reason("not an object")
+                        .writeKey("wk")
+                        .ip("198.51.100.1");
                 dl.payload().set("[" + c + "]");
                 TestJournal.appendDeadLetters(journal, dl);
                 w.drain();
@@ -95,33 +104,42 @@ class UpkeepTest {
             total = (long) commits * perCommit + 2;
             assertThat(parquetFiles(eventsDay(DAY))).hasSize(commits);
             assertThat(parquetFiles(rejectedDay(DAY))).hasSize(commits);
-            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(total);
+            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake())))
+                    .isEqualTo(total);
             List<Long> before = sizes(eventsDay(DAY));
 
             w.upkeep();
 
             List<Path> after = parquetFiles(eventsDay(DAY));
-            assertThat(after).singleElement().satisfies(p -> assertThat(p.getFileName().toString())
-                    .matches("part-w1-c[0-9a-f]{12}-0\\.parquet"));
+            assertThat(after)
+                    .singleElement()
+                    .satisfies(
+                            p -> assertThat(p.getFileName().toString()).matches("part-w1-c[0-9a-f]{12}-0\\.parquet"));
             assertThat(parquetFiles(rejectedDay(DAY))).hasSize(1);
-            System.out.printf("trickle: %d events files %s before upkeep, %d file(s) %s after%n", before.size(),
-                    summary(before), after.size(), summary(sizes(eventsDay(DAY))));
+            System.out.printf(
+                    "trickle: %d events files %s before upkeep, %d file(s) %s after%n",
+                    before.size(), summary(before), after.size(), summary(sizes(eventsDay(DAY))));
             String metrics = metrics(w);
             assertThat(value(metrics, "spool_writer_compacted_files_total")).isEqualTo(2 * commits);
-            assertThat(value(metrics, "spool_writer_compaction_duplicates_dropped_total")).isEqualTo(1);
+            assertThat(value(metrics, "spool_writer_compaction_duplicates_dropped_total"))
+                    .isEqualTo(1);
         }
         // every event once; the retry kept at its first arrival
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(total - 1);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake())))
+                .isEqualTo(total - 1);
         assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake())))
                 .isEqualTo(total - 1);
         assertThat(DuckDb.count("SELECT sum((properties->>'$.n')::BIGINT) FROM " + TestJournal.events(lake())))
                 .isEqualTo((long) commits * perCommit * (commits * perCommit - 1) / 2);
         assertThat(DuckDb.count("SELECT epoch_ms(received_at) FROM " + TestJournal.events(lake())
-                + " WHERE message_id = 'retried'")).isEqualTo(T0 + 10 * 60_000L);
-        assertThat(DuckDb.query("SELECT batch_index, decode(payload) AS payload FROM "
-                + TestJournal.rejected(lake()) + " ORDER BY batch_index"))
-                .extracting(m -> m.get("batch_index") + ":" + m.get("payload")).hasSize(commits)
-                .startsWith("0:[0]", "1:[1]").endsWith((commits - 1) + ":[" + (commits - 1) + "]");
+                        + " WHERE message_id = 'retried'"))
+                .isEqualTo(T0 + 10 * 60_000L);
+        assertThat(DuckDb.query("SELECT batch_index, decode(payload) AS payload FROM " + TestJournal.rejected(lake())
+                        + " ORDER BY batch_index"))
+                .extracting(m -> m.get("batch_index") + ":" + m.get("payload"))
+                .hasSize(commits)
+                .startsWith("0:[0]", "1:[1]")
+                .endsWith((commits - 1) + ":[" + (commits - 1) + "]");
         assertNoTemporaries();
 
         // the table says the same: one rewrite commit, and its one file is the folder's
@@ -130,8 +148,10 @@ class UpkeepTest {
             Snapshot head = events.currentSnapshot();
             assertThat(head.operation()).isEqualTo("replace");
             assertThat(head.summary()).containsEntry("spool.writer-id", "w1").containsKey("spool.compaction");
-            assertThat(dataFiles(events)).containsExactlyElementsOf(
-                    parquetFiles(eventsDay(DAY)).stream().map(Path::toString).toList());
+            assertThat(dataFiles(events))
+                    .containsExactlyElementsOf(parquetFiles(eventsDay(DAY)).stream()
+                            .map(Path::toString)
+                            .toList());
         }
 
         // the writer goes on where it was, into the compacted partition, and a restart adds nothing
@@ -147,7 +167,8 @@ class UpkeepTest {
         assertThat(parquetFiles(eventsDay(DAY))).hasSize(2);
         assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake())))
                 .isEqualTo(total);
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(total);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake())))
+                .isEqualTo(total);
     }
 
     @Test
@@ -170,22 +191,31 @@ class UpkeepTest {
             }
             assertThat(parquetFiles(eventsDay("2026-04-30"))).hasSize(4);
             w.upkeep();
-            assertThat(parquetFiles(eventsDay(DAY))).as("47 files: below the open day's 48").hasSize(47);
-            assertThat(parquetFiles(eventsDay("2026-04-30"))).extracting(p -> p.getFileName().toString())
-                    .as("w1's two compacted into one; w2's two are w2's").hasSize(3)
-                    .filteredOn(name -> name.startsWith("part-w2-")).hasSize(2);
+            assertThat(parquetFiles(eventsDay(DAY)))
+                    .as("47 files: below the open day's 48")
+                    .hasSize(47);
+            assertThat(parquetFiles(eventsDay("2026-04-30")))
+                    .extracting(p -> p.getFileName().toString())
+                    .as("w1's two compacted into one; w2's two are w2's")
+                    .hasSize(3)
+                    .filteredOn(name -> name.startsWith("part-w2-"))
+                    .hasSize(2);
             try (Lakes l = new Lakes(lake())) {
                 // the scan compaction plans with: a filter on the day's timestamps prunes to that partition
                 long start = Instant.parse("2026-04-30T00:00:00Z").toEpochMilli() * 1000;
                 List<String> planned = new ArrayList<>();
-                try (CloseableIterable<FileScanTask> tasks = l.events().newScan()
-                        .filter(Expressions.and(Expressions.greaterThanOrEqual("timestamp", start),
+                try (CloseableIterable<FileScanTask> tasks = l.events()
+                        .newScan()
+                        .filter(Expressions.and(
+                                Expressions.greaterThanOrEqual("timestamp", start),
                                 Expressions.lessThan("timestamp", start + 86_400_000_000L)))
                         .planFiles()) {
                     tasks.forEach(t -> planned.add(t.file().location()));
                 }
-                assertThat(planned).containsExactlyInAnyOrderElementsOf(
-                        parquetFiles(eventsDay("2026-04-30")).stream().map(Path::toString).toList());
+                assertThat(planned)
+                        .containsExactlyInAnyOrderElementsOf(parquetFiles(eventsDay("2026-04-30")).stream()
+                                .map(Path::toString)
+                                .toList());
             }
 
             TestJournal.append(journal, TestJournal.track("today-47", T0 + 47));
@@ -196,7 +226,8 @@ class UpkeepTest {
             w2.upkeep();
             assertThat(parquetFiles(eventsDay("2026-04-30"))).hasSize(2);
         }
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(48 + 4);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake())))
+                .isEqualTo(48 + 4);
         assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake())))
                 .isEqualTo(48 + 4);
         assertNoTemporaries();
@@ -206,9 +237,14 @@ class UpkeepTest {
     void expiryKeepsEachWritersNewestCommitSoEveryWriterResumesFromTheTable() throws Exception {
         Path j1 = dir.resolve("journal-1");
         Path j2 = dir.resolve("journal-2");
-        try (Journal journal1 = Journal.open(j1); Journal journal2 = Journal.open(j2)) {
-            try (StorageWriter w1 = writer(journal1, "w1").snapshotRetention(Duration.ZERO).build();
-                    StorageWriter w2 = writer(journal2, "w2").snapshotRetention(Duration.ZERO).build()) {
+        try (Journal journal1 = Journal.open(j1);
+                Journal journal2 = Journal.open(j2)) {
+            try (StorageWriter w1 = writer(journal1, "w1")
+                            .snapshotRetention(Duration.ZERO)
+                            .build();
+                    StorageWriter w2 = writer(journal2, "w2")
+                            .snapshotRetention(Duration.ZERO)
+                            .build()) {
                 for (int i = 0; i < 3; i++) {
                     TestJournal.append(journal1, TestJournal.track("w1-" + i, T0 + i));
                     w1.drain();
@@ -222,9 +258,11 @@ class UpkeepTest {
                 w2.upkeep();
                 // w1's first two commits expire; w1's newest, everything after it, and w2's compaction stay
                 assertThat(snapshots()).isEqualTo(before - 2 + 1);
-                assertThat(value(metrics(w2), "spool_writer_expired_snapshots_total")).isEqualTo(2);
+                assertThat(value(metrics(w2), "spool_writer_expired_snapshots_total"))
+                        .isEqualTo(2);
                 try (Lakes l = new Lakes(lake())) {
-                    assertThat(ancestry(l.events())).extracting(s -> s.summary().get("spool.writer-id") + ":"
+                    assertThat(ancestry(l.events()))
+                            .extracting(s -> s.summary().get("spool.writer-id") + ":"
                                     + s.summary().getOrDefault("spool.commit", "compaction"))
                             .containsExactly("w2:compaction", "w2:5", "w2:4", "w2:3", "w2:2", "w2:1", "w1:3");
                 }
@@ -232,8 +270,12 @@ class UpkeepTest {
             // only the table can tell them now where they stand
             Files.delete(j1.resolve("writer/w1/positions"));
             Files.delete(j2.resolve("writer/w2/positions"));
-            try (StorageWriter w1 = writer(journal1, "w1").snapshotRetention(Duration.ZERO).build();
-                    StorageWriter w2 = writer(journal2, "w2").snapshotRetention(Duration.ZERO).build()) {
+            try (StorageWriter w1 = writer(journal1, "w1")
+                            .snapshotRetention(Duration.ZERO)
+                            .build();
+                    StorageWriter w2 = writer(journal2, "w2")
+                            .snapshotRetention(Duration.ZERO)
+                            .build()) {
                 TestJournal.append(journal1, TestJournal.track("w1-after", T0 + 50));
                 assertThat(w1.drain().rowsCommitted()).isEqualTo(1);
                 assertThat(w2.drain().rowsCommitted()).isZero();
@@ -242,12 +284,14 @@ class UpkeepTest {
             }
             Files.delete(j1.resolve("writer/w1/positions"));
             Files.delete(j2.resolve("writer/w2/positions"));
-            try (StorageWriter w1 = writer(journal1, "w1").build(); StorageWriter w2 = writer(journal2, "w2").build()) {
+            try (StorageWriter w1 = writer(journal1, "w1").build();
+                    StorageWriter w2 = writer(journal2, "w2").build()) {
                 assertThat(w1.drain().rowsCommitted()).isZero();
                 assertThat(w2.drain().rowsCommitted()).isZero();
             }
         }
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(9);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake())))
+                .isEqualTo(9);
         assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake())))
                 .isEqualTo(9);
     }
@@ -258,16 +302,21 @@ class UpkeepTest {
         try (Journal journal = Journal.open(dir.resolve("journal"));
                 StorageWriter w = writer(journal, "w1").clock(clock).build()) {
             TestJournal.append(journal, TestJournal.track("a", T0), TestJournal.track("b", T0 + 1));
-            TestJournal.appendDeadLetters(journal, new DeadLetterRecord().receivedAt(T0).batchIndex(0).reason("bad"));
+            TestJournal.appendDeadLetters(
+                    journal, new DeadLetterRecord().receivedAt(T0).batchIndex(0).reason("bad"));
             w.drain();
             Path committed = parquetFiles(eventsDay(DAY)).get(0);
             age(committed, clock, Duration.ofDays(10));
             Path oldOrphan = copy(committed, "part-ghost-7-deadbeef.parquet", clock, Duration.ofDays(4));
             Path oldTemporary = copy(committed, ".part-ghost-8-deadbeef.parquet.tmp", clock, Duration.ofDays(4));
             Path youngTemporary = copy(committed, ".part-ghost-9-deadbeef.parquet.tmp", clock, Duration.ofDays(1));
-            Path rejectedOrphan = copy(parquetFiles(rejectedDay(DAY)).get(0), "part-ghost-dl1-deadbeef.parquet", clock,
+            Path rejectedOrphan = copy(
+                    parquetFiles(rejectedDay(DAY)).get(0),
+                    "part-ghost-dl1-deadbeef.parquet",
+                    clock,
                     Duration.ofDays(5));
-            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(4);
+            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake())))
+                    .isEqualTo(4);
 
             w.upkeep();
 
@@ -276,9 +325,12 @@ class UpkeepTest {
             assertThat(oldTemporary).doesNotExist();
             assertThat(rejectedOrphan).doesNotExist();
             assertThat(youngTemporary).exists();
-            assertThat(value(metrics(w), "spool_writer_orphan_files_deleted_total")).isEqualTo(3);
-            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(2);
-            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.rejected(lake()))).isEqualTo(1);
+            assertThat(value(metrics(w), "spool_writer_orphan_files_deleted_total"))
+                    .isEqualTo(3);
+            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake())))
+                    .isEqualTo(2);
+            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.rejected(lake())))
+                    .isEqualTo(1);
 
             // at most once a day
             Path another = copy(committed, ".part-ghost-10-deadbeef.parquet.tmp", clock, Duration.ofDays(4));
@@ -290,7 +342,8 @@ class UpkeepTest {
             assertThat(youngTemporary).as("2 days and 1 hour old: still young").exists();
             assertThat(committed).exists();
         }
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(2);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake())))
+                .isEqualTo(2);
     }
 
     @Test
@@ -310,11 +363,16 @@ class UpkeepTest {
             Files.copy(old.get(0), added);
             Path temporary = eventsDay(DAY).resolve(".part-w1-c0123456789ab-1.parquet.tmp");
             Files.copy(old.get(1), temporary);
-            writeIntent(journalDir, "0123456789ab", old, List.of(added, eventsDay(DAY).resolve(
-                    "part-w1-c0123456789ab-1.parquet")));
-            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(4);
+            writeIntent(
+                    journalDir,
+                    "0123456789ab",
+                    old,
+                    List.of(added, eventsDay(DAY).resolve("part-w1-c0123456789ab-1.parquet")));
+            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake())))
+                    .isEqualTo(4);
 
-            try (StorageWriter w = writer(journal, "w1").upkeepInterval(Duration.ZERO).build()) {
+            try (StorageWriter w =
+                    writer(journal, "w1").upkeepInterval(Duration.ZERO).build()) {
                 assertThat(w.drain().rowsCommitted()).isZero();
             }
             assertThat(added).doesNotExist();
@@ -322,7 +380,8 @@ class UpkeepTest {
             assertThat(parquetFiles(eventsDay(DAY))).containsExactlyElementsOf(old);
             assertThat(journalDir.resolve("writer/w1/compaction-intent")).doesNotExist();
         }
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(3);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake())))
+                .isEqualTo(3);
     }
 
     @Test
@@ -333,7 +392,8 @@ class UpkeepTest {
         try (Journal journal = Journal.open(journalDir)) {
             List<Path> old;
             String nonce;
-            try (StorageWriter w = writer(journal, "w1").snapshotRetention(Duration.ZERO).build()) {
+            try (StorageWriter w =
+                    writer(journal, "w1").snapshotRetention(Duration.ZERO).build()) {
                 for (int i = 0; i < 3; i++) {
                     TestJournal.append(journal, TestJournal.track("m" + i, T0 + i));
                     w.drain();
@@ -351,7 +411,8 @@ class UpkeepTest {
                 w.drain();
                 w.upkeep();
                 try (Lakes l = new Lakes(lake())) {
-                    assertThat(l.events().snapshots()).noneMatch(s -> s.summary().containsKey("spool.compaction"));
+                    assertThat(l.events().snapshots())
+                            .noneMatch(s -> s.summary().containsKey("spool.compaction"));
                 }
             }
             List<Path> added = parquetFiles(eventsDay(DAY));
@@ -361,7 +422,8 @@ class UpkeepTest {
                 Files.copy(saved.resolve(p.getFileName()), p);
             }
             writeIntent(journalDir, nonce, old, added);
-            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(7);
+            assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake())))
+                    .isEqualTo(7);
 
             try (StorageWriter w = writer(journal, "w1").build()) {
                 assertThat(w.drain().rowsCommitted()).isZero();
@@ -369,15 +431,16 @@ class UpkeepTest {
             assertThat(parquetFiles(eventsDay(DAY))).containsExactlyElementsOf(added);
             assertThat(journalDir.resolve("writer/w1/compaction-intent")).doesNotExist();
         }
-        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake()))).isEqualTo(4);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake())))
+                .isEqualTo(4);
     }
 
     // ---------------------------------------------------------------- helpers
 
     private static void writeIntent(Path journalDir, String nonce, List<Path> replaced, List<Path> added)
             throws IOException {
-        StringBuilder text = new StringBuilder("compaction " + nonce + " events "
-                + Math.floorDiv(T0, 86_400_000L) + "\n");
+        StringBuilder text =
+                new StringBuilder("compaction " + nonce + " events " + Math.floorDiv(T0, 86_400_000L) + "\n");
         replaced.forEach(p -> text.append("replaced ").append(p).append('\n'));
         added.forEach(p -> text.append("added ").append(p).append('\n'));
         Files.writeString(journalDir.resolve("writer/w1/compaction-intent"), text, StandardCharsets.UTF_8);
@@ -388,7 +451,9 @@ class UpkeepTest {
             return List.of();
         }
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".parquet"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -435,7 +500,9 @@ class UpkeepTest {
 
     private static List<Snapshot> ancestry(Table table) {
         List<Snapshot> chain = new ArrayList<>();
-        for (Snapshot s = table.currentSnapshot(); s != null; s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
+        for (Snapshot s = table.currentSnapshot();
+                s != null;
+                s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
             chain.add(s);
         }
         return chain;
@@ -456,8 +523,12 @@ class UpkeepTest {
     }
 
     private static long value(String metrics, String name) {
-        return metrics.lines().filter(l -> l.startsWith(name + " ")).findFirst()
-                .map(l -> (long) Double.parseDouble(l.substring(name.length() + 1).trim())).orElseThrow();
+        return metrics.lines()
+                .filter(l -> l.startsWith(name + " "))
+                .findFirst()
+                .map(l ->
+                        (long) Double.parseDouble(l.substring(name.length() + 1).trim()))
+                .orElseThrow();
     }
 
     /** The lake's tables through its embedded catalog, as a reader outside the writer opens them. */

@@ -28,6 +28,7 @@ class WriterExitStatusTest {
 
     @TempDir
     Path dir;
+
     Path journalDir;
     Path lake;
 
@@ -46,16 +47,28 @@ class WriterExitStatusTest {
     }
 
     private StorageWriter.Builder healthy() {
-        return StorageWriter.builder().journalDir(journalDir).output(lake).writerId("w1").upkeepInterval(Duration.ZERO);
+        return StorageWriter.builder()
+                .journalDir(journalDir)
+                .output(lake)
+                .writerId("w1")
+                .upkeepInterval(Duration.ZERO);
     }
 
     private Process refusingWriter(Path log, String... more) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--journal-dir", journalDir.toString(), "--output", lake.toString(),
-                "--writer-id", "w1", "--upkeep-interval", "0s",
-                "--catalog-property", "io-impl=" + RefusingFileIO.class.getName()));
+        List<String> args = new ArrayList<>(List.of(
+                "--journal-dir",
+                journalDir.toString(),
+                "--output",
+                lake.toString(),
+                "--writer-id",
+                "w1",
+                "--upkeep-interval",
+                "0s",
+                "--catalog-property",
+                "io-impl=" + RefusingFileIO.class.getName()));
         args.addAll(List.of(more));
-        return ChildJvm.start(StorageWriterMain.class, log, List.of("-Dspool.drain.relaunch=false"),
-                args.toArray(String[]::new));
+        return ChildJvm.start(
+                StorageWriterMain.class, log, List.of("-Dspool.drain.relaunch=false"), args.toArray(String[]::new));
     }
 
     @Test
@@ -65,25 +78,33 @@ class WriterExitStatusTest {
         Process drain = refusingWriter(log, "--drain", "--drain-attempts", "3");
         try {
             // 3 attempts wait 0.5 s and 1 s between them: bounded by the attempts, not by a supervisor's patience
-            assertThat(drain.waitFor(60, TimeUnit.SECONDS)).as("the drain exits by itself").isTrue();
+            assertThat(drain.waitFor(60, TimeUnit.SECONDS))
+                    .as("the drain exits by itself")
+                    .isTrue();
         } finally {
             drain.destroyForcibly();
         }
         String out = Files.readString(log);
-        System.out.printf("drain with a refusing warehouse: exit %d after %d ms%n", drain.exitValue(),
-                (System.nanoTime() - started) / 1_000_000);
+        System.out.printf(
+                "drain with a refusing warehouse: exit %d after %d ms%n",
+                drain.exitValue(), (System.nanoTime() - started) / 1_000_000);
         assertThat(drain.exitValue()).as(out).isEqualTo(1);
         assertThat(ChildJvm.count(log, "storage writer: commit failed")).as(out).isEqualTo(2);
-        assertThat(ChildJvm.count(log, "drain failed: gave up after 3 failed commit attempt(s)")).as(out)
+        assertThat(ChildJvm.count(log, "drain failed: gave up after 3 failed commit attempt(s)"))
+                .as(out)
                 .isEqualTo(1);
-        assertThat(ChildJvm.count(log, "the store refuses writes")).as("each line says why").isEqualTo(3);
+        assertThat(ChildJvm.count(log, "the store refuses writes"))
+                .as("each line says why")
+                .isEqualTo(3);
         assertThat(out).doesNotContain("\tat ").doesNotContain("drained:");
 
         assertThat(committedRows()).as("nothing of the failed drain committed").isEqualTo(1);
         try (StorageWriter writer = healthy().build()) {
             writer.drain();
         }
-        assertThat(committedRows()).as("the next run commits what the failed one could not").isEqualTo(3);
+        assertThat(committedRows())
+                .as("the next run commits what the failed one could not")
+                .isEqualTo(3);
     }
 
     @Test
@@ -94,11 +115,15 @@ class WriterExitStatusTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (ChildJvm.count(log, "resuming after events index") == 0) {
                 assertThat(writer.isAlive()).as(Files.readString(log)).isTrue();
-                assertThat(System.nanoTime()).as("the writer started within 60 s").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("the writer started within 60 s")
+                        .isLessThan(deadline);
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             }
             writer.destroy(); // SIGTERM: the writer tries to commit the two events it reads, and cannot
-            assertThat(writer.waitFor(60, TimeUnit.SECONDS)).as("the writer exits on SIGTERM").isTrue();
+            assertThat(writer.waitFor(60, TimeUnit.SECONDS))
+                    .as("the writer exits on SIGTERM")
+                    .isTrue();
         } finally {
             writer.destroyForcibly();
         }

@@ -44,7 +44,10 @@ public final class ChildJvm implements AutoCloseable {
 
     /** {@code java [jvm args] -jar JAR [args]}. */
     public static Builder jar(Path jar) {
-        return new Builder(List.of(), List.of("-jar", jar.toAbsolutePath().toString()), jar.getFileName().toString());
+        return new Builder(
+                List.of(),
+                List.of("-jar", jar.toAbsolutePath().toString()),
+                jar.getFileName().toString());
     }
 
     /**
@@ -57,10 +60,10 @@ public final class ChildJvm implements AutoCloseable {
 
     /** The same on another class path (a test of what runs without one library or with an older one). */
     public static Builder main(Class<?> main, String classPath) {
-        List<String> chronicle = new ArrayList<>(Arrays.asList(System.getProperty("spool.test.jvmArgs", "").trim().split("\\s+")));
+        List<String> chronicle = new ArrayList<>(Arrays.asList(
+                System.getProperty("spool.test.jvmArgs", "").trim().split("\\s+")));
         chronicle.removeIf(String::isEmpty);
-        return new Builder(chronicle, List.of("-cp", classPath, main.getName()),
-                main.getSimpleName());
+        return new Builder(chronicle, List.of("-cp", classPath, main.getName()), main.getSimpleName());
     }
 
     /** The jar a system property names (the module's pom sets it), which the reactor built before the tests. */
@@ -176,8 +179,12 @@ public final class ChildJvm implements AutoCloseable {
             }
             List<String> command = command();
             if (announce) {
-                Files.writeString(file, "==== " + String.join(" ", command) + System.lineSeparator(), StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(
+                        file,
+                        "==== " + String.join(" ", command) + System.lineSeparator(),
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
             }
             long offset = Files.exists(file) ? Files.size(file) : 0;
             ProcessBuilder builder = new ProcessBuilder(command)
@@ -247,32 +254,43 @@ public final class ChildJvm implements AutoCloseable {
     /** Polls this run's output for {@code pattern}; fails if the process exits without printing it or time runs out. */
     public Matcher awaitOutput(Pattern pattern, Duration timeout) {
         Matcher[] found = new Matcher[1];
-        Deadline.of(timeout).await(name + " to print /" + pattern + "/", () -> {
-            boolean alive = process.isAlive(); // before the read: a line printed on the way out still counts
-            Matcher m = pattern.matcher(output());
-            if (m.find()) {
-                found[0] = m;
-                return true;
-            }
-            if (!alive) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + " before printing /" + pattern + "/\n" + tail());
-            }
-            return false;
-        }, this::tail);
+        Deadline.of(timeout)
+                .await(
+                        name + " to print /" + pattern + "/",
+                        () -> {
+                            boolean alive =
+                                    process.isAlive(); // before the read: a line printed on the way out still counts
+                            Matcher m = pattern.matcher(output());
+                            if (m.find()) {
+                                found[0] = m;
+                                return true;
+                            }
+                            if (!alive) {
+                                throw new AssertionError(name + " exited with " + process.exitValue()
+                                        + " before printing /" + pattern + "/\n" + tail());
+                            }
+                            return false;
+                        },
+                        this::tail);
         return found[0];
     }
 
     /** Polls {@code condition}; fails with this process's output if it exits first or time runs out. */
     public void await(String what, Duration timeout, java.util.concurrent.Callable<Boolean> condition) {
-        Deadline.of(timeout).await(what, () -> {
-            if (Boolean.TRUE.equals(condition.call())) {
-                return true;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + " while waiting for " + what + "\n" + tail());
-            }
-            return false;
-        }, this::tail);
+        Deadline.of(timeout)
+                .await(
+                        what,
+                        () -> {
+                            if (Boolean.TRUE.equals(condition.call())) {
+                                return true;
+                            }
+                            if (!process.isAlive()) {
+                                throw new AssertionError(name + " exited with " + process.exitValue()
+                                        + " while waiting for " + what + "\n" + tail());
+                            }
+                            return false;
+                        },
+                        this::tail);
     }
 
     /** Waits for it to exit and returns the status; fails if it still runs after {@code timeout}. */

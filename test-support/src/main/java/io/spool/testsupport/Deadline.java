@@ -64,8 +64,9 @@ public final class Deadline {
             }
             if (passed()) {
                 String extra = context.get();
-                AssertionError error = new AssertionError("timed out after " + seconds() + " s waiting for "
-                        + what + (last == null ? "" : " (last attempt: " + last + ")") + (extra.isEmpty() ? "" : "\n" + extra));
+                AssertionError error = new AssertionError("timed out after " + seconds() + " s waiting for " + what
+                        + (last == null ? "" : " (last attempt: " + last + ")")
+                        + (extra.isEmpty() ? "" : "\n" + extra));
                 if (last != null) {
                     error.initCause(last);
                 }
@@ -81,6 +82,8 @@ public final class Deadline {
     }
 
     private String seconds() {
-        return timeout.toMillis() % 1000 == 0 ? Long.toString(timeout.toSeconds()) : Double.toString(timeout.toMillis() / 1000.0);
+        return timeout.toMillis() % 1000 == 0
+                ? Long.toString(timeout.toSeconds())
+                : Double.toString(timeout.toMillis() / 1000.0);
     }
 }

@@ -18,8 +18,7 @@ import java.util.Map;
  * {@code org.duckdb:duckdb_jdbc} at test scope (this module has it as optional).
  */
 public final class DuckDb {
-    private DuckDb() {
-    }
+    private DuckDb() {}
 
     /** A fresh in-memory database; the caller closes it. */
     public static Connection connect() throws SQLException {
@@ -28,7 +27,9 @@ public final class DuckDb {
 
     /** Runs {@code sql} and returns its rows as column label → value, in column order. */
     public static List<Map<String, Object>> query(String sql) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             int n = md.getColumnCount();
             List<Map<String, Object>> rows = new ArrayList<>();

@@ -25,15 +25,28 @@ class ChildJvmTest {
     @Test
     void aMainClassRunsOnTheTestClassPathAndEachRunAppendsToTheLog() throws Exception {
         Path log = dir.resolve("echo.log");
-        try (ChildJvm first = ChildJvm.main(Echo.class).jvmArgs(ChildJvm.QUICK_START).log(log).args("0", "one").start()) {
-            assertThat(first.awaitOutput(Pattern.compile("args 0 (\\w+)"), Duration.ofSeconds(30)).group(1)).isEqualTo("one");
+        try (ChildJvm first = ChildJvm.main(Echo.class)
+                .jvmArgs(ChildJvm.QUICK_START)
+                .log(log)
+                .args("0", "one")
+                .start()) {
+            assertThat(first.awaitOutput(Pattern.compile("args 0 (\\w+)"), Duration.ofSeconds(30))
+                            .group(1))
+                    .isEqualTo("one");
             first.awaitExit(0, Duration.ofSeconds(30));
         }
-        ChildJvm.Builder again = ChildJvm.main(Echo.class).jvmArgs(ChildJvm.QUICK_START).log(log).announce()
-                .environment("SPOOL_PROBE", "set").args("3", "two");
+        ChildJvm.Builder again = ChildJvm.main(Echo.class)
+                .jvmArgs(ChildJvm.QUICK_START)
+                .log(log)
+                .announce()
+                .environment("SPOOL_PROBE", "set")
+                .args("3", "two");
         try (ChildJvm second = again.start()) {
             assertThat(second.awaitExit(Duration.ofSeconds(30))).isEqualTo(3);
-            assertThat(second.output()).as("this run's output only").doesNotContain("one").contains("args 3 two probe set");
+            assertThat(second.output())
+                    .as("this run's output only")
+                    .doesNotContain("one")
+                    .contains("args 3 two probe set");
         }
         assertThat(Files.readString(log)).contains("args 0 one", "==== ", "args 3 two");
         assertThat(ChildJvm.count(log, "args ")).isEqualTo(2);
@@ -41,7 +54,11 @@ class ChildJvmTest {
 
     @Test
     void waitingForOutputFailsAtOnceWhenTheProcessExitsWithoutIt() throws Exception {
-        try (ChildJvm child = ChildJvm.main(Echo.class).jvmArgs(ChildJvm.QUICK_START).directory(dir).args("7").start()) {
+        try (ChildJvm child = ChildJvm.main(Echo.class)
+                .jvmArgs(ChildJvm.QUICK_START)
+                .directory(dir)
+                .args("7")
+                .start()) {
             assertThatThrownBy(() -> child.awaitOutput(Pattern.compile("never printed"), Duration.ofSeconds(60)))
                     .isInstanceOf(AssertionError.class)
                     .hasMessageContaining("Echo exited with 7 before printing /never printed/")

@@ -23,9 +23,14 @@ class DeadlineTest {
 
     @Test
     void aTimeoutNamesWhatItWaitedForTheLastFailureAndTheContext() {
-        assertThatThrownBy(() -> Deadline.of(Duration.ofMillis(50)).every(Duration.ofMillis(5)).await("the commit", () -> {
-            throw new IOException("connection refused");
-        }, () -> "writer log: nothing committed"))
+        assertThatThrownBy(() -> Deadline.of(Duration.ofMillis(50))
+                        .every(Duration.ofMillis(5))
+                        .await(
+                                "the commit",
+                                () -> {
+                                    throw new IOException("connection refused");
+                                },
+                                () -> "writer log: nothing committed"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("timed out after 0.05 s waiting for the commit")
                 .hasMessageContaining("last attempt: java.io.IOException: connection refused")
@@ -36,8 +41,10 @@ class DeadlineTest {
     void anAssertionErrorFromTheConditionFailsAtOnce() {
         long start = System.nanoTime();
         assertThatThrownBy(() -> Deadline.of(Duration.ofSeconds(30)).await("a process that exited", () -> {
-            throw new AssertionError("it exited with 1");
-        })).isInstanceOf(AssertionError.class).hasMessage("it exited with 1");
+                    throw new AssertionError("it exited with 1");
+                }))
+                .isInstanceOf(AssertionError.class)
+                .hasMessage("it exited with 1");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
 }

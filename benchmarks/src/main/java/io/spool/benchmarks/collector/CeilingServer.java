@@ -16,8 +16,7 @@ import java.nio.charset.StandardCharsets;
 public final class CeilingServer {
     private static final byte[] OK = "{\"success\":true}".getBytes(StandardCharsets.US_ASCII);
 
-    private CeilingServer() {
-    }
+    private CeilingServer() {}
 
     public static void main(String[] args) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8089;

@@ -29,13 +29,22 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g",
-    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-    "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/java.util=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
-    "-Dchronicle.announcer.disable=true"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Xmx1g",
+            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "-Dchronicle.analytics.disable=true",
+            "-Dchronicle.announcer.disable=true"
+        })
 public class CollectorHotPathBenchmark {
     private static final int EVENTS = 100;
 
@@ -51,7 +60,9 @@ public class CollectorHotPathBenchmark {
         byte[] plain = LoadBodies.batch(EVENTS);
         if (batchContext.equals("merged")) {
             String s = new String(plain, java.nio.charset.StandardCharsets.UTF_8);
-            s = s.replace("],\"sentAt\"", "],\"context\":{\"app\":{\"name\":\"shop\",\"version\":\"4.2\"},\"os\":{\"name\":\"Linux\"}},\"sentAt\"");
+            s = s.replace(
+                    "],\"sentAt\"",
+                    "],\"context\":{\"app\":{\"name\":\"shop\",\"version\":\"4.2\"},\"os\":{\"name\":\"Linux\"}},\"sentAt\"");
             plain = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
         body = plain;

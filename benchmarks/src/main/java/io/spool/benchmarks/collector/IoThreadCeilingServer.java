@@ -23,8 +23,7 @@ public final class IoThreadCeilingServer {
     /** Per I/O thread, reused by every request that thread reads: no garbage per request. */
     private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(64 * 1024));
 
-    private IoThreadCeilingServer() {
-    }
+    private IoThreadCeilingServer() {}
 
     public static void main(String[] args) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8090;

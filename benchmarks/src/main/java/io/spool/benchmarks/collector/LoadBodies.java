@@ -19,17 +19,18 @@ public final class LoadBodies {
     private static final String[] EVENTS = {"Product Viewed", "Product Added", "Checkout Started", "Order Completed"};
     private static final String[] CATEGORIES = {"Shoes", "Accessories", "Outdoor", "Kids"};
 
-    private LoadBodies() {
-    }
+    private LoadBodies() {}
 
     /** One event; {@code i} varies ids and values so the batch does not repeat itself. */
     static String event(int i, Random random) {
         UUID id = new UUID(random.nextLong(), random.nextLong());
         int product = random.nextInt(1000);
         return "{\"type\":\"track\",\"messageId\":\"" + id + "\",\"timestamp\":\"2026-03-01T12:00:"
-                + String.format("%02d.%03dZ", i % 60, random.nextInt(1000)) + "\",\"userId\":\"user_" + Integer.toHexString(random.nextInt())
+                + String.format("%02d.%03dZ", i % 60, random.nextInt(1000)) + "\",\"userId\":\"user_"
+                + Integer.toHexString(random.nextInt())
                 + "\",\"event\":\"" + EVENTS[i % EVENTS.length] + "\",\"properties\":{\"product_id\":\"prod_" + product
-                + "\",\"sku\":\"SKU-" + product + "\",\"price\":" + (10 + random.nextInt(90)) + ".95,\"currency\":\"USD\","
+                + "\",\"sku\":\"SKU-" + product + "\",\"price\":" + (10 + random.nextInt(90))
+                + ".95,\"currency\":\"USD\","
                 + "\"category\":\"" + CATEGORIES[product % CATEGORIES.length] + "\"},\"context\":{\"library\":"
                 + "{\"name\":\"analytics-java\",\"version\":\"3.5.4\"},\"ip\":\"203.0.113." + random.nextInt(255)
                 + "\",\"locale\":\"en-US\",\"page\":{\"path\":\"/p/" + product + "\"}}}";
@@ -65,7 +66,8 @@ public final class LoadBodies {
         byte[] gz = gzip(plain);
         Files.write(dir.resolve("batch-" + events + ".json"), plain);
         Files.write(dir.resolve("batch-" + events + ".json.gz"), gz);
-        System.out.printf("batch of %d events: %d bytes plain (%d per event), %d bytes gzip%n",
+        System.out.printf(
+                "batch of %d events: %d bytes plain (%d per event), %d bytes gzip%n",
                 events, plain.length, plain.length / events, gz.length);
     }
 }

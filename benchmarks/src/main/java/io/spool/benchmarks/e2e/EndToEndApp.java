@@ -36,7 +36,10 @@ import picocli.CommandLine.Option;
  * <p>Requests in flight per client: the SDK's own default unless {@code --in-flight} is given; set by
  * reflection, so this compiles and runs against an SDK with or without {@code maxRequestsInFlight}.
  */
-@Command(name = "end-to-end-app", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "end-to-end-app",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Tracks events through the Spool SDK at a fixed rate, as an app would.")
 public final class EndToEndApp implements Callable<Integer> {
     @Option(names = "--url", required = true, description = "The collector, http://host:port.")
@@ -45,26 +48,46 @@ public final class EndToEndApp implements Callable<Integer> {
     @Option(names = "--write-key", defaultValue = "e2e", description = "Default: ${DEFAULT-VALUE}.")
     String writeKey;
 
-    @Option(names = {"-r", "--rate"}, required = true, description = "Events per second, all threads together.")
+    @Option(
+            names = {"-r", "--rate"},
+            required = true,
+            description = "Events per second, all threads together.")
     long rate;
 
-    @Option(names = {"-d", "--duration"}, defaultValue = "120", description = "Seconds of tracking. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"-d", "--duration"},
+            defaultValue = "120",
+            description = "Seconds of tracking. Default: ${DEFAULT-VALUE}.")
     int durationSeconds;
 
-    @Option(names = {"-w", "--warmup"}, defaultValue = "0",
-            description = "Seconds at the start (within --duration) left out of the after-warm-up figures. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"-w", "--warmup"},
+            defaultValue = "0",
+            description =
+                    "Seconds at the start (within --duration) left out of the after-warm-up figures. Default: ${DEFAULT-VALUE}.")
     int warmupSeconds;
 
-    @Option(names = "--clients", defaultValue = "2", description = "Spool clients (each its own buffer and senders). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--clients",
+            defaultValue = "2",
+            description = "Spool clients (each its own buffer and senders). Default: ${DEFAULT-VALUE}.")
     int clients;
 
-    @Option(names = "--threads", defaultValue = "4", description = "Threads calling track(), shared round-robin over the clients. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--threads",
+            defaultValue = "4",
+            description = "Threads calling track(), shared round-robin over the clients. Default: ${DEFAULT-VALUE}.")
     int threads;
 
-    @Option(names = "--in-flight", description = "Requests in flight per client (the SDK's maxRequestsInFlight, when it has one).")
+    @Option(
+            names = "--in-flight",
+            description = "Requests in flight per client (the SDK's maxRequestsInFlight, when it has one).")
     Integer inFlight;
 
-    @Option(names = "--max-queued-events", defaultValue = "100000", description = "Each client's buffer, in events. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--max-queued-events",
+            defaultValue = "100000",
+            description = "Each client's buffer, in events. Default: ${DEFAULT-VALUE}.")
     int maxQueuedEvents;
 
     @Option(names = "--json", description = "Write the summary as JSON here.")
@@ -82,12 +105,17 @@ public final class EndToEndApp implements Callable<Integer> {
         List<Spool> spools = new ArrayList<>();
         String inFlightNote = "SDK default";
         for (int i = 0; i < clients; i++) {
-            Spool.Builder b = Spool.builder(writeKey).endpoint(url).maxQueuedEvents(maxQueuedEvents)
-                    .maxQueuedBytes((long) maxQueuedEvents * 1024).closeTimeout(Duration.ofSeconds(60))
+            Spool.Builder b = Spool.builder(writeKey)
+                    .endpoint(url)
+                    .maxQueuedEvents(maxQueuedEvents)
+                    .maxQueuedBytes((long) maxQueuedEvents * 1024)
+                    .closeTimeout(Duration.ofSeconds(60))
                     .drainOnShutdown(Duration.ZERO);
             if (inFlight != null) {
                 try {
-                    Spool.Builder.class.getMethod("maxRequestsInFlight", int.class).invoke(b, inFlight);
+                    Spool.Builder.class
+                            .getMethod("maxRequestsInFlight", int.class)
+                            .invoke(b, inFlight);
                     inFlightNote = String.valueOf(inFlight);
                 } catch (NoSuchMethodException e) {
                     inFlightNote = "1 (this SDK has no maxRequestsInFlight)";
@@ -132,9 +160,16 @@ public final class EndToEndApp implements Callable<Integer> {
                 warmupAt = now;
             }
             double dt = (now - last) / 1e9;
-            System.err.printf(Locale.ROOT, "[%5.1f s] tracked %,.0f/s, sent %,.0f/s, queued %,d, dropped %,d, failed %,d, retried %,d%n",
-                    (now - start) / 1e9, (tr - lastTracked) / dt, (s.sent() - lastSent) / dt, s.queued(), s.dropped(),
-                    s.failed(), s.retried());
+            System.err.printf(
+                    Locale.ROOT,
+                    "[%5.1f s] tracked %,.0f/s, sent %,.0f/s, queued %,d, dropped %,d, failed %,d, retried %,d%n",
+                    (now - start) / 1e9,
+                    (tr - lastTracked) / dt,
+                    (s.sent() - lastSent) / dt,
+                    s.queued(),
+                    s.dropped(),
+                    s.failed(),
+                    s.retried());
             lastSent = s.sent();
             lastTracked = tr;
             last = now;
@@ -153,7 +188,9 @@ public final class EndToEndApp implements Callable<Integer> {
             atWarmup = new Stats(0, 0, 0, 0, 0, 0, 0);
         }
         double measured = Math.max(1e-9, trackSeconds - (warmupAt - start) / 1e9);
-        String summary = String.format(Locale.ROOT, """
+        String summary = String.format(
+                Locale.ROOT,
+                """
                 {
                   "rate_asked": %d,
                   "clients": %d,
@@ -174,9 +211,25 @@ public final class EndToEndApp implements Callable<Integer> {
                   "dropped_after_warmup": %d,
                   "failed_after_warmup": %d
                 }
-                """, rate, clients, threads, inFlightNote, trackSeconds, tr, tr / trackSeconds, s.sent(), s.dropped(),
-                s.failed(), s.invalid(), s.retried(), s.bytesSent(), cpuTracking / 1e9 / trackSeconds, warmupSeconds,
-                (tr - trackedAtWarmup) / measured, s.dropped() - atWarmup.dropped(), s.failed() - atWarmup.failed());
+                """,
+                rate,
+                clients,
+                threads,
+                inFlightNote,
+                trackSeconds,
+                tr,
+                tr / trackSeconds,
+                s.sent(),
+                s.dropped(),
+                s.failed(),
+                s.invalid(),
+                s.retried(),
+                s.bytesSent(),
+                cpuTracking / 1e9 / trackSeconds,
+                warmupSeconds,
+                (tr - trackedAtWarmup) / measured,
+                s.dropped() - atWarmup.dropped(),
+                s.failed() - atWarmup.failed());
         System.out.print(summary);
         if (json != null) {
             Files.writeString(json, summary, StandardCharsets.UTF_8);
@@ -228,8 +281,11 @@ public final class EndToEndApp implements Callable<Integer> {
             long due = (long) ((now - start) / interval) + 1;
             for (; n < due; n++) {
                 int i = (int) n;
-                spool.track(Track.builder(EVENTS[i & 3]).userId(users[random.nextInt(users.length)])
-                        .properties(products.get(random.nextInt(products.size()))).context(context).build());
+                spool.track(Track.builder(EVENTS[i & 3])
+                        .userId(users[random.nextInt(users.length)])
+                        .properties(products.get(random.nextInt(products.size())))
+                        .context(context)
+                        .build());
                 done++;
             }
             if (done >= 256) {
@@ -261,7 +317,7 @@ public final class EndToEndApp implements Callable<Integer> {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
-
 }

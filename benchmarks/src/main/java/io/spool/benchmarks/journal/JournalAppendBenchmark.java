@@ -40,13 +40,17 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {
-    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-    "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/java.util=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
-    "-Dchronicle.announcer.disable=true"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+                    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
+            "-Dchronicle.announcer.disable=true"
+        })
 public class JournalAppendBenchmark {
     static final int EVENTS_PER_REQUEST = 100;
 
@@ -86,8 +90,9 @@ public class JournalAppendBenchmark {
                 .ip("203.0.113.7")
                 .libraryName("spool-java")
                 .libraryVersion("0.1.0");
-        r.properties().set("{\"product_id\":\"sku-" + i + "\",\"name\":\"Walnut desk\",\"price\":349.0,"
-                + "\"currency\":\"EUR\",\"category\":\"furniture\"}");
+        r.properties()
+                .set("{\"product_id\":\"sku-" + i + "\",\"name\":\"Walnut desk\",\"price\":349.0,"
+                        + "\"currency\":\"EUR\",\"category\":\"furniture\"}");
         r.context().set("{\"library\":{\"name\":\"spool-java\",\"version\":\"0.1.0\"},\"locale\":\"en-GB\"}");
         return r;
     }

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 final class HttpConnection implements AutoCloseable {
     /** Enough for any answer of the collector; longer bodies are read and dropped past this. */
     private static final int BUFFER = 16 * 1024;
+
     private static final int KEPT_BODY = 512;
     private static final byte[] REJECTED = "\"rejected\"".getBytes(StandardCharsets.US_ASCII);
 
@@ -34,6 +35,7 @@ final class HttpConnection implements AutoCloseable {
 
     /** The answer to the last request: status, whether a 200 listed rejected events, the start of the body. */
     int status;
+
     boolean rejected;
     String body = "";
 
@@ -105,7 +107,8 @@ final class HttpConnection implements AutoCloseable {
             String value = header.substring(colon + 1).trim();
             if (name.equalsIgnoreCase("Content-Length")) {
                 contentLength = Long.parseLong(value);
-            } else if (name.equalsIgnoreCase("Transfer-Encoding") && value.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
+            } else if (name.equalsIgnoreCase("Transfer-Encoding")
+                    && value.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
                 chunked = true;
             } else if (name.equalsIgnoreCase("Connection")) {
                 close = value.equalsIgnoreCase("close") || (close && !value.equalsIgnoreCase("keep-alive"));
@@ -146,6 +149,7 @@ final class HttpConnection implements AutoCloseable {
         boolean rejected;
         /** The tail of the previous piece, so a match across two reads is found too. */
         final byte[] carry = new byte[REJECTED.length];
+
         int carried;
 
         void add(byte[] data, int from, int n) {

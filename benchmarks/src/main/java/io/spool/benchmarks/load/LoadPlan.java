@@ -199,7 +199,8 @@ public final class LoadPlan {
                 throw new IllegalArgumentException("batch size must be 1..100000 events, not " + batchSize);
             }
             if (!(eventsPerSecond >= 0) || Double.isInfinite(eventsPerSecond)) {
-                throw new IllegalArgumentException("rate must be 0 (flat out) or a positive number of events/s, not " + eventsPerSecond);
+                throw new IllegalArgumentException(
+                        "rate must be 0 (flat out) or a positive number of events/s, not " + eventsPerSecond);
             }
             if (duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("duration must be positive, not " + duration);
@@ -211,7 +212,8 @@ public final class LoadPlan {
                 throw new IllegalArgumentException("timeout must be positive (and under 24 days), not " + timeout);
             }
             if (bodyPool < 0) {
-                throw new IllegalArgumentException("body pool must be 0 (new ids in every request) or a count of bodies, not " + bodyPool);
+                throw new IllegalArgumentException(
+                        "body pool must be 0 (new ids in every request) or a count of bodies, not " + bodyPool);
             }
             return new LoadPlan(this);
         }

@@ -62,17 +62,31 @@ public final class LoadReport {
             if (h.getTotalCount() == 0) {
                 return new Latency(0, 0, 0, 0, 0, 0, 0);
             }
-            return new Latency(h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
-                    h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0,
+            return new Latency(
+                    h.getTotalCount(),
+                    h.getValueAtPercentile(50) / 1000.0,
+                    h.getValueAtPercentile(90) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0,
+                    h.getValueAtPercentile(99.9) / 1000.0,
+                    h.getMaxValue() / 1000.0,
                     h.getMean() / 1000.0);
         }
     }
 
     /** One second of the run, as the progress line showed it. */
-    public record Second(double elapsed, boolean warmup, long events, long requests, double p50, double p99, long errorsSoFar) {
+    public record Second(
+            double elapsed, boolean warmup, long events, long requests, double p50, double p99, long errorsSoFar) {
         String line() {
-            return String.format(Locale.ROOT, "%5.0f s %-7s events/s %,9d  requests/s %,7d  p50 %8.2f ms  p99 %8.2f ms  errors %,d",
-                    elapsed, warmup ? "warm-up" : "", events, requests, p50, p99, errorsSoFar);
+            return String.format(
+                    Locale.ROOT,
+                    "%5.0f s %-7s events/s %,9d  requests/s %,7d  p50 %8.2f ms  p99 %8.2f ms  errors %,d",
+                    elapsed,
+                    warmup ? "warm-up" : "",
+                    events,
+                    requests,
+                    p50,
+                    p99,
+                    errorsSoFar);
         }
     }
 
@@ -153,29 +167,58 @@ public final class LoadReport {
     public String text() {
         StringBuilder out = new StringBuilder();
         out.append("load:         ").append(plan).append('\n');
-        out.append(String.format(Locale.ROOT, "events/s      %,.0f  (%d B of JSON an event)%n", eventsPerSecond, bytesPerEvent));
-        out.append(String.format(Locale.ROOT, "requests/s    %,.1f  over %.0f s%n", requestsPerSecond, measuredSeconds));
-        out.append(String.format(Locale.ROOT, "latency ms    p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (%,d requests%s)%n",
-                latency.p50, latency.p90, latency.p99, latency.p999, latency.max, latency.count,
+        out.append(String.format(
+                Locale.ROOT, "events/s      %,.0f  (%d B of JSON an event)%n", eventsPerSecond, bytesPerEvent));
+        out.append(
+                String.format(Locale.ROOT, "requests/s    %,.1f  over %.0f s%n", requestsPerSecond, measuredSeconds));
+        out.append(String.format(
+                Locale.ROOT,
+                "latency ms    p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (%,d requests%s)%n",
+                latency.p50,
+                latency.p90,
+                latency.p99,
+                latency.p999,
+                latency.max,
+                latency.count,
                 sendDelay != null ? ", from each request's intended send time" : ", service time"));
         out.append(String.format(Locale.ROOT, "errors        %,d%n", errors));
-        errorsByStatus.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> out.append(String.format(Locale.ROOT,
-                "  HTTP %-24s %,d  e.g. %s%n", e.getKey(), e.getValue(), firstErrorBodies.getOrDefault(e.getKey(), ""))));
-        errorsByIoError.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> out.append(String.format(Locale.ROOT,
-                "  I/O  %-24s %,d%n", e.getKey(), e.getValue())));
-        out.append(String.format(Locale.ROOT, "acknowledged  %,d events (whole run, warm-up included)%n", acknowledgedEvents));
+        errorsByStatus.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> out.append(String.format(
+                        Locale.ROOT,
+                        "  HTTP %-24s %,d  e.g. %s%n",
+                        e.getKey(),
+                        e.getValue(),
+                        firstErrorBodies.getOrDefault(e.getKey(), ""))));
+        errorsByIoError.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> out.append(String.format(Locale.ROOT, "  I/O  %-24s %,d%n", e.getKey(), e.getValue())));
+        out.append(String.format(
+                Locale.ROOT, "acknowledged  %,d events (whole run, warm-up included)%n", acknowledgedEvents));
         if (sendDelay != null) {
-            out.append(String.format(Locale.ROOT, "own lag ms    p99 %.2f  max %.2f  (how late the generator started requests it could send)%n",
-                    sendDelay.p99, sendDelay.max));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "own lag ms    p99 %.2f  max %.2f  (how late the generator started requests it could send)%n",
+                    sendDelay.p99,
+                    sendDelay.max));
         }
         if (behind > 0) {
-            out.append(String.format(Locale.ROOT, "behind        %,d requests fell due and were never sent: the server did not keep up with the rate%n", behind));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "behind        %,d requests fell due and were never sent: the server did not keep up with the rate%n",
+                    behind));
         }
         if (stillSending > 0) {
-            out.append(String.format(Locale.ROOT, "unfinished    %d connections still waited for an answer at the end%n", stillSending));
+            out.append(String.format(
+                    Locale.ROOT, "unfinished    %d connections still waited for an answer at the end%n", stillSending));
         }
-        out.append(String.format(Locale.ROOT, "generator CPU %.2f cores (sending threads), %s%n", generatorThreadsCpuCores,
-                processCpuCores >= 0 ? String.format(Locale.ROOT, "%.2f cores (whole JVM, measured time)", processCpuCores) : "JVM: n/a"));
+        out.append(String.format(
+                Locale.ROOT,
+                "generator CPU %.2f cores (sending threads), %s%n",
+                generatorThreadsCpuCores,
+                processCpuCores >= 0
+                        ? String.format(Locale.ROOT, "%.2f cores (whole JVM, measured time)", processCpuCores)
+                        : "JVM: n/a"));
         return out.toString();
     }
 
@@ -204,9 +247,17 @@ public final class LoadReport {
         j.append("  \"seconds\": [");
         for (int i = 0; i < seconds.size(); i++) {
             Second s = seconds.get(i);
-            j.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
-                    "    {\"t\": %.1f, \"warmup\": %b, \"events\": %d, \"requests\": %d, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"errors\": %d}",
-                    s.elapsed, s.warmup, s.events, s.requests, s.p50, s.p99, s.errorsSoFar));
+            j.append(i == 0 ? "\n" : ",\n")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "    {\"t\": %.1f, \"warmup\": %b, \"events\": %d, \"requests\": %d, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"errors\": %d}",
+                            s.elapsed,
+                            s.warmup,
+                            s.events,
+                            s.requests,
+                            s.p50,
+                            s.p99,
+                            s.errorsSoFar));
         }
         j.append("\n  ]\n}\n");
         return j.toString();
@@ -217,9 +268,19 @@ public final class LoadReport {
     }
 
     private static void latency(StringBuilder j, String name, Latency l) {
-        j.append("  \"").append(name).append("\": ").append(String.format(Locale.ROOT,
-                "{\"count\": %d, \"p50\": %.3f, \"p90\": %.3f, \"p99\": %.3f, \"p99_9\": %.3f, \"max\": %.3f, \"mean\": %.3f},%n",
-                l.count, l.p50, l.p90, l.p99, l.p999, l.max, l.mean));
+        j.append("  \"")
+                .append(name)
+                .append("\": ")
+                .append(String.format(
+                        Locale.ROOT,
+                        "{\"count\": %d, \"p50\": %.3f, \"p90\": %.3f, \"p99\": %.3f, \"p99_9\": %.3f, \"max\": %.3f, \"mean\": %.3f},%n",
+                        l.count,
+                        l.p50,
+                        l.p90,
+                        l.p99,
+                        l.p999,
+                        l.max,
+                        l.mean));
     }
 
     private static void map(StringBuilder j, String name, Map<String, ?> values) {
@@ -322,7 +383,8 @@ public final class LoadReport {
             return this;
         }
 
-        Builder errors(long errors, Map<String, Long> byStatus, Map<String, Long> byIoError, Map<String, String> firstBodies) {
+        Builder errors(
+                long errors, Map<String, Long> byStatus, Map<String, Long> byIoError, Map<String, String> firstBodies) {
             this.errors = errors;
             this.errorsByStatus = byStatus;
             this.errorsByIoError = byIoError;

@@ -99,7 +99,11 @@ public final class LoadRun {
                 total.add(interval);
             }
             double elapsed = (at - t0) / 1e9;
-            LoadReport.Second second = new LoadReport.Second(elapsed, warming, events - lastEvents, requests - lastRequests,
+            LoadReport.Second second = new LoadReport.Second(
+                    elapsed,
+                    warming,
+                    events - lastEvents,
+                    requests - lastRequests,
                     interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(50) / 1000.0,
                     interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(99) / 1000.0,
                     stats.errors.sum());
@@ -155,7 +159,8 @@ public final class LoadRun {
 
     private void send(int index) {
         Requests requests = new Requests(template, index);
-        HttpConnection connection = new HttpConnection(address, (int) plan.timeout().toMillis());
+        HttpConnection connection =
+                new HttpConnection(address, (int) plan.timeout().toMillis());
         boolean fixed = plan.fixedRate();
         long interval = fixed ? Math.max(1, (long) (SECOND * plan.connections() / plan.requestsPerSecond())) : 0;
         // the next slot of this connection's schedule not yet sent; staggered, so that the connections'
@@ -210,6 +215,8 @@ public final class LoadRun {
     }
 
     private static com.sun.management.OperatingSystemMXBean processBean() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os : null;
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os
+                : null;
     }
 }

@@ -24,6 +24,7 @@ final class LoadStats {
      * intended time: the generator's own lag (CPU starved, a GC pause), not the server's.
      */
     final Recorder sendDelay = new Recorder(3);
+
     final LongAdder requests = new LongAdder();
     final LongAdder acknowledgedEvents = new LongAdder();
     final LongAdder errors = new LongAdder();
@@ -54,7 +55,8 @@ final class LoadStats {
     /** Short, stable names for what went wrong, so a summary can count them. */
     static String kind(IOException e) {
         if (e instanceof ConnectException) {
-            return "connect: " + (e.getMessage() == null ? "refused" : e.getMessage().replaceAll(" \\(.*", ""));
+            return "connect: "
+                    + (e.getMessage() == null ? "refused" : e.getMessage().replaceAll(" \\(.*", ""));
         }
         if (e instanceof SocketTimeoutException) {
             return "timeout";

@@ -52,13 +52,17 @@ final class Requests {
             this.runId = runId;
             this.body = LoadBodies.batch(plan.batchSize());
             this.idOffsets = idOffsets(body, plan.batchSize());
-            String path = plan.endpoint().getRawPath() == null || plan.endpoint().getRawPath().isEmpty()
-                    || plan.endpoint().getRawPath().equals("/") ? "/v1/batch" : plan.endpoint().getRawPath();
+            String path = plan.endpoint().getRawPath() == null
+                            || plan.endpoint().getRawPath().isEmpty()
+                            || plan.endpoint().getRawPath().equals("/")
+                    ? "/v1/batch"
+                    : plan.endpoint().getRawPath();
             int port = plan.endpoint().getPort();
             this.headPrefix = "POST " + path + " HTTP/1.1\r\n"
                     + "Host: " + plan.endpoint().getHost() + (port > 0 ? ":" + port : "") + "\r\n"
-                    + "Authorization: Basic " + Base64.getEncoder().encodeToString(
-                            (plan.writeKey() + ":").getBytes(StandardCharsets.UTF_8)) + "\r\n"
+                    + "Authorization: Basic "
+                    + Base64.getEncoder().encodeToString((plan.writeKey() + ":").getBytes(StandardCharsets.UTF_8))
+                    + "\r\n"
                     + "Content-Type: application/json\r\n"
                     + "User-Agent: spool-load-generator\r\n"
                     + (plan.gzip() ? "Content-Encoding: gzip\r\n" : "")
@@ -80,8 +84,9 @@ final class Requests {
                 }
             }
             if (found != events || body[offsets[events - 1] + ID_LENGTH] != '"') {
-                throw new IllegalStateException("the batch body does not have " + events + " 36-character messageIds to rewrite"
-                        + " (found " + found + "): LoadBodies changed its shape");
+                throw new IllegalStateException(
+                        "the batch body does not have " + events + " 36-character messageIds to rewrite" + " (found "
+                                + found + "): LoadBodies changed its shape");
             }
             return offsets;
         }

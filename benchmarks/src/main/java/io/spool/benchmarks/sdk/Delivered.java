@@ -10,37 +10,37 @@ import io.spool.sdk.DeliveryListener;
  * parsing anything — the same work for a gzipped and a plain body.
  */
 final class Delivered implements DeliveryListener, Callback {
-  private long events;
+    private long events;
 
-  @Override
-  public synchronized void onDelivered(int count) {
-    events += count;
-    notifyAll();
-  }
-
-  @Override
-  public synchronized void success(Message message) {
-    events++;
-    notifyAll();
-  }
-
-  @Override
-  public void failure(Message message, Throwable throwable) {}
-
-  synchronized long events() {
-    return events;
-  }
-
-  /** Waits (without spinning: the machine has two cores) until {@code target} events are delivered. */
-  synchronized boolean await(long target, long timeoutMillis) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (events < target) {
-      long left = deadline - System.currentTimeMillis();
-      if (left <= 0) {
-        return false;
-      }
-      wait(left);
+    @Override
+    public synchronized void onDelivered(int count) {
+        events += count;
+        notifyAll();
     }
-    return true;
-  }
+
+    @Override
+    public synchronized void success(Message message) {
+        events++;
+        notifyAll();
+    }
+
+    @Override
+    public void failure(Message message, Throwable throwable) {}
+
+    synchronized long events() {
+        return events;
+    }
+
+    /** Waits (without spinning: the machine has two cores) until {@code target} events are delivered. */
+    synchronized boolean await(long target, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (events < target) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
 }

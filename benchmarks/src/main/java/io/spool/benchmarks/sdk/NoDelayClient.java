@@ -13,36 +13,38 @@ import okhttp3.OkHttpClient;
  * and is not affected, but gets the same client for a like-for-like run.
  */
 final class NoDelayClient {
-  private NoDelayClient() {}
+    private NoDelayClient() {}
 
-  static OkHttpClient create() {
-    return new OkHttpClient.Builder().socketFactory(new SocketFactory() {
-      @Override
-      public Socket createSocket() throws IOException {
-        Socket socket = new Socket();
-        socket.setTcpNoDelay(true);
-        return socket;
-      }
+    static OkHttpClient create() {
+        return new OkHttpClient.Builder()
+                .socketFactory(new SocketFactory() {
+                    @Override
+                    public Socket createSocket() throws IOException {
+                        Socket socket = new Socket();
+                        socket.setTcpNoDelay(true);
+                        return socket;
+                    }
 
-      @Override
-      public Socket createSocket(String host, int port) throws IOException {
-        throw new UnsupportedOperationException("OkHttp connects unconnected sockets");
-      }
+                    @Override
+                    public Socket createSocket(String host, int port) throws IOException {
+                        throw new UnsupportedOperationException("OkHttp connects unconnected sockets");
+                    }
 
-      @Override
-      public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
-        throw new UnsupportedOperationException("OkHttp connects unconnected sockets");
-      }
+                    @Override
+                    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
+                        throw new UnsupportedOperationException("OkHttp connects unconnected sockets");
+                    }
 
-      @Override
-      public Socket createSocket(InetAddress host, int port) {
-        throw new UnsupportedOperationException("OkHttp connects unconnected sockets");
-      }
+                    @Override
+                    public Socket createSocket(InetAddress host, int port) {
+                        throw new UnsupportedOperationException("OkHttp connects unconnected sockets");
+                    }
 
-      @Override
-      public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
-        throw new UnsupportedOperationException("OkHttp connects unconnected sockets");
-      }
-    }).build();
-  }
+                    @Override
+                    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
+                        throw new UnsupportedOperationException("OkHttp connects unconnected sockets");
+                    }
+                })
+                .build();
+    }
 }

@@ -31,91 +31,103 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @OperationsPerInvocation(SdkDeliveryBenchmark.EVENTS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx2g"})
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
 public class SdkDeliveryBenchmark {
-  static final int EVENTS = 10_000;
+    static final int EVENTS = 10_000;
 
-  @State(Scope.Benchmark)
-  public static class SpoolClient {
-    @Param({"100"})
-    int batchSize;
-    /** The client's {@code maxRequestsInFlight} (4 is its default). */
-    @Param({"4"})
-    int inFlight;
-    InstantCollector collector;
-    Delivered delivered = new Delivered();
-    Spool spool;
+    @State(Scope.Benchmark)
+    public static class SpoolClient {
+        @Param({"100"})
+        int batchSize;
+        /** The client's {@code maxRequestsInFlight} (4 is its default). */
+        @Param({"4"})
+        int inFlight;
 
-    @Setup(Level.Trial)
-    public void start() throws Exception {
-      collector = new InstantCollector();
-      spool = Spool.builder("key").endpoint(collector.endpoint()).callFactory(NoDelayClient.create())
-          .listener(delivered).drainOnShutdown(Duration.ZERO)
-          .batchSize(batchSize).maxRequestsInFlight(inFlight).maxQueuedEvents(2 * EVENTS).build();
+        InstantCollector collector;
+        Delivered delivered = new Delivered();
+        Spool spool;
+
+        @Setup(Level.Trial)
+        public void start() throws Exception {
+            collector = new InstantCollector();
+            spool = Spool.builder("key")
+                    .endpoint(collector.endpoint())
+                    .callFactory(NoDelayClient.create())
+                    .listener(delivered)
+                    .drainOnShutdown(Duration.ZERO)
+                    .batchSize(batchSize)
+                    .maxRequestsInFlight(inFlight)
+                    .maxQueuedEvents(2 * EVENTS)
+                    .build();
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            spool.close(Duration.ofSeconds(5));
+            System.out.println("\nspool: " + spool.stats() + ", " + collector.requests() + " requests, "
+                    + collector.bodyBytes() + " body bytes");
+            collector.close();
+        }
     }
 
-    @TearDown(Level.Trial)
-    public void stop() {
-      spool.close(Duration.ofSeconds(5));
-      System.out.println("\nspool: " + spool.stats() + ", " + collector.requests() + " requests, "
-          + collector.bodyBytes() + " body bytes");
-      collector.close();
-    }
-  }
+    @State(Scope.Benchmark)
+    public static class SegmentClient {
+        InstantCollector collector;
+        Delivered delivered = new Delivered();
+        Analytics analytics;
 
-  @State(Scope.Benchmark)
-  public static class SegmentClient {
-    InstantCollector collector;
-    Delivered delivered = new Delivered();
-    Analytics analytics;
+        @Setup(Level.Trial)
+        public void start() throws Exception {
+            collector = new InstantCollector();
+            analytics = Analytics.builder("key")
+                    .endpoint(collector.endpoint())
+                    .client(NoDelayClient.create())
+                    .callback(delivered)
+                    .build();
+        }
 
-    @Setup(Level.Trial)
-    public void start() throws Exception {
-      collector = new InstantCollector();
-      analytics = Analytics.builder("key").endpoint(collector.endpoint()).client(NoDelayClient.create())
-          .callback(delivered).build();
+        @TearDown(Level.Trial)
+        public void stop() {
+            analytics.shutdown();
+            System.out.println("\nsegment: delivered " + delivered.events() + " events in " + collector.requests()
+                    + " requests, " + collector.bodyBytes() + " body bytes");
+            collector.close();
+        }
     }
 
-    @TearDown(Level.Trial)
-    public void stop() {
-      analytics.shutdown();
-      System.out.println("\nsegment: delivered " + delivered.events() + " events in " + collector.requests()
-          + " requests, " + collector.bodyBytes() + " body bytes");
-      collector.close();
+    @Benchmark
+    public void spoolDeliver(SpoolClient c) throws InterruptedException {
+        long target = c.delivered.events() + EVENTS;
+        for (int i = 0; i < EVENTS; i++) {
+            c.spool.track(Track.builder(RealisticEvent.EVENT)
+                    .userId(RealisticEvent.USER_ID)
+                    .properties(RealisticEvent.PROPERTIES)
+                    .context(RealisticEvent.CONTEXT)
+                    .build());
+        }
+        c.spool.flush();
+        if (!c.delivered.await(target, 60_000)) {
+            throw new IllegalStateException("spool did not deliver " + EVENTS + " events in 60 s: " + c.spool.stats());
+        }
     }
-  }
 
-  @Benchmark
-  public void spoolDeliver(SpoolClient c) throws InterruptedException {
-    long target = c.delivered.events() + EVENTS;
-    for (int i = 0; i < EVENTS; i++) {
-      c.spool.track(Track.builder(RealisticEvent.EVENT)
-          .userId(RealisticEvent.USER_ID)
-          .properties(RealisticEvent.PROPERTIES)
-          .context(RealisticEvent.CONTEXT)
-          .build());
+    @Benchmark
+    public void segmentDeliver(SegmentClient c) throws InterruptedException {
+        long target = c.delivered.events() + EVENTS;
+        for (int i = 0; i < EVENTS; i++) {
+            c.analytics.enqueue(TrackMessage.builder(RealisticEvent.EVENT)
+                    .userId(RealisticEvent.USER_ID)
+                    .properties(RealisticEvent.PROPERTIES)
+                    .context(RealisticEvent.CONTEXT));
+        }
+        c.analytics.flush();
+        if (!c.delivered.await(target, 60_000)) {
+            throw new IllegalStateException("segment did not deliver " + EVENTS + " events in 60 s (got "
+                    + (c.delivered.events() - target + EVENTS) + ")");
+        }
     }
-    c.spool.flush();
-    if (!c.delivered.await(target, 60_000)) {
-      throw new IllegalStateException("spool did not deliver " + EVENTS + " events in 60 s: " + c.spool.stats());
-    }
-  }
-
-  @Benchmark
-  public void segmentDeliver(SegmentClient c) throws InterruptedException {
-    long target = c.delivered.events() + EVENTS;
-    for (int i = 0; i < EVENTS; i++) {
-      c.analytics.enqueue(TrackMessage.builder(RealisticEvent.EVENT)
-          .userId(RealisticEvent.USER_ID)
-          .properties(RealisticEvent.PROPERTIES)
-          .context(RealisticEvent.CONTEXT));
-    }
-    c.analytics.flush();
-    if (!c.delivered.await(target, 60_000)) {
-      throw new IllegalStateException("segment did not deliver " + EVENTS + " events in 60 s (got "
-          + (c.delivered.events() - target + EVENTS) + ")");
-    }
-  }
 }

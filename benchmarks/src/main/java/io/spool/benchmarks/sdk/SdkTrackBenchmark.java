@@ -42,142 +42,150 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @OperationsPerInvocation(SdkTrackBenchmark.EVENTS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx2g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class SdkTrackBenchmark {
-  static final int EVENTS = 5_000;
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    static final int EVENTS = 5_000;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-  /** The benchmark thread's CPU time in the measured calls, per iteration. */
-  @State(Scope.Thread)
-  public static class CallerCpu {
-    long nanos;
-    long events;
+    /** The benchmark thread's CPU time in the measured calls, per iteration. */
+    @State(Scope.Thread)
+    public static class CallerCpu {
+        long nanos;
+        long events;
 
-    @Setup(Level.Iteration)
-    public void reset() {
-      nanos = 0;
-      events = 0;
+        @Setup(Level.Iteration)
+        public void reset() {
+            nanos = 0;
+            events = 0;
+        }
+
+        @TearDown(Level.Iteration)
+        public void report() {
+            System.out.printf("%ncaller CPU ns/event: %.0f%n", nanos / (double) Math.max(1, events));
+        }
     }
 
-    @TearDown(Level.Iteration)
-    public void report() {
-      System.out.printf("%ncaller CPU ns/event: %.0f%n", nanos / (double) Math.max(1, events));
-    }
-  }
+    @State(Scope.Benchmark)
+    public static class SpoolClient {
+        InstantCollector collector;
+        Delivered delivered = new Delivered();
+        Spool spool;
+        long tracked;
 
-  @State(Scope.Benchmark)
-  public static class SpoolClient {
-    InstantCollector collector;
-    Delivered delivered = new Delivered();
-    Spool spool;
-    long tracked;
+        @Setup(Level.Trial)
+        public void start() throws Exception {
+            collector = new InstantCollector();
+            spool = Spool.builder("key")
+                    .endpoint(collector.endpoint())
+                    .callFactory(NoDelayClient.create())
+                    .listener(delivered)
+                    .drainOnShutdown(Duration.ZERO)
+                    .build();
+        }
 
-    @Setup(Level.Trial)
-    public void start() throws Exception {
-      collector = new InstantCollector();
-      spool = Spool.builder("key").endpoint(collector.endpoint()).callFactory(NoDelayClient.create())
-          .listener(delivered)
-          .drainOnShutdown(Duration.ZERO).build();
-    }
+        @Setup(Level.Invocation)
+        public void drain() throws InterruptedException {
+            spool.flush();
+            if (!delivered.await(tracked, 60_000)) {
+                throw new IllegalStateException("spool did not deliver: " + spool.stats());
+            }
+        }
 
-    @Setup(Level.Invocation)
-    public void drain() throws InterruptedException {
-      spool.flush();
-      if (!delivered.await(tracked, 60_000)) {
-        throw new IllegalStateException("spool did not deliver: " + spool.stats());
-      }
-    }
-
-    @TearDown(Level.Trial)
-    public void stop() {
-      spool.close(Duration.ofSeconds(5));
-      System.out.println("\nspool: " + spool.stats() + ", delivered " + delivered.events() + " events in "
-          + collector.requests() + " requests, " + collector.bodyBytes() + " body bytes");
-      collector.close();
-    }
-  }
-
-  @State(Scope.Benchmark)
-  public static class SegmentClient {
-    InstantCollector collector;
-    Delivered delivered = new Delivered();
-    Analytics analytics;
-    long enqueued;
-
-    @Setup(Level.Trial)
-    public void start() throws Exception {
-      collector = new InstantCollector();
-      analytics = Analytics.builder("key").endpoint(collector.endpoint()).client(NoDelayClient.create())
-          .callback(delivered).build();
+        @TearDown(Level.Trial)
+        public void stop() {
+            spool.close(Duration.ofSeconds(5));
+            System.out.println("\nspool: " + spool.stats() + ", delivered " + delivered.events() + " events in "
+                    + collector.requests() + " requests, " + collector.bodyBytes() + " body bytes");
+            collector.close();
+        }
     }
 
-    @Setup(Level.Invocation)
-    public void drain() throws InterruptedException {
-      analytics.flush();
-      if (!delivered.await(enqueued, 60_000)) {
-        throw new IllegalStateException("segment did not deliver " + enqueued + " events");
-      }
+    @State(Scope.Benchmark)
+    public static class SegmentClient {
+        InstantCollector collector;
+        Delivered delivered = new Delivered();
+        Analytics analytics;
+        long enqueued;
+
+        @Setup(Level.Trial)
+        public void start() throws Exception {
+            collector = new InstantCollector();
+            analytics = Analytics.builder("key")
+                    .endpoint(collector.endpoint())
+                    .client(NoDelayClient.create())
+                    .callback(delivered)
+                    .build();
+        }
+
+        @Setup(Level.Invocation)
+        public void drain() throws InterruptedException {
+            analytics.flush();
+            if (!delivered.await(enqueued, 60_000)) {
+                throw new IllegalStateException("segment did not deliver " + enqueued + " events");
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            analytics.flush();
+            analytics.shutdown();
+            System.out.println("\nsegment: enqueued " + enqueued + ", delivered " + delivered.events() + " events in "
+                    + collector.requests() + " requests, " + collector.bodyBytes() + " body bytes");
+            collector.close();
+        }
     }
 
-    @TearDown(Level.Trial)
-    public void stop() {
-      analytics.flush();
-      analytics.shutdown();
-      System.out.println("\nsegment: enqueued " + enqueued + ", delivered " + delivered.events()
-          + " events in " + collector.requests() + " requests, " + collector.bodyBytes() + " body bytes");
-      collector.close();
+    @Benchmark
+    public void spoolTrack(SpoolClient c, CallerCpu cpu) {
+        long start = THREADS.getCurrentThreadCpuTime();
+        for (int i = 0; i < EVENTS; i++) {
+            c.spool.track(Track.builder(RealisticEvent.EVENT)
+                    .userId(RealisticEvent.USER_ID)
+                    .properties(RealisticEvent.PROPERTIES)
+                    .context(RealisticEvent.CONTEXT)
+                    .build());
+        }
+        cpu.nanos += THREADS.getCurrentThreadCpuTime() - start;
+        cpu.events += EVENTS;
+        c.tracked += EVENTS;
     }
-  }
 
-  @Benchmark
-  public void spoolTrack(SpoolClient c, CallerCpu cpu) {
-    long start = THREADS.getCurrentThreadCpuTime();
-    for (int i = 0; i < EVENTS; i++) {
-      c.spool.track(Track.builder(RealisticEvent.EVENT)
-          .userId(RealisticEvent.USER_ID)
-          .properties(RealisticEvent.PROPERTIES)
-          .context(RealisticEvent.CONTEXT)
-          .build());
+    @Benchmark
+    public void segmentTrack(SegmentClient c, CallerCpu cpu) {
+        long start = THREADS.getCurrentThreadCpuTime();
+        for (int i = 0; i < EVENTS; i++) {
+            c.analytics.enqueue(TrackMessage.builder(RealisticEvent.EVENT)
+                    .userId(RealisticEvent.USER_ID)
+                    .properties(RealisticEvent.PROPERTIES)
+                    .context(RealisticEvent.CONTEXT));
+        }
+        cpu.nanos += THREADS.getCurrentThreadCpuTime() - start;
+        cpu.events += EVENTS;
+        c.enqueued += EVENTS;
     }
-    cpu.nanos += THREADS.getCurrentThreadCpuTime() - start;
-    cpu.events += EVENTS;
-    c.tracked += EVENTS;
-  }
 
-  @Benchmark
-  public void segmentTrack(SegmentClient c, CallerCpu cpu) {
-    long start = THREADS.getCurrentThreadCpuTime();
-    for (int i = 0; i < EVENTS; i++) {
-      c.analytics.enqueue(TrackMessage.builder(RealisticEvent.EVENT)
-          .userId(RealisticEvent.USER_ID)
-          .properties(RealisticEvent.PROPERTIES)
-          .context(RealisticEvent.CONTEXT));
+    /**
+     * Segment's other entry point: {@code offer} skips what {@code enqueue} does on the caller's thread in
+     * 3.5.4 — serializing the message with a new {@code Gson} (twice) to keep a byte count — and with it the
+     * flush that count triggers at 500 KB. Its best case, for reference.
+     */
+    @Benchmark
+    public void segmentOffer(SegmentClient c, CallerCpu cpu) {
+        long start = THREADS.getCurrentThreadCpuTime();
+        for (int i = 0; i < EVENTS; i++) {
+            if (!c.analytics.offer(TrackMessage.builder(RealisticEvent.EVENT)
+                    .userId(RealisticEvent.USER_ID)
+                    .properties(RealisticEvent.PROPERTIES)
+                    .context(RealisticEvent.CONTEXT))) {
+                throw new IllegalStateException("Segment's unbounded queue refused an event");
+            }
+        }
+        cpu.nanos += THREADS.getCurrentThreadCpuTime() - start;
+        cpu.events += EVENTS;
+        c.enqueued += EVENTS;
     }
-    cpu.nanos += THREADS.getCurrentThreadCpuTime() - start;
-    cpu.events += EVENTS;
-    c.enqueued += EVENTS;
-  }
-
-  /**
-   * Segment's other entry point: {@code offer} skips what {@code enqueue} does on the caller's thread in
-   * 3.5.4 — serializing the message with a new {@code Gson} (twice) to keep a byte count — and with it the
-   * flush that count triggers at 500 KB. Its best case, for reference.
-   */
-  @Benchmark
-  public void segmentOffer(SegmentClient c, CallerCpu cpu) {
-    long start = THREADS.getCurrentThreadCpuTime();
-    for (int i = 0; i < EVENTS; i++) {
-      if (!c.analytics.offer(TrackMessage.builder(RealisticEvent.EVENT)
-          .userId(RealisticEvent.USER_ID)
-          .properties(RealisticEvent.PROPERTIES)
-          .context(RealisticEvent.CONTEXT))) {
-        throw new IllegalStateException("Segment's unbounded queue refused an event");
-      }
-    }
-    cpu.nanos += THREADS.getCurrentThreadCpuTime() - start;
-    cpu.events += EVENTS;
-    c.enqueued += EVENTS;
-  }
 }

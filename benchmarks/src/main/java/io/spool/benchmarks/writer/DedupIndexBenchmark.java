@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx2g"})
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 3, time = 5)
 public class DedupIndexBenchmark {
@@ -42,7 +44,8 @@ public class DedupIndexBenchmark {
         ids = new byte[IDS][];
         for (int i = 0; i < IDS; i++) {
             // one in twenty is a client retry of an id seen shortly before
-            ids[i] = i > 100 && random.nextInt(20) == 0 ? ids[i - 1 - random.nextInt(100)]
+            ids[i] = i > 100 && random.nextInt(20) == 0
+                    ? ids[i - 1 - random.nextInt(100)]
                     : new UUID(random.nextLong(), random.nextLong()).toString().getBytes(StandardCharsets.UTF_8);
         }
     }

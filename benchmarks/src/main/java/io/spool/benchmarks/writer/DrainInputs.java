@@ -30,19 +30,44 @@ import java.util.UUID;
  * <p>{@code java -cp benchmarks.jar io.spool.benchmarks.writer.DrainInputs <small|browser> <journal-dir> <events.ndjson> [count]}
  */
 public final class DrainInputs {
-    private static final String[] SERVER_EVENTS = {"Product Viewed", "Product Added", "Checkout Started", "Order Completed"};
+    private static final String[] SERVER_EVENTS = {
+        "Product Viewed", "Product Added", "Checkout Started", "Order Completed"
+    };
     private static final String[] SERVER_CATEGORIES = {"Shoes", "Accessories", "Outdoor", "Kids"};
     private static final String[] BROWSER_EVENTS = {
-        "Product Viewed", "Product Clicked", "Product Added", "Cart Viewed", "Checkout Started", "Signed In",
-        "Search Performed", "Video Played",
+        "Product Viewed",
+        "Product Clicked",
+        "Product Added",
+        "Cart Viewed",
+        "Checkout Started",
+        "Signed In",
+        "Search Performed",
+        "Video Played",
     };
     private static final String[] PATHS = {
-        "/", "/pricing", "/docs", "/docs/getting-started", "/docs/api", "/blog", "/blog/spring-release", "/cart",
-        "/checkout", "/search", "/products/running-shoes", "/products/trail-shoes", "/products/socks", "/about",
-        "/careers", "/contact",
+        "/",
+        "/pricing",
+        "/docs",
+        "/docs/getting-started",
+        "/docs/api",
+        "/blog",
+        "/blog/spring-release",
+        "/cart",
+        "/checkout",
+        "/search",
+        "/products/running-shoes",
+        "/products/trail-shoes",
+        "/products/socks",
+        "/about",
+        "/careers",
+        "/contact",
     };
     private static final String[] REFERRERS = {
-        "", "https://www.google.com/", "https://www.bing.com/", "https://news.ycombinator.com/", "https://t.co/x1y2z3",
+        "",
+        "https://www.google.com/",
+        "https://www.bing.com/",
+        "https://news.ycombinator.com/",
+        "https://t.co/x1y2z3",
         "https://www.facebook.com/",
     };
     private static final String[] AGENTS = {
@@ -56,7 +81,9 @@ public final class DrainInputs {
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
     };
     private static final String[] LOCALES = {"en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "ja-JP", "pt-BR", "nl-NL"};
-    private static final String[] TIMEZONES = {"America/New_York", "Europe/Berlin", "Europe/London", "Asia/Tokyo", "America/Los_Angeles"};
+    private static final String[] TIMEZONES = {
+        "America/New_York", "Europe/Berlin", "Europe/London", "Asia/Tokyo", "America/Los_Angeles"
+    };
     private static final String[][] CAMPAIGNS = {
         {"spring_sale", "newsletter", "email", "shoes", "banner_top"},
         {"brand_search", "google", "cpc", "running shoes", "ad_v2"},
@@ -86,8 +113,9 @@ public final class DrainInputs {
         long count = args.length > 3 ? Long.parseLong(args[3]) : 500_000;
         long t0 = System.nanoTime();
         long bytes = generate(args[0].equals("browser"), Path.of(args[1]), Path.of(args[2]), count);
-        System.err.printf("wrote %,d %s events (%,d NDJSON bytes, %,d per event) in %.1f s%n", count, args[0], bytes,
-                bytes / count, (System.nanoTime() - t0) / 1e9);
+        System.err.printf(
+                "wrote %,d %s events (%,d NDJSON bytes, %,d per event) in %.1f s%n",
+                count, args[0], bytes, bytes / count, (System.nanoTime() - t0) / 1e9);
     }
 
     static long generate(boolean browser, Path journalDir, Path ndjson, long count) throws IOException {
@@ -123,17 +151,35 @@ public final class DrainInputs {
         long timestamp = sentAt - 500 - random.nextInt(1000);
         String ip = "203.0.113." + random.nextInt(255);
         json.setLength(0);
-        json.append("{\"product_id\":\"prod_").append(product).append("\",\"sku\":\"SKU-").append(product)
-                .append("\",\"price\":").append(10 + random.nextInt(90)).append(".95,\"currency\":\"USD\",\"category\":\"")
-                .append(SERVER_CATEGORIES[product % SERVER_CATEGORIES.length]).append("\"}");
-        record.clear().type(EventType.TRACK).messageId(new UUID(random.nextLong(), random.nextLong()).toString())
-                .receivedAt(receivedAt).sentAt(sentAt).originalTimestamp(timestamp).timestamp(timestamp)
-                .userId("user_" + Integer.toHexString(random.nextInt())).event(SERVER_EVENTS[i % SERVER_EVENTS.length])
-                .writeKey("wk_prod_api").ip(ip).libraryName("analytics-java").libraryVersion("3.5.4");
+        json.append("{\"product_id\":\"prod_")
+                .append(product)
+                .append("\",\"sku\":\"SKU-")
+                .append(product)
+                .append("\",\"price\":")
+                .append(10 + random.nextInt(90))
+                .append(".95,\"currency\":\"USD\",\"category\":\"")
+                .append(SERVER_CATEGORIES[product % SERVER_CATEGORIES.length])
+                .append("\"}");
+        record.clear()
+                .type(EventType.TRACK)
+                .messageId(new UUID(random.nextLong(), random.nextLong()).toString())
+                .receivedAt(receivedAt)
+                .sentAt(sentAt)
+                .originalTimestamp(timestamp)
+                .timestamp(timestamp)
+                .userId("user_" + Integer.toHexString(random.nextInt()))
+                .event(SERVER_EVENTS[i % SERVER_EVENTS.length])
+                .writeKey("wk_prod_api")
+                .ip(ip)
+                .libraryName("analytics-java")
+                .libraryVersion("3.5.4");
         record.properties().set(json.toString());
         json.setLength(0);
-        json.append("{\"library\":{\"name\":\"analytics-java\",\"version\":\"3.5.4\"},\"ip\":\"").append(ip)
-                .append("\",\"locale\":\"en-US\",\"page\":{\"path\":\"/p/").append(product).append("\"}}");
+        json.append("{\"library\":{\"name\":\"analytics-java\",\"version\":\"3.5.4\"},\"ip\":\"")
+                .append(ip)
+                .append("\",\"locale\":\"en-US\",\"page\":{\"path\":\"/p/")
+                .append(product)
+                .append("\"}}");
         record.context().set(json.toString());
         return record;
     }
@@ -151,49 +197,106 @@ public final class DrainInputs {
         long sentAt = receivedAt - 30 - random.nextInt(200);
         long timestamp = sentAt - random.nextInt(3000);
         String ip = "198.51." + (u % 250) + "." + (u * 7 % 250);
-        record.clear().type(page ? EventType.PAGE : EventType.TRACK)
+        record.clear()
+                .type(page ? EventType.PAGE : EventType.TRACK)
                 .messageId("ajs-next-" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong()))
-                .receivedAt(receivedAt).sentAt(sentAt).originalTimestamp(timestamp).timestamp(timestamp)
-                .anonymousId(anonymous[u]).writeKey("wk_prod_web").ip(ip)
-                .libraryName("analytics.js").libraryVersion("npm:next-1.74.0").userAgent(agent);
+                .receivedAt(receivedAt)
+                .sentAt(sentAt)
+                .originalTimestamp(timestamp)
+                .timestamp(timestamp)
+                .anonymousId(anonymous[u])
+                .writeKey("wk_prod_web")
+                .ip(ip)
+                .libraryName("analytics.js")
+                .libraryVersion("npm:next-1.74.0")
+                .userAgent(agent);
         if (u % 3 != 0) {
             record.userId(users[u]);
         }
         json.setLength(0);
         if (page) {
             record.name(title);
-            json.append("{\"path\":\"").append(path).append("\",\"referrer\":\"").append(referrer)
-                    .append("\",\"search\":\"").append(search).append("\",\"title\":\"").append(title)
-                    .append(" | Shop\",\"url\":\"").append(url).append(search).append("\"}");
+            json.append("{\"path\":\"")
+                    .append(path)
+                    .append("\",\"referrer\":\"")
+                    .append(referrer)
+                    .append("\",\"search\":\"")
+                    .append(search)
+                    .append("\",\"title\":\"")
+                    .append(title)
+                    .append(" | Shop\",\"url\":\"")
+                    .append(url)
+                    .append(search)
+                    .append("\"}");
         } else {
             String event = BROWSER_EVENTS[random.nextInt(BROWSER_EVENTS.length)];
             record.event(event);
             int product = random.nextInt(2000);
-            json.append("{\"product_id\":\"prod_").append(product).append("\",\"sku\":\"SKU-").append(product)
-                    .append("\",\"name\":\"Product ").append(product).append("\",\"price\":").append(10 + random.nextInt(190))
-                    .append(".99,\"currency\":\"USD\",\"quantity\":").append(1 + random.nextInt(3))
-                    .append(",\"position\":").append(1 + random.nextInt(24)).append('}');
+            json.append("{\"product_id\":\"prod_")
+                    .append(product)
+                    .append("\",\"sku\":\"SKU-")
+                    .append(product)
+                    .append("\",\"name\":\"Product ")
+                    .append(product)
+                    .append("\",\"price\":")
+                    .append(10 + random.nextInt(190))
+                    .append(".99,\"currency\":\"USD\",\"quantity\":")
+                    .append(1 + random.nextInt(3))
+                    .append(",\"position\":")
+                    .append(1 + random.nextInt(24))
+                    .append('}');
         }
         record.properties().set(json.toString());
         json.setLength(0);
-        json.append("{\"ip\":\"").append(ip).append("\",\"library\":{\"name\":\"analytics.js\",\"version\":\"npm:next-1.74.0\"}")
-                .append(",\"locale\":\"").append(LOCALES[u % LOCALES.length]).append("\",\"page\":{\"path\":\"").append(path)
-                .append("\",\"referrer\":\"").append(referrer).append("\",\"search\":\"").append(search)
-                .append("\",\"title\":\"").append(title).append(" | Shop\",\"url\":\"").append(url).append(search)
-                .append("\"},\"userAgent\":\"").append(agent).append("\",\"userAgentData\":{\"brands\":[{\"brand\":\"Chromium\",")
+        json.append("{\"ip\":\"")
+                .append(ip)
+                .append("\",\"library\":{\"name\":\"analytics.js\",\"version\":\"npm:next-1.74.0\"}")
+                .append(",\"locale\":\"")
+                .append(LOCALES[u % LOCALES.length])
+                .append("\",\"page\":{\"path\":\"")
+                .append(path)
+                .append("\",\"referrer\":\"")
+                .append(referrer)
+                .append("\",\"search\":\"")
+                .append(search)
+                .append("\",\"title\":\"")
+                .append(title)
+                .append(" | Shop\",\"url\":\"")
+                .append(url)
+                .append(search)
+                .append("\"},\"userAgent\":\"")
+                .append(agent)
+                .append("\",\"userAgentData\":{\"brands\":[{\"brand\":\"Chromium\",")
                 .append("\"version\":\"131\"},{\"brand\":\"Not_A Brand\",\"version\":\"24\"}],\"mobile\":")
-                .append(agent.contains("Mobile") ? "true" : "false").append(",\"platform\":\"")
+                .append(agent.contains("Mobile") ? "true" : "false")
+                .append(",\"platform\":\"")
                 .append(agent.contains("Windows") ? "Windows" : agent.contains("Mac") ? "macOS" : "Linux")
-                .append("\"},\"screen\":{\"width\":").append(1280 + 64 * (u % 6)).append(",\"height\":")
-                .append(720 + 36 * (u % 6)).append(",\"density\":").append(1 + u % 3).append("},\"timezone\":\"")
-                .append(TIMEZONES[u % TIMEZONES.length]).append('"');
+                .append("\"},\"screen\":{\"width\":")
+                .append(1280 + 64 * (u % 6))
+                .append(",\"height\":")
+                .append(720 + 36 * (u % 6))
+                .append(",\"density\":")
+                .append(1 + u % 3)
+                .append("},\"timezone\":\"")
+                .append(TIMEZONES[u % TIMEZONES.length])
+                .append('"');
         if (u % 4 == 0) {
             String[] c = CAMPAIGNS[u % CAMPAIGNS.length];
-            json.append(",\"campaign\":{\"name\":\"").append(c[0]).append("\",\"source\":\"").append(c[1])
-                    .append("\",\"medium\":\"").append(c[2]).append("\",\"term\":\"").append(c[3])
-                    .append("\",\"content\":\"").append(c[4]).append("\"}");
+            json.append(",\"campaign\":{\"name\":\"")
+                    .append(c[0])
+                    .append("\",\"source\":\"")
+                    .append(c[1])
+                    .append("\",\"medium\":\"")
+                    .append(c[2])
+                    .append("\",\"term\":\"")
+                    .append(c[3])
+                    .append("\",\"content\":\"")
+                    .append(c[4])
+                    .append("\"}");
         }
-        json.append(",\"instanceId\":\"").append(anonymous[(u * 31) % anonymous.length]).append("\"}");
+        json.append(",\"instanceId\":\"")
+                .append(anonymous[(u * 31) % anonymous.length])
+                .append("\"}");
         record.context().set(json.toString());
         if (u % 10 == 0) {
             record.integrations().set("{\"All\":true,\"Mixpanel\":false}");
@@ -248,7 +351,11 @@ public final class DrainInputs {
 
     private static void time(StringBuilder b, String name, long millis) {
         if (millis != EventRecord.NO_TIME) {
-            b.append('"').append(name).append("\":\"").append(Instant.ofEpochMilli(millis)).append("\",");
+            b.append('"')
+                    .append(name)
+                    .append("\":\"")
+                    .append(Instant.ofEpochMilli(millis))
+                    .append("\",");
         }
     }
 

@@ -29,8 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  */
 public final class ManyWritersOneTable {
-    private ManyWritersOneTable() {
-    }
+    private ManyWritersOneTable() {}
 
     public static void main(String[] args) throws Exception {
         Journal.disableChronicleAnalytics();
@@ -49,8 +48,14 @@ public final class ManyWritersOneTable {
         for (int w = 0; w < writers; w++) {
             Journal journal = Journal.open(work.resolve("journal-" + w));
             journals.add(journal);
-            StorageWriter.Builder builder = StorageWriter.builder().journal(journal).output(lake).writerId("host-" + w)
-                    .rollRows(rows).rollInterval(Duration.ofSeconds(5)).writerThreads(1).retention(Duration.ZERO)
+            StorageWriter.Builder builder = StorageWriter.builder()
+                    .journal(journal)
+                    .output(lake)
+                    .writerId("host-" + w)
+                    .rollRows(rows)
+                    .rollInterval(Duration.ofSeconds(5))
+                    .writerThreads(1)
+                    .retention(Duration.ZERO)
                     .upkeepInterval(Duration.ZERO);
             if (catalogUri != null) {
                 builder.catalogUri(catalogUri);
@@ -89,9 +94,17 @@ public final class ManyWritersOneTable {
         }
         running.forEach(StorageWriter::close);
         journals.forEach(Journal::close);
-        System.out.printf("%d writers, %d rows a commit, %.0f s: %,d commits = %.0f commits/min (%s), %.0f retried"
-                        + " attempts (%.2f per commit), %,.0f events/s committed%n", writers, rows, elapsed, commits,
-                commits * 60 / elapsed, each.toString().trim(), retries, commits == 0 ? 0 : retries / commits,
+        System.out.printf(
+                "%d writers, %d rows a commit, %.0f s: %,d commits = %.0f commits/min (%s), %.0f retried"
+                        + " attempts (%.2f per commit), %,.0f events/s committed%n",
+                writers,
+                rows,
+                elapsed,
+                commits,
+                commits * 60 / elapsed,
+                each.toString().trim(),
+                retries,
+                commits == 0 ? 0 : retries / commits,
                 committedRows / elapsed);
     }
 
@@ -102,7 +115,8 @@ public final class ManyWritersOneTable {
             w.writeMetrics(out);
             for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
                 if (line.startsWith("spool_writer_commit_retries_total ")) {
-                    total += Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+                    total += Double.parseDouble(
+                            line.substring(line.indexOf(' ') + 1).trim());
                 }
             }
         }
@@ -120,8 +134,14 @@ public final class ManyWritersOneTable {
                 long now = System.currentTimeMillis();
                 for (int i = 0; i < 100; i++, n++) {
                     record.clear();
-                    record.type(EventType.TRACK).messageId("h" + host + "-" + n).userId("user-" + (n % 500))
-                            .event("Order Completed").receivedAt(now).timestamp(now).writeKey("key").ip("10.0.0.1");
+                    record.type(EventType.TRACK)
+                            .messageId("h" + host + "-" + n)
+                            .userId("user-" + (n % 500))
+                            .event("Order Completed")
+                            .receivedAt(now)
+                            .timestamp(now)
+                            .writeKey("key")
+                            .ip("10.0.0.1");
                     record.properties().set("{\"n\":" + n + ",\"revenue\":19.99}");
                     encoder.add(record);
                 }

@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx1g"})
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 3, time = 5)
 public class ParquetWriteBenchmark {
@@ -74,14 +76,19 @@ public class ParquetWriteBenchmark {
     @OperationsPerInvocation(ROWS)
     public long writeFile() throws IOException {
         ParquetWriter<RecordView> writer = layout.equals("spool")
-                ? ParquetSettings.open(new LocalOutputFile(file), new EventWriteSupport(), CompressionCodecName.ZSTD,
-                        EventWriteSupport.HIGH_CARDINALITY_COLUMNS, EventWriteSupport.NO_STATISTICS_COLUMNS)
-                : ParquetDefaults.open(new LocalOutputFile(file), new EventWriteSupport(),
-                        CompressionCodecName.ZSTD);
+                ? ParquetSettings.open(
+                        new LocalOutputFile(file),
+                        new EventWriteSupport(),
+                        CompressionCodecName.ZSTD,
+                        EventWriteSupport.HIGH_CARDINALITY_COLUMNS,
+                        EventWriteSupport.NO_STATISTICS_COLUMNS)
+                : ParquetDefaults.open(new LocalOutputFile(file), new EventWriteSupport(), CompressionCodecName.ZSTD);
         // the records are framed as in a journal excerpt: int32 length, record
         int pos = 0;
         while (pos < recordsLength) {
-            int len = (records[pos] & 0xff) | (records[pos + 1] & 0xff) << 8 | (records[pos + 2] & 0xff) << 16
+            int len = (records[pos] & 0xff)
+                    | (records[pos + 1] & 0xff) << 8
+                    | (records[pos + 2] & 0xff) << 16
                     | (records[pos + 3] & 0xff) << 24;
             writer.write(view.wrap(records, pos + 4, len));
             pos += 4 + len;

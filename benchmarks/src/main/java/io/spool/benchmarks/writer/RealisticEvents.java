@@ -38,7 +38,10 @@ public final class RealisticEvents {
         "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
     };
     private static final String[][] LIBRARIES = {
-        {"analytics.js", "next-1.74.0"}, {"analytics-java", "3.5.4"}, {"spool-java", "0.1.0"}, {"analytics-python", "2.3.3"},
+        {"analytics.js", "next-1.74.0"},
+        {"analytics-java", "3.5.4"},
+        {"spool-java", "0.1.0"},
+        {"analytics-python", "2.3.3"},
     };
     private static final String[] LOCALES = {"en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "ja-JP"};
 
@@ -68,7 +71,8 @@ public final class RealisticEvents {
         long count = args.length > 2 ? Long.parseLong(args[2]) : 1_000_000;
         long t0 = System.nanoTime();
         long bytes = generate(Path.of(args[0]), Path.of(args[1]), count, Instant.parse("2026-05-01T08:00:00Z"));
-        System.err.printf("wrote %,d events (%,d NDJSON bytes) in %.1f s%n", count, bytes, (System.nanoTime() - t0) / 1e9);
+        System.err.printf(
+                "wrote %,d events (%,d NDJSON bytes) in %.1f s%n", count, bytes, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Writes {@code count} events starting at {@code start}, about 150 per second of receivedAt; returns the NDJSON size. */
@@ -104,13 +108,23 @@ public final class RealisticEvents {
         String[] lib = LIBRARIES[random.nextInt(LIBRARIES.length)];
         boolean browser = lib[0].equals("analytics.js");
         int kind = random.nextInt(100);
-        EventType type = kind < 70 ? EventType.TRACK : kind < 85 ? EventType.PAGE : kind < 94 ? EventType.IDENTIFY
-                : kind < 97 ? EventType.SCREEN : kind < 99 ? EventType.GROUP : EventType.ALIAS;
+        EventType type = kind < 70
+                ? EventType.TRACK
+                : kind < 85
+                        ? EventType.PAGE
+                        : kind < 94
+                                ? EventType.IDENTIFY
+                                : kind < 97 ? EventType.SCREEN : kind < 99 ? EventType.GROUP : EventType.ALIAS;
         long skew = random.nextInt(2000);
-        record.clear().type(type).messageId(new UUID(random.nextLong(), random.nextLong()).toString())
-                .receivedAt(receivedAt).timestamp(receivedAt - skew).writeKey(random.nextInt(10) < 9 ? "wk_prod_web" : "wk_prod_api")
+        record.clear()
+                .type(type)
+                .messageId(new UUID(random.nextLong(), random.nextLong()).toString())
+                .receivedAt(receivedAt)
+                .timestamp(receivedAt - skew)
+                .writeKey(random.nextInt(10) < 9 ? "wk_prod_web" : "wk_prod_api")
                 .ip("203.0." + (u % 250) + "." + (u * 7 % 250))
-                .libraryName(lib[0]).libraryVersion(lib[1]);
+                .libraryName(lib[0])
+                .libraryVersion(lib[1]);
         if (browser) {
             record.originalTimestamp(receivedAt - skew - 40).sentAt(receivedAt - 40);
         }
@@ -124,14 +138,23 @@ public final class RealisticEvents {
                 String event = TRACK_EVENTS[random.nextInt(TRACK_EVENTS.length)];
                 record.event(event);
                 json.setLength(0);
-                json.append("{\"product_id\":\"p").append(random.nextInt(5000))
-                        .append("\",\"category\":\"").append(CATEGORIES[random.nextInt(CATEGORIES.length)])
-                        .append("\",\"price\":").append(random.nextInt(20000) / 100.0)
-                        .append(",\"quantity\":").append(1 + random.nextInt(4))
-                        .append(",\"currency\":\"").append(random.nextInt(4) == 0 ? "EUR" : "USD").append('"');
+                json.append("{\"product_id\":\"p")
+                        .append(random.nextInt(5000))
+                        .append("\",\"category\":\"")
+                        .append(CATEGORIES[random.nextInt(CATEGORIES.length)])
+                        .append("\",\"price\":")
+                        .append(random.nextInt(20000) / 100.0)
+                        .append(",\"quantity\":")
+                        .append(1 + random.nextInt(4))
+                        .append(",\"currency\":\"")
+                        .append(random.nextInt(4) == 0 ? "EUR" : "USD")
+                        .append('"');
                 if (event.equals("Order Completed")) {
-                    json.append(",\"order_id\":\"o").append(n).append("\",\"revenue\":")
-                            .append(random.nextInt(50000) / 100.0).append(",\"coupon\":null");
+                    json.append(",\"order_id\":\"o")
+                            .append(n)
+                            .append("\",\"revenue\":")
+                            .append(random.nextInt(50000) / 100.0)
+                            .append(",\"coupon\":null");
                 }
                 json.append('}');
                 record.properties().set(json.toString());
@@ -142,17 +165,24 @@ public final class RealisticEvents {
                 String page = PAGES[random.nextInt(PAGES.length)];
                 record.name(page);
                 json.setLength(0);
-                json.append("{\"path\":\"/").append(page.toLowerCase()).append("\",\"title\":\"").append(page)
-                        .append(" | Shop\",\"url\":\"https://shop.example/").append(page.toLowerCase())
-                        .append("\",\"referrer\":\"").append(random.nextBoolean() ? "https://www.google.com/" : "")
+                json.append("{\"path\":\"/")
+                        .append(page.toLowerCase())
+                        .append("\",\"title\":\"")
+                        .append(page)
+                        .append(" | Shop\",\"url\":\"https://shop.example/")
+                        .append(page.toLowerCase())
+                        .append("\",\"referrer\":\"")
+                        .append(random.nextBoolean() ? "https://www.google.com/" : "")
                         .append("\"}");
                 record.properties().set(json.toString());
                 break;
             }
             case IDENTIFY:
-                record.traits().set("{\"email\":\"" + users[u] + "@mail.example\",\"plan\":\""
-                        + (u % 3 == 0 ? "pro" : "free") + "\",\"name\":\"User " + u + "\",\"created_at\":\"2025-0"
-                        + (1 + u % 9) + "-1" + (u % 9) + "T10:00:00Z\"}");
+                record.traits()
+                        .set("{\"email\":\"" + users[u] + "@mail.example\",\"plan\":\""
+                                + (u % 3 == 0 ? "pro" : "free") + "\",\"name\":\"User " + u
+                                + "\",\"created_at\":\"2025-0"
+                                + (1 + u % 9) + "-1" + (u % 9) + "T10:00:00Z\"}");
                 break;
             case GROUP:
                 record.groupId("org_" + (u % 40));
@@ -165,12 +195,22 @@ public final class RealisticEvents {
                 break;
         }
         json.setLength(0);
-        json.append("{\"library\":{\"name\":\"").append(lib[0]).append("\",\"version\":\"").append(lib[1])
-                .append("\"},\"locale\":\"").append(LOCALES[u % LOCALES.length]).append('"');
+        json.append("{\"library\":{\"name\":\"")
+                .append(lib[0])
+                .append("\",\"version\":\"")
+                .append(lib[1])
+                .append("\"},\"locale\":\"")
+                .append(LOCALES[u % LOCALES.length])
+                .append('"');
         if (browser) {
             agent = AGENTS[u % AGENTS.length];
-            json.append(",\"userAgent\":\"").append(agent).append("\",\"page\":{\"path\":\"/\",\"url\":\"https://shop.example/\"}")
-                    .append(",\"screen\":{\"width\":").append(1280 + 64 * (u % 6)).append(",\"height\":").append(720 + 36 * (u % 6))
+            json.append(",\"userAgent\":\"")
+                    .append(agent)
+                    .append("\",\"page\":{\"path\":\"/\",\"url\":\"https://shop.example/\"}")
+                    .append(",\"screen\":{\"width\":")
+                    .append(1280 + 64 * (u % 6))
+                    .append(",\"height\":")
+                    .append(720 + 36 * (u % 6))
                     .append("},\"timezone\":\"Europe/Berlin\"");
             if (u % 5 == 0) {
                 json.append(",\"campaign\":{\"source\":\"newsletter\",\"medium\":\"email\",\"name\":\"spring_sale\"}");
@@ -227,7 +267,11 @@ public final class RealisticEvents {
     }
 
     private static void raw(StringBuilder b, String name, String json) {
-        b.append('"').append(name).append("\":").append(json == null ? "null" : json).append(',');
+        b.append('"')
+                .append(name)
+                .append("\":")
+                .append(json == null ? "null" : json)
+                .append(',');
     }
 
     private static void time(StringBuilder b, String name, long millis) {

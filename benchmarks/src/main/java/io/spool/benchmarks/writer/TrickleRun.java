@@ -27,8 +27,7 @@ import java.util.stream.Stream;
  * The events are yesterday's (a closed day partition), so compaction takes them all in one run.
  */
 public final class TrickleRun {
-    private TrickleRun() {
-    }
+    private TrickleRun() {}
 
     public static void main(String[] args) throws Exception {
         Journal.disableChronicleAnalytics();
@@ -39,8 +38,14 @@ public final class TrickleRun {
         Path lake = work.resolve("lake");
         long day = Instant.now().minus(Duration.ofDays(1)).toEpochMilli() / 86_400_000L * 86_400_000L;
         try (Journal journal = Journal.open(work.resolve("journal"));
-                StorageWriter writer = StorageWriter.builder().journal(journal).output(lake).writerId("quiet")
-                        .rollRows(perCommit).upkeepInterval(Duration.ZERO).retention(Duration.ZERO).build()) {
+                StorageWriter writer = StorageWriter.builder()
+                        .journal(journal)
+                        .output(lake)
+                        .writerId("quiet")
+                        .rollRows(perCommit)
+                        .upkeepInterval(Duration.ZERO)
+                        .retention(Duration.ZERO)
+                        .build()) {
             JournalAppender appender = journal.events().newAppender();
             EventRecord record = new EventRecord();
             long t0 = System.nanoTime();
@@ -50,9 +55,16 @@ public final class TrickleRun {
                     long n = (long) c * perCommit + i;
                     long at = day + n * (86_400_000L / ((long) commits * perCommit));
                     record.clear();
-                    record.type(EventType.TRACK).messageId("m-" + n).userId("user-" + (n % 50)).event("Page Viewed")
-                            .receivedAt(at).timestamp(at).writeKey("key").ip("10.0.0.1")
-                            .libraryName("analytics-java").libraryVersion("3.5.4");
+                    record.type(EventType.TRACK)
+                            .messageId("m-" + n)
+                            .userId("user-" + (n % 50))
+                            .event("Page Viewed")
+                            .receivedAt(at)
+                            .timestamp(at)
+                            .writeKey("key")
+                            .ip("10.0.0.1")
+                            .libraryName("analytics-java")
+                            .libraryVersion("3.5.4");
                     record.properties().set("{\"path\":\"/docs/" + (n % 40) + "\",\"n\":" + n + "}");
                     encoder.add(record);
                 }
@@ -66,8 +78,9 @@ public final class TrickleRun {
             writer.upkeep();
             double upkeepSeconds = (System.nanoTime() - u0) / 1e9;
             List<Long> after = sizes(lake);
-            System.out.printf("%,d commits of %d events in %.1f s (%,d commits in the stats)%n", commits, perCommit,
-                    writeSeconds, writer.stats().commits());
+            System.out.printf(
+                    "%,d commits of %d events in %.1f s (%,d commits in the stats)%n",
+                    commits, perCommit, writeSeconds, writer.stats().commits());
             System.out.println("before upkeep: " + describe(before));
             System.out.printf("upkeep: %.2f s%n", upkeepSeconds);
             System.out.println("after upkeep:  " + describe(after));
@@ -76,20 +89,28 @@ public final class TrickleRun {
 
     private static List<Long> sizes(Path lake) throws IOException {
         try (Stream<Path> files = Files.walk(lake.resolve("spool/events/data"))) {
-            return files.filter(p -> p.toString().endsWith(".parquet")).map(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).sorted().toList();
+            return files.filter(p -> p.toString().endsWith(".parquet"))
+                    .map(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .sorted()
+                    .toList();
         }
     }
 
     private static String describe(List<Long> sizes) {
         long total = sizes.stream().mapToLong(Long::longValue).sum();
-        return String.format("%,d files, %,d bytes in all; min %,d, p50 %,d, p90 %,d, max %,d bytes", sizes.size(),
-                total, sizes.get(0), sizes.get(sizes.size() / 2), sizes.get((int) (sizes.size() * 0.9)),
+        return String.format(
+                "%,d files, %,d bytes in all; min %,d, p50 %,d, p90 %,d, max %,d bytes",
+                sizes.size(),
+                total,
+                sizes.get(0),
+                sizes.get(sizes.size() / 2),
+                sizes.get((int) (sizes.size() * 0.9)),
                 sizes.get(sizes.size() - 1));
     }
 }

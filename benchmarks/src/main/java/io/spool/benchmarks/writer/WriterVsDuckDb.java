@@ -27,8 +27,7 @@ import java.util.stream.Stream;
  * its figure includes JIT warm-up as {@code --drain} in a new process would.
  */
 public final class WriterVsDuckDb {
-    private WriterVsDuckDb() {
-    }
+    private WriterVsDuckDb() {}
 
     private static final String COLUMNS = "{message_id: 'VARCHAR', type: 'VARCHAR', event: 'VARCHAR', name: 'VARCHAR',"
             + " user_id: 'VARCHAR', anonymous_id: 'VARCHAR', group_id: 'VARCHAR', previous_id: 'VARCHAR',"
@@ -43,11 +42,12 @@ public final class WriterVsDuckDb {
         long count = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000;
         String duckThreads = args.length > 2 && !args[2].equals("default") ? args[2] : null;
         boolean spoolOnly = args.length > 3 && args[3].equals("spool-only");
-        int writerThreads = args.length > 4 ? Integer.parseInt(args[4])
+        int writerThreads = args.length > 4
+                ? Integer.parseInt(args[4])
                 : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         Duration dedupWindow = args.length > 5 ? Duration.parse(args[5]) : Duration.ofHours(24);
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         Path journalDir = work.resolve("journal");
         Path ndjson = work.resolve("events.ndjson");
         Path lake = work.resolve("lake");
@@ -59,8 +59,9 @@ public final class WriterVsDuckDb {
             Files.createDirectories(work);
             long t = System.nanoTime();
             long bytes = RealisticEvents.generate(journalDir, ndjson, count, Instant.parse("2026-05-01T08:00:00Z"));
-            System.out.printf("generated %,d events: NDJSON %,d bytes, journal %,d bytes (%.1f s)%n", count, bytes,
-                    size(journalDir.resolve("events")), (System.nanoTime() - t) / 1e9);
+            System.out.printf(
+                    "generated %,d events: NDJSON %,d bytes, journal %,d bytes (%.1f s)%n",
+                    count, bytes, size(journalDir.resolve("events")), (System.nanoTime() - t) / 1e9);
         } else {
             deleteTree(journalDir.resolve("writer"));
         }
@@ -68,17 +69,28 @@ public final class WriterVsDuckDb {
         long t0 = System.nanoTime();
         long cpu0 = os.getProcessCpuTime();
         WriterStats stats;
-        try (StorageWriter writer = StorageWriter.builder().journalDir(journalDir).output(lake).writerId("bench")
-                .retention(Duration.ZERO).writerThreads(writerThreads).dedupWindow(dedupWindow).build()) {
+        try (StorageWriter writer = StorageWriter.builder()
+                .journalDir(journalDir)
+                .output(lake)
+                .writerId("bench")
+                .retention(Duration.ZERO)
+                .writerThreads(writerThreads)
+                .dedupWindow(dedupWindow)
+                .build()) {
             stats = writer.drain();
             printThreadCpu();
         }
         double spoolSeconds = (System.nanoTime() - t0) / 1e9;
         double spoolCpu = (os.getProcessCpuTime() - cpu0) / 1e9;
         if (spoolOnly) {
-            System.out.printf("spool drain: %,d rows in %.2f s (%,.0f events/s), %.2f CPU s, %,d bytes in %d files%n",
-                    stats.rowsCommitted(), spoolSeconds, stats.rowsCommitted() / spoolSeconds, spoolCpu,
-                    size(lake.resolve("spool/events/data")), stats.filesCommitted());
+            System.out.printf(
+                    "spool drain: %,d rows in %.2f s (%,.0f events/s), %.2f CPU s, %,d bytes in %d files%n",
+                    stats.rowsCommitted(),
+                    spoolSeconds,
+                    stats.rowsCommitted() / spoolSeconds,
+                    spoolCpu,
+                    size(lake.resolve("spool/events/data")),
+                    stats.filesCommitted());
             return;
         }
         long spoolBytes = size(lake.resolve("spool/events/data"));
@@ -86,7 +98,8 @@ public final class WriterVsDuckDb {
         double duckSeconds;
         double duckCpu;
         long duckRows;
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement()) {
             if (duckThreads != null) {
                 s.execute("SET threads = " + Integer.parseInt(duckThreads));
             }
@@ -111,11 +124,19 @@ public final class WriterVsDuckDb {
 
         System.out.println("spool writer threads: " + writerThreads);
         System.out.printf("%-28s %12s %10s %14s %10s %14s%n", "", "rows", "seconds", "events/s", "CPU s", "bytes");
-        System.out.printf("%-28s %,12d %10.2f %,14.0f %10.2f %,14d%n", "spool storage-writer drain",
-                stats.rowsCommitted(), spoolSeconds, stats.rowsCommitted() / spoolSeconds, spoolCpu, spoolBytes);
-        System.out.printf("%-28s %,12d %10.2f %,14.0f %10.2f %,14d%n", "duckdb NDJSON->parquet zstd", duckRows,
-                duckSeconds, duckRows / duckSeconds, duckCpu, duckBytes);
-        System.out.printf("files: spool %d (%s), duckdb 1%n", stats.filesCommitted(), lake.resolve("spool/events/data"));
+        System.out.printf(
+                "%-28s %,12d %10.2f %,14.0f %10.2f %,14d%n",
+                "spool storage-writer drain",
+                stats.rowsCommitted(),
+                spoolSeconds,
+                stats.rowsCommitted() / spoolSeconds,
+                spoolCpu,
+                spoolBytes);
+        System.out.printf(
+                "%-28s %,12d %10.2f %,14.0f %10.2f %,14d%n",
+                "duckdb NDJSON->parquet zstd", duckRows, duckSeconds, duckRows / duckSeconds, duckCpu, duckBytes);
+        System.out.printf(
+                "files: spool %d (%s), duckdb 1%n", stats.filesCommitted(), lake.resolve("spool/events/data"));
     }
 
     /** CPU seconds of the busiest live threads: where the drain's CPU went (writer, JIT, GC). */
@@ -136,7 +157,9 @@ public final class WriterVsDuckDb {
             return 0;
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         }
     }
 

@@ -14,8 +14,7 @@ import org.apache.parquet.io.OutputFile;
  * reaches {@link ParquetSettings.Builder} and {@link ParquetCodecs} without making them public.
  */
 public final class ParquetDefaults {
-    private ParquetDefaults() {
-    }
+    private ParquetDefaults() {}
 
     public static <T> ParquetWriter<T> open(OutputFile file, WriteSupport<T> support, CompressionCodecName codec)
             throws IOException {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class LoadRunTest {
     private static final Pattern ID = Pattern.compile("\"messageId\":\"([^\"]+)\"");
     private static final byte[] OK = "{\"success\":true}".getBytes(StandardCharsets.UTF_8);
+
     static {
         // the JDK's server writes head and body apart: without this, Nagle + delayed ACK add 40 ms to each answer
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -48,8 +49,12 @@ class LoadRunTest {
 
     @Test
     void everyRequestCarriesNewMessageIdsAndAGzipBodyInflatesToTheBatch() throws IOException {
-        LoadPlan plain = LoadPlan.builder(URI.create("http://127.0.0.1:9")).batchSize(50).build();
-        LoadPlan gzip = LoadPlan.builder(URI.create("http://127.0.0.1:9")).batchSize(50).gzip().build();
+        LoadPlan plain =
+                LoadPlan.builder(URI.create("http://127.0.0.1:9")).batchSize(50).build();
+        LoadPlan gzip = LoadPlan.builder(URI.create("http://127.0.0.1:9"))
+                .batchSize(50)
+                .gzip()
+                .build();
         Requests.Template template = new Requests.Template(plain, 7);
         Set<String> ids = new HashSet<>();
         for (int connection = 0; connection < 2; connection++) {
@@ -58,12 +63,17 @@ class LoadRunTest {
                 requests.next();
                 String request = new String(requests.bytes(), 0, requests.length(), StandardCharsets.UTF_8);
                 String body = request.substring(request.indexOf("\r\n\r\n") + 4);
-                assertThat(request).startsWith("POST /v1/batch HTTP/1.1\r\n")
-                        .contains("\r\nAuthorization: Basic YmVuY2g6\r\n", "\r\nContent-Length: " + body.length() + "\r\n");
+                assertThat(request)
+                        .startsWith("POST /v1/batch HTTP/1.1\r\n")
+                        .contains(
+                                "\r\nAuthorization: Basic YmVuY2g6\r\n",
+                                "\r\nContent-Length: " + body.length() + "\r\n");
                 ids.addAll(ids(body));
             }
         }
-        assertThat(ids).as("ids of 2 connections x 3 requests x 50 events").hasSize(300)
+        assertThat(ids)
+                .as("ids of 2 connections x 3 requests x 50 events")
+                .hasSize(300)
                 .allMatch(id -> id.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
 
         Requests zipped = new Requests(new Requests.Template(gzip, 7), 0);
@@ -71,12 +81,16 @@ class LoadRunTest {
         byte[] request = java.util.Arrays.copyOf(zipped.bytes(), zipped.length());
         String head = new String(request, StandardCharsets.ISO_8859_1);
         int bodyAt = head.indexOf("\r\n\r\n") + 4;
-        assertThat(head.substring(0, bodyAt)).contains("\r\nContent-Encoding: gzip\r\n", "\r\nContent-Length: " + (request.length - bodyAt) + "\r\n");
-        byte[] inflated = new GZIPInputStream(new ByteArrayInputStream(request, bodyAt, request.length - bodyAt)).readAllBytes();
+        assertThat(head.substring(0, bodyAt))
+                .contains(
+                        "\r\nContent-Encoding: gzip\r\n", "\r\nContent-Length: " + (request.length - bodyAt) + "\r\n");
+        byte[] inflated =
+                new GZIPInputStream(new ByteArrayInputStream(request, bodyAt, request.length - bodyAt)).readAllBytes();
         Requests same = new Requests(template, 0);
         same.next();
         String plainRequest = new String(same.bytes(), 0, same.length(), StandardCharsets.UTF_8);
-        assertThat(new String(inflated, StandardCharsets.UTF_8)).isEqualTo(plainRequest.substring(plainRequest.indexOf("\r\n\r\n") + 4));
+        assertThat(new String(inflated, StandardCharsets.UTF_8))
+                .isEqualTo(plainRequest.substring(plainRequest.indexOf("\r\n\r\n") + 4));
     }
 
     @Test
@@ -90,22 +104,32 @@ class LoadRunTest {
             respond(exchange, 200, OK);
         });
         // 100 requests a second on one connection for 3 s: ~100 of the 300 fall due during the stall
-        LoadPlan plan = LoadPlan.builder(uri()).connections(1).batchSize(10).eventsPerSecond(1_000)
-                .warmup(Duration.ZERO).duration(Duration.ofSeconds(3)).build();
+        LoadPlan plan = LoadPlan.builder(uri())
+                .connections(1)
+                .batchSize(10)
+                .eventsPerSecond(1_000)
+                .warmup(Duration.ZERO)
+                .duration(Duration.ofSeconds(3))
+                .build();
         List<String> progress = new ArrayList<>();
 
         LoadReport report = LoadRun.run(plan, progress::add);
 
         assertThat(report.errors()).isZero();
-        assertThat(report.acknowledgedEvents()).isEqualTo(report.requests() * 10).isGreaterThanOrEqualTo(2_900);
+        assertThat(report.acknowledgedEvents())
+                .isEqualTo(report.requests() * 10)
+                .isGreaterThanOrEqualTo(2_900);
         assertThat(report.latency().max()).as("the stalled request").isGreaterThanOrEqualTo(950);
         // measured from when each was sent, only the stalled request would be slow and p90 ~1 ms
-        assertThat(report.latency().p90()).as("p90 ms: the requests due during the stall waited for it")
+        assertThat(report.latency().p90())
+                .as("p90 ms: the requests due during the stall waited for it")
                 .isGreaterThanOrEqualTo(400);
         assertThat(report.sendDelay().p50()).as("the generator's own lag, ms").isLessThan(5);
         assertThat(progress).hasSize(3).allMatch(line -> line.contains("events/s") && line.contains("p99"));
-        assertThat(report.json()).contains("\"acknowledged_events\": " + report.acknowledgedEvents() + ",",
-                "\"latency_ms\": {\"count\": " + report.requests() + ",");
+        assertThat(report.json())
+                .contains(
+                        "\"acknowledged_events\": " + report.acknowledgedEvents() + ",",
+                        "\"latency_ms\": {\"count\": " + report.requests() + ",");
     }
 
     @Test
@@ -121,18 +145,31 @@ class LoadRunTest {
                     out.write("{\"success\":false,\"error\":\"journal full\"}".getBytes(StandardCharsets.UTF_8));
                 }
             } else if (seen.get() % 3 == 0) {
-                respond(exchange, 200, "{\"success\":true,\"rejected\":[{\"index\":0,\"error\":\"no userId\"}]}"
-                        .getBytes(StandardCharsets.UTF_8));
+                respond(
+                        exchange,
+                        200,
+                        "{\"success\":true,\"rejected\":[{\"index\":0,\"error\":\"no userId\"}]}"
+                                .getBytes(StandardCharsets.UTF_8));
             } else {
                 respond(exchange, 200, OK);
             }
         });
-        LoadReport answered = LoadRun.run(LoadPlan.builder(uri()).connections(2).batchSize(5).eventsPerSecond(500)
-                .warmup(Duration.ZERO).duration(Duration.ofSeconds(1)).build(), line -> { });
+        LoadReport answered = LoadRun.run(
+                LoadPlan.builder(uri())
+                        .connections(2)
+                        .batchSize(5)
+                        .eventsPerSecond(500)
+                        .warmup(Duration.ZERO)
+                        .duration(Duration.ofSeconds(1))
+                        .build(),
+                line -> {});
 
         assertThat(answered.errorsByStatus()).containsOnlyKeys("503", "200 with rejected events");
         assertThat(answered.errorsByStatus().get("503")).isEqualTo(answered.requests() / 2);
-        assertThat(answered.errors()).isEqualTo(answered.errorsByStatus().values().stream().mapToLong(Long::longValue).sum());
+        assertThat(answered.errors())
+                .isEqualTo(answered.errorsByStatus().values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum());
         assertThat(answered.acknowledgedEvents()).isEqualTo((answered.requests() - answered.errors()) * 5);
         assertThat(answered.text()).contains("HTTP 503", "journal full");
 
@@ -140,20 +177,33 @@ class LoadRunTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        LoadReport refused = LoadRun.run(LoadPlan.builder(URI.create("http://127.0.0.1:" + closedPort)).connections(1)
-                .eventsPerSecond(1_000).warmup(Duration.ZERO).duration(Duration.ofSeconds(1)).build(), line -> { });
+        LoadReport refused = LoadRun.run(
+                LoadPlan.builder(URI.create("http://127.0.0.1:" + closedPort))
+                        .connections(1)
+                        .eventsPerSecond(1_000)
+                        .warmup(Duration.ZERO)
+                        .duration(Duration.ofSeconds(1))
+                        .build(),
+                line -> {});
         assertThat(refused.acknowledgedEvents()).isZero();
         assertThat(refused.errorsByIoError()).containsOnlyKeys("connect: Connection refused");
-        assertThat(refused.errors()).isEqualTo(refused.errorsByIoError().get("connect: Connection refused")).isPositive();
+        assertThat(refused.errors())
+                .isEqualTo(refused.errorsByIoError().get("connect: Connection refused"))
+                .isPositive();
     }
 
     @Test
     void aBadPlanIsRefusedNamingTheValue() {
-        assertThatThrownBy(() -> LoadPlan.builder(URI.create("https://example.com")).build())
+        assertThatThrownBy(() ->
+                        LoadPlan.builder(URI.create("https://example.com")).build())
                 .hasMessageContaining("https://example.com");
-        assertThatThrownBy(() -> LoadPlan.builder(URI.create("http://127.0.0.1:8088")).connections(0).build())
+        assertThatThrownBy(() -> LoadPlan.builder(URI.create("http://127.0.0.1:8088"))
+                        .connections(0)
+                        .build())
                 .hasMessageContaining("connections must be 1..10000, not 0");
-        assertThatThrownBy(() -> LoadPlan.builder(URI.create("http://127.0.0.1:8088")).eventsPerSecond(-5).build())
+        assertThatThrownBy(() -> LoadPlan.builder(URI.create("http://127.0.0.1:8088"))
+                        .eventsPerSecond(-5)
+                        .build())
                 .hasMessageContaining("-5");
         assertThat(new LoadGenerator.DurationConverter().convert("2m")).isEqualTo(Duration.ofMinutes(2));
         assertThat(new LoadGenerator.DurationConverter().convert("500ms")).isEqualTo(Duration.ofMillis(500));
@@ -184,7 +234,8 @@ class LoadRunTest {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, byte[] body) throws IOException {
+    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, byte[] body)
+            throws IOException {
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, body.length);
         exchange.getResponseBody().write(body);

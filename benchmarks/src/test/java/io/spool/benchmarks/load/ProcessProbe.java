@@ -23,17 +23,22 @@ final class ProcessProbe {
     private static final Pattern GENERATION = Pattern.compile("(?m)^ (?!Metaspace)\\S.*?total \\d+K, used (\\d+)K");
 
     /** One sample of one process. */
-    record Sample(double seconds, long heapAfterGcBytes, int threads, int openFiles, long rssAnonBytes,
+    record Sample(
+            double seconds,
+            long heapAfterGcBytes,
+            int threads,
+            int openFiles,
+            long rssAnonBytes,
             Map<String, Integer> threadNames) {
         @Override
         public String toString() {
-            return String.format("t=%.0fs heap-after-GC %.1f MB, threads %d, open files %d, RssAnon %.0f MB", seconds,
-                    heapAfterGcBytes / 1048576.0, threads, openFiles, rssAnonBytes / 1048576.0);
+            return String.format(
+                    "t=%.0fs heap-after-GC %.1f MB, threads %d, open files %d, RssAnon %.0f MB",
+                    seconds, heapAfterGcBytes / 1048576.0, threads, openFiles, rssAnonBytes / 1048576.0);
         }
     }
 
-    private ProcessProbe() {
-    }
+    private ProcessProbe() {}
 
     static boolean supported() {
         return Files.isDirectory(Path.of("/proc/self/fd")) && Files.isExecutable(jcmd());
@@ -56,7 +61,9 @@ final class ProcessProbe {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
-                    String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip().replaceAll("\\d+", "N");
+                    String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8)
+                            .strip()
+                            .replaceAll("\\d+", "N");
                     names.merge(name, 1, Integer::sum);
                 } catch (NoSuchFileException e) {
                     // the thread ended between the listing and the read
@@ -72,7 +79,8 @@ final class ProcessProbe {
         try {
             Files.writeString(commands, "GC.run\nGC.heap_info\n");
             Process jcmd = new ProcessBuilder(jcmd().toString(), Long.toString(pid), "-f", commands.toString())
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
                 throw new IllegalStateException("jcmd " + pid + " failed: " + out);

@@ -52,17 +52,21 @@ class SoakIT {
     private static final long SETTLED_COMMITS = 30;
     /** Generous: the machine is shared with the build, and each sample forces a full GC in both children. */
     private static final double P99_LIMIT_MS = 1_000;
+
     private static final int THREAD_SLACK = 2;
     /** An hour boundary during the run opens the journal's next cycle file in both processes. */
     private static final int FILE_SLACK = 4;
+
     private static final long HEAP_SLACK = 16L << 20;
     private static final double HEAP_GROWTH = 0.25;
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^\\s:]+:(\\d+)");
 
     @TempDir
     Path dir;
+
     private final List<ChildJvm> children = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @AfterEach
     void killChildren() {
@@ -78,23 +82,55 @@ class SoakIT {
         Path lake = dir.resolve("lake");
         // SerialGC and small heaps: two child JVMs beside the build on two cores, and a full GC that is cheap
         List<String> jvm = List.of("-Xms256m", "-Xmx256m", "-XX:+UseSerialGC");
-        ChildJvm collector = start(ChildJvm.jar(ChildJvm.builtJar("spool.collector.jar")).name("collector").jvmArgs(jvm)
-                .args("--host", "127.0.0.1", "--port", "0", "--journal-dir", journal.toString(), "--write-key", KEY,
-                        "--min-free-disk", "64MB")
-                .directory(dir.resolve("logs")).start());
-        int port = Integer.parseInt(collector.awaitOutput(LISTENING, Duration.ofSeconds(60)).group(1));
+        ChildJvm collector = start(ChildJvm.jar(ChildJvm.builtJar("spool.collector.jar"))
+                .name("collector")
+                .jvmArgs(jvm)
+                .args(
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        "0",
+                        "--journal-dir",
+                        journal.toString(),
+                        "--write-key",
+                        KEY,
+                        "--min-free-disk",
+                        "64MB")
+                .directory(dir.resolve("logs"))
+                .start());
+        int port = Integer.parseInt(
+                collector.awaitOutput(LISTENING, Duration.ofSeconds(60)).group(1));
         int metricsPort = freePort();
         // a short dedup window, so the writer's id index reaches its steady size within the warm-up (it holds
         // every id of the window by design); upkeep off, so every data file in the folder is a committed one
-        ChildJvm writer = start(ChildJvm.jar(ChildJvm.builtJar("spool.writer.jar")).name("writer")
+        ChildJvm writer = start(ChildJvm.jar(ChildJvm.builtJar("spool.writer.jar"))
+                .name("writer")
                 .jvmArgs("-Xms512m", "-Xmx512m", "-XX:+UseSerialGC")
-                .args("--journal-dir", journal.toString(), "--output", lake.toString(), "--metrics-port",
-                        Integer.toString(metricsPort), "--roll-interval", "1s", "--dedup-window", "10s", "--upkeep-interval", "0s")
-                .directory(dir.resolve("logs")).start());
+                .args(
+                        "--journal-dir",
+                        journal.toString(),
+                        "--output",
+                        lake.toString(),
+                        "--metrics-port",
+                        Integer.toString(metricsPort),
+                        "--roll-interval",
+                        "1s",
+                        "--dedup-window",
+                        "10s",
+                        "--upkeep-interval",
+                        "0s")
+                .directory(dir.resolve("logs"))
+                .start());
         writer.await("the writer's /metrics", Duration.ofSeconds(60), () -> metrics(metricsPort) != null);
 
-        LoadPlan plan = LoadPlan.builder(URI.create("http://127.0.0.1:" + port)).writeKey(KEY).connections(4)
-                .batchSize(100).eventsPerSecond(RATE).warmup(WARMUP).duration(MEASURED).timeout(Duration.ofSeconds(10))
+        LoadPlan plan = LoadPlan.builder(URI.create("http://127.0.0.1:" + port))
+                .writeKey(KEY)
+                .connections(4)
+                .batchSize(100)
+                .eventsPerSecond(RATE)
+                .warmup(WARMUP)
+                .duration(MEASURED)
+                .timeout(Duration.ofSeconds(10))
                 .build();
         List<String> progress = new ArrayList<>();
         CompletableFuture<LoadReport> load = CompletableFuture.supplyAsync(() -> LoadRun.run(plan, line -> {
@@ -114,7 +150,9 @@ class SoakIT {
             if (load.isDone()) {
                 break;
             }
-            assertThat(collector.isAlive()).as("collector running\n" + collector.tail()).isTrue();
+            assertThat(collector.isAlive())
+                    .as("collector running\n" + collector.tail())
+                    .isTrue();
             assertThat(writer.isAlive()).as("writer running\n" + writer.tail()).isTrue();
             if (settledFrom < 0 && metric(metricsPort, "spool_writer_commits_total") >= SETTLED_COMMITS) {
                 settledFrom = writerSamples.size();
@@ -124,47 +162,68 @@ class SoakIT {
             writerSamples.add(ProcessProbe.sample(writer.pid(), t));
         }
         LoadReport report = load.get(2, TimeUnit.MINUTES);
-        String context = report.text() + "\nprogress:\n" + lines(progress) + "\ncollector: " + collectorSamples + "\nwriter: " + writerSamples
-                + "\n" + collector.tail() + "\n" + writer.tail();
+        String context = report.text() + "\nprogress:\n" + lines(progress) + "\ncollector: " + collectorSamples
+                + "\nwriter: " + writerSamples + "\n" + collector.tail() + "\n" + writer.tail();
         // the figures, in the test's output file (target/failsafe-reports), for whoever compares runs
         System.out.println(report.text() + "\ncollector: " + collectorSamples + "\nwriter: " + writerSamples);
 
-        assertThat(report.errors()).as("requests without a clean 200\n" + context).isZero();
+        assertThat(report.errors())
+                .as("requests without a clean 200\n" + context)
+                .isZero();
         // a request in flight at the very end (a forced GC, say) leaves its connection's last slots unsent
-        assertThat(report.behind()).as("requests that fell due and were never sent: the collector kept up\n" + context)
+        assertThat(report.behind())
+                .as("requests that fell due and were never sent: the collector kept up\n" + context)
                 .isLessThanOrEqualTo(report.requests() / 100);
-        assertThat(report.acknowledgedEvents()).as(context)
+        assertThat(report.acknowledgedEvents())
+                .as(context)
                 .isEqualTo(report.requests() * plan.batchSize())
                 .isGreaterThanOrEqualTo((long) (RATE * (WARMUP.toSeconds() + MEASURED.toSeconds()) * 0.95));
-        assertThat(report.latency().p99()).as("p99 ms, from each request's intended send time\n" + context)
+        assertThat(report.latency().p99())
+                .as("p99 ms, from each request's intended send time\n" + context)
                 .isLessThan(P99_LIMIT_MS);
 
         for (List<ProcessProbe.Sample> samples : List.of(collectorSamples, writerSamples)) {
             String who = samples == collectorSamples ? "collector" : "writer";
-            assertThat(settledFrom).as("the sample from which the writer had committed " + SETTLED_COMMITS + " times\n" + context)
-                    .isNotNegative().isLessThanOrEqualTo(samples.size() - 6);
+            assertThat(settledFrom)
+                    .as("the sample from which the writer had committed " + SETTLED_COMMITS + " times\n" + context)
+                    .isNotNegative()
+                    .isLessThanOrEqualTo(samples.size() - 6);
             List<ProcessProbe.Sample> settled = samples.subList(settledFrom, samples.size());
             List<ProcessProbe.Sample> first = settled.subList(0, 3);
             List<ProcessProbe.Sample> last = settled.subList(settled.size() - 3, settled.size());
-            assertThat(max(last, ProcessProbe.Sample::threads)).as(who + " threads, last samples vs first after warm-up; by name, "
-                    + first.get(0).threadNames() + " then " + last.get(2).threadNames() + "\n" + context)
+            assertThat(max(last, ProcessProbe.Sample::threads))
+                    .as(who + " threads, last samples vs first after warm-up; by name, "
+                            + first.get(0).threadNames() + " then "
+                            + last.get(2).threadNames() + "\n" + context)
                     .isLessThanOrEqualTo(max(first, ProcessProbe.Sample::threads) + THREAD_SLACK);
-            assertThat(max(last, ProcessProbe.Sample::openFiles)).as(who + " open files, last samples vs first after warm-up\n" + context)
+            assertThat(max(last, ProcessProbe.Sample::openFiles))
+                    .as(who + " open files, last samples vs first after warm-up\n" + context)
                     .isLessThanOrEqualTo(max(first, ProcessProbe.Sample::openFiles) + FILE_SLACK);
             // the smallest of the last samples: one sample may catch a commit's buffers; a leak lifts them all
-            assertThat(min(last, ProcessProbe.Sample::heapAfterGcBytes)).as(who + " heap after GC, last samples vs first after warm-up\n" + context)
-                    .isLessThanOrEqualTo((long) (max(first, ProcessProbe.Sample::heapAfterGcBytes) * (1 + HEAP_GROWTH)) + HEAP_SLACK);
+            assertThat(min(last, ProcessProbe.Sample::heapAfterGcBytes))
+                    .as(who + " heap after GC, last samples vs first after warm-up\n" + context)
+                    .isLessThanOrEqualTo((long) (max(first, ProcessProbe.Sample::heapAfterGcBytes) * (1 + HEAP_GROWTH))
+                            + HEAP_SLACK);
         }
 
-        assertThat(collector.terminate(Duration.ofSeconds(60))).as("collector exit status on SIGTERM\n" + collector.tail()).isZero();
+        assertThat(collector.terminate(Duration.ofSeconds(60)))
+                .as("collector exit status on SIGTERM\n" + collector.tail())
+                .isZero();
         long acknowledged = report.acknowledgedEvents();
-        writer.await("the writer to commit all " + acknowledged + " acknowledged events", Duration.ofSeconds(90),
+        writer.await(
+                "the writer to commit all " + acknowledged + " acknowledged events",
+                Duration.ofSeconds(90),
                 () -> metric(metricsPort, "spool_writer_rows_committed_total") >= acknowledged);
-        assertThat(metric(metricsPort, "spool_writer_duplicates_dropped_total")).as("duplicates dropped").isZero();
-        assertThat(writer.terminate(Duration.ofSeconds(60))).as("writer exit status on SIGTERM\n" + writer.tail()).isZero();
+        assertThat(metric(metricsPort, "spool_writer_duplicates_dropped_total"))
+                .as("duplicates dropped")
+                .isZero();
+        assertThat(writer.terminate(Duration.ofSeconds(60)))
+                .as("writer exit status on SIGTERM\n" + writer.tail())
+                .isZero();
 
         String events = DuckDb.parquetTree(lake.resolve("spool/events/data"));
-        try (Connection db = DuckDb.connect(); Statement st = db.createStatement();
+        try (Connection db = DuckDb.connect();
+                Statement st = db.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT message_id) FROM " + events)) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getLong(1)).as("rows in the lake's Parquet files").isEqualTo(acknowledged);
@@ -194,8 +253,11 @@ class SoakIT {
     /** The writer's /metrics text, or null while it does not answer. */
     private String metrics(int port) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? response.body() : null;
         } catch (IOException e) {
             return null;
@@ -211,7 +273,8 @@ class SoakIT {
         if (text == null) {
             return -1;
         }
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*})? ([0-9.eE+-]+)$").matcher(text);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*})? ([0-9.eE+-]+)$")
+                .matcher(text);
         return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 

@@ -30,13 +30,19 @@ final class BodyDeadline implements HttpHandler {
         // Still on the I/O thread, before a dispatch to a worker runs; the body's reads and the timer
         // below run on this same thread, so the check and the close cannot interleave with a read.
         if (!exchange.isRequestComplete()) {
-            exchange.getIoThread().executeAfter(() -> {
-                if (!exchange.isRequestComplete()) {
-                    log.debug("Body of a request from {} unfinished after {} ms; closing its connection",
-                            exchange.getSourceAddress(), timeoutMillis);
-                    IoUtils.safeClose(exchange.getConnection());
-                }
-            }, timeoutMillis, TimeUnit.MILLISECONDS);
+            exchange.getIoThread()
+                    .executeAfter(
+                            () -> {
+                                if (!exchange.isRequestComplete()) {
+                                    log.debug(
+                                            "Body of a request from {} unfinished after {} ms; closing its connection",
+                                            exchange.getSourceAddress(),
+                                            timeoutMillis);
+                                    IoUtils.safeClose(exchange.getConnection());
+                                }
+                            },
+                            timeoutMillis,
+                            TimeUnit.MILLISECONDS);
         }
     }
 }

@@ -8,9 +8,9 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.spool.journal.EventType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import io.spool.journal.EventType;
 import java.io.UncheckedIOException;
 import java.util.Set;
 import java.util.function.IntSupplier;
@@ -33,6 +33,7 @@ final class CollectorMetrics {
             .register(registry);
     /** Data points by route id, then status, made on first use: no lookup or allocation per request after that. */
     private final CounterDataPoint[][] byRouteStatus = new CounterDataPoint[Routes.LABELS.size()][600];
+
     private final Counter events = Counter.builder()
             .name("spool_collector_events_total")
             .help("Events of valid requests by write key (a short prefix; bounded, see README), type and outcome"
@@ -68,8 +69,9 @@ final class CollectorMetrics {
             .name("spool_collector_append_seconds")
             .help("Time to append one request's records to the journal")
             .classicOnly()
-            .classicUpperBounds(0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-                    0.025, 0.05, 0.1, 0.25, 1)
+            .classicUpperBounds(
+                    0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                    0.25, 1)
             .withoutExemplars()
             .register(registry);
 
@@ -148,7 +150,8 @@ final class CollectorMetrics {
             CounterDataPoint p = points[i];
             if (p == null) {
                 EventType t = EventType.fromCode(type);
-                p = events.labelValues(label, t == null ? "invalid" : t.wireName(), outcome == 0 ? "accepted" : "rejected");
+                p = events.labelValues(
+                        label, t == null ? "invalid" : t.wireName(), outcome == 0 ? "accepted" : "rejected");
                 points[i] = p; // benign race, as above
             }
             return p;

@@ -90,18 +90,22 @@ public final class CollectorServer {
         ConsoleHandler consoleHandler = null;
         if (console.enabled()) {
             this.feed = new ConsoleFeed(j, console.writerMetrics());
-            consoleHandler = new ConsoleHandler(feed, console.adminKey(), writeKeys::accepts,
+            consoleHandler = new ConsoleHandler(
+                    feed,
+                    console.adminKey(),
+                    writeKeys::accepts,
                     settings.readTimeout().toMillis());
         }
         // The console's paths are asked for after the ingest routes: ingest pays nothing for it
         // (run-console-cost.sh: a handler in front of ingest cost it ~10 %).
-        return new IngestHandler(settings, writeKeys, ingest, sink, appends, metrics, refusedKeys, shutdown,
-                consoleHandler);
+        return new IngestHandler(
+                settings, writeKeys, ingest, sink, appends, metrics, refusedKeys, shutdown, consoleHandler);
     }
 
     /** Undertow with the collector's listener, limits and timeouts. */
     private static Undertow undertow(Settings settings, HttpHandler handler) {
-        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, settings.readTimeout().toMillis());
+        int timeoutMillis =
+                (int) Math.min(Integer.MAX_VALUE, settings.readTimeout().toMillis());
         Undertow.Builder builder = Undertow.builder();
         if (settings.tls() != null) {
             // HTTPS instead of HTTP, not beside it: clients send the write key in every request, and a
@@ -110,15 +114,15 @@ public final class CollectorServer {
         } else {
             builder.addHttpListener(settings.port(), settings.host());
         }
-        return builder
-                .setIoThreads(settings.ioThreads())
+        return builder.setIoThreads(settings.ioThreads())
                 .setWorkerThreads(settings.workerThreads())
                 // A client that sends headers or a body slowly (or never) loses its connection after the
                 // read timeout instead of holding it forever.
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, timeoutMillis)
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, timeoutMillis)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, timeoutMillis)
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) BodyReader.DISCARD_FACTOR * settings.maxRequestBytes())
+                .setServerOption(
+                        UndertowOptions.MAX_ENTITY_SIZE, (long) BodyReader.DISCARD_FACTOR * settings.maxRequestBytes())
                 // Undertow counts the request line and headers as they arrive and answers 400 and closes
                 // past this, so a client cannot make it hold more (its default is 1 MB).
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, settings.maxHeaderBytes())
@@ -147,8 +151,10 @@ public final class CollectorServer {
             undertow.start();
         } catch (RuntimeException e) {
             stopQuietly();
-            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            throw new IllegalStateException(
+                    "cannot listen on " + settings.host() + ":" + settings.port() + ": "
+                            + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
+                    e);
         }
         port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
         Journal j;
@@ -169,15 +175,25 @@ public final class CollectorServer {
             throw e;
         }
         started = true;
-        log.info("Spool collector listening on {}://{}:{}{}, journal {}, {} write key(s){}{}",
-                settings.tls() != null ? "https" : "http", settings.host(), port,
+        log.info(
+                "Spool collector listening on {}://{}:{}{}, journal {}, {} write key(s){}{}",
+                settings.tls() != null ? "https" : "http",
+                settings.host(),
+                port,
                 settings.tls() != null ? " (TLS keystore " + settings.tlsKeystore() + ")" : "",
-                sink.dir(), settings.writeKeys().size(), settings.allowAnonymous() ? ", anonymous requests allowed" : "",
+                sink.dir(),
+                settings.writeKeys().size(),
+                settings.allowAnonymous() ? ", anonymous requests allowed" : "",
                 settings.metricsKey() != null ? ", /metrics needs the metrics key" : "");
         if (feed != null) {
-            log.info("Console at {}://{}:{}/console ({})", settings.tls() != null ? "https" : "http",
-                    "0.0.0.0".equals(settings.host()) ? "localhost" : settings.host(), port,
-                    adminKeySet ? "write keys see their own events, the admin key all" : "write keys see their own events");
+            log.info(
+                    "Console at {}://{}:{}/console ({})",
+                    settings.tls() != null ? "https" : "http",
+                    "0.0.0.0".equals(settings.host()) ? "localhost" : settings.host(),
+                    port,
+                    adminKeySet
+                            ? "write keys see their own events, the admin key all"
+                            : "write keys see their own events");
         }
     }
 

@@ -30,13 +30,15 @@ final class EventFinisher {
             if (e.error != null) {
                 ws.rejected++;
                 ws.rejectedByType[e.record.type() == null ? 0 : e.record.type().code()]++;
-                ws.deadLetter.clear()
+                ws.deadLetter
+                        .clear()
                         .receivedAt(receivedAt)
                         .batchIndex(e.index)
                         .reason(e.error)
                         .writeKey(writeKey)
                         .ip(ip)
-                        .payload().set(ws.body, e.start, e.end - e.start);
+                        .payload()
+                        .set(ws.body, e.start, e.end - e.start);
                 ws.deadLetters.add(ws.deadLetter);
                 continue;
             }

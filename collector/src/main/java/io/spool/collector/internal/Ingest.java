@@ -24,7 +24,12 @@ final class Ingest {
     private final CollectorMetrics metrics;
     private final RefusedKeys refusedKeys;
 
-    Ingest(Settings settings, WriteKeys writeKeys, JournalSink sink, CollectorMetrics metrics, RefusedKeys refusedKeys) {
+    Ingest(
+            Settings settings,
+            WriteKeys writeKeys,
+            JournalSink sink,
+            CollectorMetrics metrics,
+            RefusedKeys refusedKeys) {
         this.refusedKeys = refusedKeys;
         this.settings = settings;
         this.writeKeys = writeKeys;
@@ -76,14 +81,18 @@ final class Ingest {
             }
         }
         if (key == null && !settings.allowAnonymous()) {
-            return Outcome.error(401, "missing write key: send it as the Basic auth user name (empty password)"
-                    + " or as \"writeKey\" in the body");
+            return Outcome.error(
+                    401,
+                    "missing write key: send it as the Basic auth user name (empty password)"
+                            + " or as \"writeKey\" in the body");
         }
         if (rateLimiter != null) {
             long wait = rateLimiter.acquire(key, ws.eventCount(), System.nanoTime());
             if (wait > 0) {
-                return Outcome.tooManyRequests("over the rate limit of " + (long) settings.rateLimit()
-                        + " events per second for this write key", wait);
+                return Outcome.tooManyRequests(
+                        "over the rate limit of " + (long) settings.rateLimit()
+                                + " events per second for this write key",
+                        wait);
             }
         }
 

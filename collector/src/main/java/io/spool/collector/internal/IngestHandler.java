@@ -1,7 +1,6 @@
 package io.spool.collector.internal;
 
 import io.spool.collector.internal.console.ConsoleHandler;
-
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
@@ -44,8 +43,16 @@ final class IngestHandler implements HttpHandler {
     /** The console's routes, or null when it is off; asked only for paths that are no ingest route. */
     private final ConsoleHandler console;
 
-    IngestHandler(Settings settings, WriteKeys writeKeys, Ingest ingest, JournalSink sink, AppendLoop appends,
-            CollectorMetrics metrics, RefusedKeys refusedKeys, ShutdownState shutdown, ConsoleHandler console) {
+    IngestHandler(
+            Settings settings,
+            WriteKeys writeKeys,
+            Ingest ingest,
+            JournalSink sink,
+            AppendLoop appends,
+            CollectorMetrics metrics,
+            RefusedKeys refusedKeys,
+            ShutdownState shutdown,
+            ConsoleHandler console) {
         this.console = console;
         this.refusedKeys = refusedKeys;
         this.settings = settings;
@@ -81,7 +88,10 @@ final class IngestHandler implements HttpHandler {
             return;
         }
         if (route == null) {
-            respond(exchange, Routes.OTHER_ID, Outcome.error(404, "no such path: " + RequestParser.quote(exchange.getRequestPath())));
+            respond(
+                    exchange,
+                    Routes.OTHER_ID,
+                    Outcome.error(404, "no such path: " + RequestParser.quote(exchange.getRequestPath())));
             return;
         }
         int id = route.id;
@@ -93,7 +103,10 @@ final class IngestHandler implements HttpHandler {
         }
         if (!exchange.getRequestMethod().equals(Methods.POST)) {
             responseHeaders.put(Headers.ALLOW, "POST, OPTIONS");
-            respond(exchange, id, Outcome.error(405, exchange.getRequestMethod() + " is not allowed on " + path + "; use POST"));
+            respond(
+                    exchange,
+                    id,
+                    Outcome.error(405, exchange.getRequestMethod() + " is not allowed on " + path + "; use POST"));
             return;
         }
         if (!shutdown.tryEnter()) {
@@ -112,15 +125,25 @@ final class IngestHandler implements HttpHandler {
         } else if (encoding.trim().equalsIgnoreCase("gzip") || encoding.trim().equalsIgnoreCase("x-gzip")) {
             gzip = true;
         } else {
-            respond(exchange, id, Outcome.error(415, "unsupported Content-Encoding " + RequestParser.quote(encoding)
-                    + "; send gzip or no encoding"));
+            respond(
+                    exchange,
+                    id,
+                    Outcome.error(
+                            415,
+                            "unsupported Content-Encoding " + RequestParser.quote(encoding)
+                                    + "; send gzip or no encoding"));
             return;
         }
         long contentLength = exchange.getRequestContentLength();
         if (contentLength > (long) BodyReader.DISCARD_FACTOR * settings.maxRequestBytes()) {
             // Far too large to read and drop: answer now; the client may see a reset instead.
-            respond(exchange, id, Outcome.error(413, "body is " + contentLength + " bytes, over the limit of "
-                    + settings.maxRequestBytes() + " bytes"));
+            respond(
+                    exchange,
+                    id,
+                    Outcome.error(
+                            413,
+                            "body is " + contentLength + " bytes, over the limit of " + settings.maxRequestBytes()
+                                    + " bytes"));
             return;
         }
         String headerKey = null;
@@ -128,7 +151,11 @@ final class IngestHandler implements HttpHandler {
         if (authorization != null) {
             headerKey = WriteKeys.fromAuthorization(authorization);
             if (headerKey == null) {
-                respond(exchange, id, Outcome.error(401, "the Authorization header is not Basic auth with the write key as user name"));
+                respond(
+                        exchange,
+                        id,
+                        Outcome.error(
+                                401, "the Authorization header is not Basic auth with the write key as user name"));
                 return;
             }
             if (!writeKeys.accepts(headerKey)) {
@@ -155,7 +182,10 @@ final class IngestHandler implements HttpHandler {
             @Override
             public void onTooLarge(HttpServerExchange ex, Workspace ws) {
                 workspaces.give(ws);
-                respond(ex, id, Outcome.error(413, "body is over the limit of " + settings.maxRequestBytes() + " bytes"));
+                respond(
+                        ex,
+                        id,
+                        Outcome.error(413, "body is over the limit of " + settings.maxRequestBytes() + " bytes"));
             }
 
             @Override
@@ -169,8 +199,14 @@ final class IngestHandler implements HttpHandler {
     }
 
     /** Prepares the body here (on the I/O thread); a request with events to store goes to the append loop. */
-    private void process(HttpServerExchange exchange, Workspace ws, Routes.Ingest route, int length, boolean gzip,
-            String key, String ip) {
+    private void process(
+            HttpServerExchange exchange,
+            Workspace ws,
+            Routes.Ingest route,
+            int length,
+            boolean gzip,
+            String key,
+            String ip) {
         Outcome refused;
         try {
             refused = ingest.prepare(ws, route.single, length, gzip, key, ip);
@@ -185,10 +221,12 @@ final class IngestHandler implements HttpHandler {
         }
         // Dispatched to the same thread: tells Undertow the exchange is not over when the handler
         // returns; the appender thread answers it later.
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> appends.submit(ws, route.single, outcome -> {
-            workspaces.give(ws);
-            respond(exchange, route.id, outcome);
-        }));
+        exchange.dispatch(
+                SameThreadExecutor.INSTANCE,
+                () -> appends.submit(ws, route.single, outcome -> {
+                    workspaces.give(ws);
+                    respond(exchange, route.id, outcome);
+                }));
     }
 
     private String clientIp(HttpServerExchange exchange) {
@@ -233,7 +271,10 @@ final class IngestHandler implements HttpHandler {
         }
         if (!metricsKey.allows(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION))) {
             exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer realm=\"spool-metrics\"");
-            respond(exchange, Routes.METRICS_ID, Outcome.error(401, "/metrics needs the metrics key: send Authorization: Bearer <key>"));
+            respond(
+                    exchange,
+                    Routes.METRICS_ID,
+                    Outcome.error(401, "/metrics needs the metrics key: send Authorization: Bearer <key>"));
             return;
         }
         byte[] text = metrics.scrape();
@@ -244,12 +285,17 @@ final class IngestHandler implements HttpHandler {
     }
 
     private boolean isGet(HttpServerExchange exchange, int route) {
-        if (exchange.getRequestMethod().equals(Methods.GET) || exchange.getRequestMethod().equals(Methods.HEAD)) {
+        if (exchange.getRequestMethod().equals(Methods.GET)
+                || exchange.getRequestMethod().equals(Methods.HEAD)) {
             return true;
         }
         exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
-        respond(exchange, route, Outcome.error(405, exchange.getRequestMethod() + " is not allowed on "
-                + exchange.getRequestPath() + "; use GET"));
+        respond(
+                exchange,
+                route,
+                Outcome.error(
+                        405,
+                        exchange.getRequestMethod() + " is not allowed on " + exchange.getRequestPath() + "; use GET"));
         return false;
     }
 
@@ -268,5 +314,4 @@ final class IngestHandler implements HttpHandler {
         }
         exchange.getResponseSender().send(ByteBuffer.wrap(outcome.body));
     }
-
 }

@@ -40,7 +40,8 @@ final class JournalSink implements AutoCloseable {
         this.metrics = metrics;
         this.events = journal.events().newAppender();
         this.deadLetters = journal.deadLetters().newAppender();
-        metrics.journalSyncs(() -> journal.events().syncs() + journal.deadLetters().syncs());
+        metrics.journalSyncs(
+                () -> journal.events().syncs() + journal.deadLetters().syncs());
         this.checkedAtNanos = System.nanoTime();
         this.unwritableReason = check();
     }

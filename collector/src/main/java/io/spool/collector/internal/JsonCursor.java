@@ -32,11 +32,13 @@ final class JsonCursor {
     int pos;
     /** After {@link #string()}: where the string's content starts and ends (before the closing quote). */
     int textStart;
+
     int textEnd;
     /** After {@link #string()}: whether the content has escapes (its bytes are then not its text). */
     boolean escaped;
     /** Per nesting level of {@link #skipValue()}: whether that level is an object (else an array). */
     private final boolean[] inObject = new boolean[MAX_DEPTH + 1];
+
     private final StringBuilder unescaped = new StringBuilder(64);
 
     JsonCursor reset(byte[] body, int from, int end) {
@@ -131,7 +133,8 @@ final class JsonCursor {
                 q++;
             }
             if (q < end && a[q] == ':') {
-                throw malformedAt(textStart, "broken surrogate pair (a lone \\u escape of half a character) in a field name");
+                throw malformedAt(
+                        textStart, "broken surrogate pair (a lone \\u escape of half a character) in a field name");
             }
         }
     }
@@ -226,7 +229,8 @@ final class JsonCursor {
                 case 'n' -> sb.append('\n');
                 case 'r' -> sb.append('\r');
                 case 't' -> sb.append('\t');
-                case 'u' -> sb.append((char) (hex(b[p + 2]) << 12 | hex(b[p + 3]) << 8 | hex(b[p + 4]) << 4 | hex(b[p + 5])));
+                case 'u' ->
+                    sb.append((char) (hex(b[p + 2]) << 12 | hex(b[p + 3]) << 8 | hex(b[p + 4]) << 4 | hex(b[p + 5])));
                 default -> sb.append((char) e); // " \ /
             }
             p += e == 'u' ? 6 : 2;
@@ -341,7 +345,12 @@ final class JsonCursor {
     private void endOfToken() throws MalformedException {
         if (pos < end) {
             int c = b[pos];
-            if (c < 0 || c == '_' || c == '$' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            if (c < 0
+                    || c == '_'
+                    || c == '$'
+                    || (c >= '0' && c <= '9')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')) {
                 throw malformedAt(pos, "unrecognized token");
             }
         }

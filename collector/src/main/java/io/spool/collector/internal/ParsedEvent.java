@@ -15,9 +15,11 @@ final class ParsedEvent {
     String error;
     /** Whether the event's own context has these top-level keys (they shadow the batch context's). */
     boolean contextHasLibrary;
+
     boolean contextHasUserAgent;
     /** The event's own {@code context.ip}, or null. */
     String contextIp;
+
     boolean contextHasIp;
 
     ParsedEvent reset(int index) {

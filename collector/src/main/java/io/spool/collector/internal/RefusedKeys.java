@@ -21,6 +21,7 @@ final class RefusedKeys {
     private final AtomicLong count = new AtomicLong();
     /** When the next line may be written. */
     private final AtomicLong next;
+
     private static final long NEVER = Long.MIN_VALUE;
     /** When the last line was written; only the thread that won {@code next} writes it. */
     private volatile long lastLine = NEVER;
@@ -46,12 +47,18 @@ final class RefusedKeys {
         long previous = lastLine;
         lastLine = now;
         if (previous == NEVER) {
-            log.warn("Refused a request with an unknown write key {}; a client has a stale or mistyped key (the"
-                    + " collector takes those of --write-key and --write-keys-file). Further refusals: one line a"
-                    + " minute at most", shown(key));
+            log.warn(
+                    "Refused a request with an unknown write key {}; a client has a stale or mistyped key (the"
+                            + " collector takes those of --write-key and --write-keys-file). Further refusals: one line a"
+                            + " minute at most",
+                    shown(key));
         } else {
-            log.warn("Refused {} request{} with an unknown write key in the last {}, the latest with {}",
-                    n, n == 1 ? "" : "s", seconds(now - previous), shown(key));
+            log.warn(
+                    "Refused {} request{} with an unknown write key in the last {}, the latest with {}",
+                    n,
+                    n == 1 ? "" : "s",
+                    seconds(now - previous),
+                    shown(key));
         }
     }
 

@@ -141,7 +141,8 @@ public final class RequestParser {
         byte[] b = ws.body;
         int n = ws.bodyLength;
         if (n >= 2 && (b[0] == 0 || b[1] == 0)) {
-            throw new BadRequestException("body is not JSON in UTF-8 (it starts with a NUL byte, as UTF-16 or UTF-32 text does)");
+            throw new BadRequestException(
+                    "body is not JSON in UTF-8 (it starts with a NUL byte, as UTF-16 or UTF-32 text does)");
         }
         int from = n >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF ? 3 : 0;
         return ws.json.reset(b, from, n);
@@ -388,7 +389,8 @@ public final class RequestParser {
         if (start == '-' || (start >= '0' && start <= '9')) {
             // Segment clients send numeric ids now and then; they are ids all the same.
             if (c.number()) {
-                return new String(c.b, c.textStart, c.textEnd - c.textStart, java.nio.charset.StandardCharsets.US_ASCII);
+                return new String(
+                        c.b, c.textStart, c.textEnd - c.textStart, java.nio.charset.StandardCharsets.US_ASCII);
             }
             e.fail(field + " must be a string");
             return null;
@@ -559,7 +561,8 @@ public final class RequestParser {
         s.end = close + 1;
     }
 
-    private static long topLevelTime(JsonCursor c, String field) throws JsonCursor.MalformedException, BadRequestException {
+    private static long topLevelTime(JsonCursor c, String field)
+            throws JsonCursor.MalformedException, BadRequestException {
         if (c.nullLiteral()) {
             return EventRecord.NO_TIME;
         }
@@ -634,8 +637,13 @@ public final class RequestParser {
         boolean zone = false;
         for (int i = 0; i < v.length(); i++) {
             char ch = v.charAt(i);
-            boolean ok = zone ? ch > 0x20 && ch < 0x7f
-                    : (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F') || ch == '.' || ch == ':';
+            boolean ok = zone
+                    ? ch > 0x20 && ch < 0x7f
+                    : (ch >= '0' && ch <= '9')
+                            || (ch >= 'a' && ch <= 'f')
+                            || (ch >= 'A' && ch <= 'F')
+                            || ch == '.'
+                            || ch == ':';
             if (!zone && ch == '%' && i > 0) {
                 zone = true;
                 ok = true;

@@ -35,5 +35,4 @@ public record Settings(
         SSLContext tls,
         Path tlsKeystore,
         String metricsKey,
-        Clock clock) {
-}
+        Clock clock) {}

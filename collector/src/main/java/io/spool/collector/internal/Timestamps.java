@@ -17,8 +17,7 @@ final class Timestamps {
     /** Returned for text that is not an ISO-8601 time. */
     static final long INVALID = Long.MIN_VALUE + 1;
 
-    private Timestamps() {
-    }
+    private Timestamps() {}
 
     static long parse(String s) {
         long fast = fastParse(s);
@@ -30,8 +29,12 @@ final class Timestamps {
 
     private static long fastParse(String s) {
         int n = s.length();
-        if (n < 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || (s.charAt(10) != 'T' && s.charAt(10) != 't' && s.charAt(10) != ' ')
-                || s.charAt(13) != ':' || s.charAt(16) != ':') {
+        if (n < 19
+                || s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || (s.charAt(10) != 'T' && s.charAt(10) != 't' && s.charAt(10) != ' ')
+                || s.charAt(13) != ':'
+                || s.charAt(16) != ':') {
             return INVALID;
         }
         int year = digits(s, 0, 4);
@@ -40,8 +43,17 @@ final class Timestamps {
         int hour = digits(s, 11, 2);
         int minute = digits(s, 14, 2);
         int second = digits(s, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23
-                || minute < 0 || minute > 59 || second < 0 || second > 59) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > daysIn(year, month)
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59) {
             return INVALID;
         }
         int i = 19;
@@ -92,14 +104,18 @@ final class Timestamps {
 
     private static long slowParse(String s) {
         try {
-            TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(s, OffsetDateTime::from, LocalDateTime::from);
+            TemporalAccessor t =
+                    DateTimeFormatter.ISO_DATE_TIME.parseBest(s, OffsetDateTime::from, LocalDateTime::from);
             if (t instanceof OffsetDateTime) {
                 return ((OffsetDateTime) t).toInstant().toEpochMilli();
             }
             return ((LocalDateTime) t).toInstant(ZoneOffset.UTC).toEpochMilli();
         } catch (DateTimeParseException e) {
             try {
-                return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+                return LocalDate.parse(s)
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant()
+                        .toEpochMilli();
             } catch (DateTimeParseException e2) {
                 return INVALID;
             }
@@ -137,5 +153,4 @@ final class Timestamps {
         long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         return era * 146_097 + doe - 719_468;
     }
-
 }

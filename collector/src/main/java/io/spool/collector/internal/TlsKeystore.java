@@ -19,8 +19,7 @@ import javax.net.ssl.SSLContext;
  * start-up, and a stack trace there tells an operator less than "wrong password".
  */
 public final class TlsKeystore {
-    private TlsKeystore() {
-    }
+    private TlsKeystore() {}
 
     /**
      * The TLS context for the keystore at {@code file}; the key's password is the keystore's (PKCS12

@@ -7,8 +7,7 @@ package io.spool.collector.internal;
  * once here, with a fast path for the ASCII that most events are.
  */
 final class Utf8 {
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /** Returns the offset of the first malformed byte sequence, or −1 when every byte is valid. */
     static int firstInvalid(byte[] b, int offset, int length) {
@@ -16,7 +15,9 @@ final class Utf8 {
         int end = offset + length;
         while (i < end) {
             // ASCII fast path, eight bytes at a time.
-            while (i + 8 <= end && ((b[i] | b[i + 1] | b[i + 2] | b[i + 3] | b[i + 4] | b[i + 5] | b[i + 6] | b[i + 7]) & 0x80) == 0) {
+            while (i + 8 <= end
+                    && ((b[i] | b[i + 1] | b[i + 2] | b[i + 3] | b[i + 4] | b[i + 5] | b[i + 6] | b[i + 7]) & 0x80)
+                            == 0) {
                 i += 8;
             }
             if (i >= end) {

@@ -33,10 +33,12 @@ final class Workspace {
 
     /** The body as received (before inflating), from offset 0; grows as needed, reused. */
     byte[] wire = new byte[64 * 1024];
+
     private ByteBuffer wireBuffer = ByteBuffer.wrap(wire);
 
     /** The (inflated) body being parsed; JSON slices of the records point into it. */
     byte[] body;
+
     int bodyLength;
     String bodyWriteKey;
     long batchSentAt;
@@ -48,14 +50,17 @@ final class Workspace {
      * decides each one, so that the metrics are updated once per request and type, not per event.
      */
     static final int TYPE_SLOTS = 7;
+
     final int[] acceptedByType = new int[TYPE_SLOTS];
     final int[] rejectedByType = new int[TYPE_SLOTS];
 
     /** Set while the workspace waits for the {@link AppendLoop}: the path's event type (or null), and who answers. */
     io.spool.journal.EventType single;
+
     java.util.function.Consumer<Outcome> done;
     /** The appends' sequences for {@link JournalSink#awaitSync}; 0 when nothing was appended to that queue. */
     long eventsSequence;
+
     long deadLettersSequence;
 
     private ParsedEvent[] parsed = new ParsedEvent[128];

@@ -30,7 +30,9 @@ class RefusedKeysTest {
     }
 
     private List<String> messages() {
-        return lines.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        return lines.list.stream()
+                .map(e -> e.getLevel() + " " + e.getFormattedMessage())
+                .toList();
     }
 
     @Test
@@ -40,8 +42,11 @@ class RefusedKeysTest {
         String key = "sk_live_0123456789abcdef";
 
         refused.refused(key);
-        assertThat(messages()).singleElement().asString().startsWith("WARN Refused a request with an unknown write key"
-                + " 'sk_l…'").contains("--write-key");
+        assertThat(messages())
+                .singleElement()
+                .asString()
+                .startsWith("WARN Refused a request with an unknown write key" + " 'sk_l…'")
+                .contains("--write-key");
 
         for (int i = 0; i < 500; i++) {
             now.addAndGet(100_000_000L); // 50 s of one refusal every 100 ms
@@ -52,8 +57,9 @@ class RefusedKeysTest {
         now.addAndGet(10_000_000_000L);
         refused.refused("other-key-42");
         assertThat(messages()).hasSize(2);
-        assertThat(messages().get(1)).isEqualTo(
-                "WARN Refused 501 requests with an unknown write key in the last 60 s, the latest with 'othe…'");
+        assertThat(messages().get(1))
+                .isEqualTo(
+                        "WARN Refused 501 requests with an unknown write key in the last 60 s, the latest with 'othe…'");
         assertThat(String.join("\n", messages())).doesNotContain(key).doesNotContain("other-key-42");
     }
 

@@ -54,6 +54,7 @@ import org.junit.jupiter.api.Timeout;
 class RequestPathFuzzTest {
     /** Small limits, so that inputs of a few kB reach the 413 paths and the per-event refusal. */
     private static final int MAX_EVENT_BYTES = 512;
+
     private static final int MAX_REQUEST_BYTES = 2048;
     private static final long RECEIVED_AT = 1_764_072_000_123L;
     private static final String IP = "203.0.113.7";
@@ -69,12 +70,47 @@ class RequestPathFuzzTest {
     @FuzzTest(maxDuration = "25s")
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     // The wire protocol's words, so that mutations build events and not only broken JSON.
-    @DictionaryEntries({"{\"batch\":[", "{\"type\":\"", "\"batch\"", "\"type\"", "\"track\"", "\"identify\"",
-            "\"page\"", "\"screen\"", "\"group\"", "\"alias\"", "\"messageId\"", "\"userId\"", "\"anonymousId\"",
-            "\"event\"", "\"name\"", "\"groupId\"", "\"previousId\"", "\"timestamp\"", "\"originalTimestamp\"",
-            "\"sentAt\"", "\"properties\"", "\"traits\"", "\"context\"", "\"integrations\"", "\"library\"",
-            "\"version\"", "\"userAgent\"", "\"writeKey\"", "\"2026-03-01T12:00:00.123Z\"", "+01:00", "\\u", "\\ud83d",
-            "null", "true", "[]", "{}", "\":", "\",\"", "},{"})
+    @DictionaryEntries({
+        "{\"batch\":[",
+        "{\"type\":\"",
+        "\"batch\"",
+        "\"type\"",
+        "\"track\"",
+        "\"identify\"",
+        "\"page\"",
+        "\"screen\"",
+        "\"group\"",
+        "\"alias\"",
+        "\"messageId\"",
+        "\"userId\"",
+        "\"anonymousId\"",
+        "\"event\"",
+        "\"name\"",
+        "\"groupId\"",
+        "\"previousId\"",
+        "\"timestamp\"",
+        "\"originalTimestamp\"",
+        "\"sentAt\"",
+        "\"properties\"",
+        "\"traits\"",
+        "\"context\"",
+        "\"integrations\"",
+        "\"library\"",
+        "\"version\"",
+        "\"userAgent\"",
+        "\"writeKey\"",
+        "\"2026-03-01T12:00:00.123Z\"",
+        "+01:00",
+        "\\u",
+        "\\ud83d",
+        "null",
+        "true",
+        "[]",
+        "{}",
+        "\":",
+        "\",\"",
+        "},{"
+    })
     void anyBodyGetsADocumentedAnswerAndAcceptedEventsDecode(byte[] input) {
         if (input.length == 0) {
             return;
@@ -93,7 +129,8 @@ class RequestPathFuzzTest {
         Outcome first = processAndCheck(ws, single, wire, gzip);
         Outcome second = processAndCheck(ws, single, wire, gzip);
         assertThat(second.status).isEqualTo(first.status);
-        assertThat(new String(second.body, StandardCharsets.UTF_8)).isEqualTo(new String(first.body, StandardCharsets.UTF_8));
+        assertThat(new String(second.body, StandardCharsets.UTF_8))
+                .isEqualTo(new String(first.body, StandardCharsets.UTF_8));
     }
 
     private Outcome processAndCheck(Workspace ws, EventType single, byte[] wire, boolean gzip) {
@@ -205,7 +242,9 @@ class RequestPathFuzzTest {
         int pos = 0;
         while (pos < excerpt.length) {
             assertThat(excerpt.length - pos).isGreaterThanOrEqualTo(4);
-            int len = ByteBuffer.wrap(excerpt, pos, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+            int len = ByteBuffer.wrap(excerpt, pos, 4)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .getInt();
             assertThat(len).isBetween(0, excerpt.length - pos - 4);
             records.add(new int[] {pos + 4, len});
             pos += 4 + len;
@@ -224,10 +263,13 @@ class RequestPathFuzzTest {
         if (r.context().isPresent()) {
             try {
                 com.fasterxml.jackson.databind.JsonNode ipNode = new com.fasterxml.jackson.databind.ObjectMapper()
-                        .readTree(r.context().toByteArray()).get("ip");
-                if (ipNode != null && ipNode.isTextual()
+                        .readTree(r.context().toByteArray())
+                        .get("ip");
+                if (ipNode != null
+                        && ipNode.isTextual()
                         && ipNode.asText().strip().matches("[0-9A-Fa-f.:]+(%[\\x21-\\x7e]+)?")
-                        && ipNode.asText().strip().length() >= 2 && ipNode.asText().strip().length() <= 64) {
+                        && ipNode.asText().strip().length() >= 2
+                        && ipNode.asText().strip().length() <= 64) {
                     contextIp = ipNode.asText().strip();
                 }
             } catch (java.io.IOException e) {
@@ -262,7 +304,8 @@ class RequestPathFuzzTest {
         for (RecordField f : RecordField.values()) {
             if (view.isPresent(f)) {
                 assertThat(Utf8.firstInvalid(view.array(), view.offset(f), view.length(f)))
-                        .as("%s is valid UTF-8", f).isEqualTo(-1);
+                        .as("%s is valid UTF-8", f)
+                        .isEqualTo(-1);
             }
         }
         checkJsonValue(r.properties(), true);
@@ -284,7 +327,9 @@ class RequestPathFuzzTest {
             return;
         }
         String text = json.toString();
-        assertThat(Utf8.firstInvalid(json.array(), json.offset(), json.length())).as(text).isEqualTo(-1);
+        assertThat(Utf8.firstInvalid(json.array(), json.offset(), json.length()))
+                .as(text)
+                .isEqualTo(-1);
         try (JsonParser p = JSON.createParser(json.array(), json.offset(), json.length())) {
             JsonToken t = p.nextToken();
             assertThat(t).as(text).isNotNull();

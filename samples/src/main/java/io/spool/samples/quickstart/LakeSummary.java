@@ -29,7 +29,11 @@ record LakeSummary(
     }
 
     static String eventsGlob(Path lake) {
-        return lake.toAbsolutePath().resolve("spool/events/data").resolve("**").resolve("*.parquet").toString();
+        return lake.toAbsolutePath()
+                .resolve("spool/events/data")
+                .resolve("**")
+                .resolve("*.parquet")
+                .toString();
     }
 
     static LakeSummary read(Path lake) throws SQLException {
@@ -55,15 +59,15 @@ record LakeSummary(
             }
             Instant first;
             Instant last;
-            try (ResultSet rs = st.executeQuery("SELECT epoch_ms(min(\"timestamp\")), epoch_ms(max(\"timestamp\")) FROM "
-                    + events)) {
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT epoch_ms(min(\"timestamp\")), epoch_ms(max(\"timestamp\")) FROM " + events)) {
                 rs.next();
                 first = Instant.ofEpochMilli(rs.getLong(1));
                 last = Instant.ofEpochMilli(rs.getLong(2));
             }
             long files;
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM glob('" + eventsGlob(lake).replace("'", "''")
-                    + "')")) {
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT count(*) FROM glob('" + eventsGlob(lake).replace("'", "''") + "')")) {
                 rs.next();
                 files = rs.getLong(1);
             }

@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ShopTraffic {
     private static final String[][] PAGES = {
-        {"/", "Home"}, {"/furniture", "Furniture"}, {"/lighting", "Lighting"}, {"/about", "About"}, {"/cart", "Cart"}};
+        {"/", "Home"}, {"/furniture", "Furniture"}, {"/lighting", "Lighting"}, {"/about", "About"}, {"/cart", "Cart"}
+    };
     private static final String[] SCREENS = {"Home", "Search", "Product", "Cart"};
     private static final List<Product> PRODUCTS = List.of(
             new Product("sku-1", "Walnut desk", "furniture", new BigDecimal("349.00")),
@@ -83,7 +84,8 @@ final class ShopTraffic {
         }
         if (random.nextInt(10) < 3) {
             userId = "user-" + (++users);
-            shop.signUp(anonymousId, userId, userId + "@example.com", random.nextBoolean() ? "free" : "pro", Instant.now());
+            shop.signUp(
+                    anonymousId, userId, userId + "@example.com", random.nextBoolean() ? "free" : "pro", Instant.now());
             count("alias", "");
             count("identify", "");
             count("track", "Signed Up");

@@ -49,7 +49,8 @@ public final class ShopServer {
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/signup", exchange -> {
             // The visitor's anonymous id would come from a cookie; here the client may pass one.
-            String anonymousId = query(exchange, "anonymousId", UUID.randomUUID().toString());
+            String anonymousId =
+                    query(exchange, "anonymousId", UUID.randomUUID().toString());
             String userId = "user-" + UUID.randomUUID();
             shop.signUp(anonymousId, userId, query(exchange, "email", "someone@example.com"), "free", Instant.now());
             respond(exchange, 201, "{\"userId\":\"" + userId + "\"}");
@@ -80,12 +81,16 @@ public final class ShopServer {
 
         // On SIGTERM: stop taking requests, then close Spool, which delivers what it still holds
         // (within its close timeout) and reports anything it could not.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop(1);
-            boolean delivered = spool.close(Duration.ofSeconds(10));
-            System.err.println("shop: stopped; Spool " + (delivered ? "delivered everything" : "could not deliver all")
-                    + " (" + spool.stats() + ")");
-        }, "shop-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.stop(1);
+                            boolean delivered = spool.close(Duration.ofSeconds(10));
+                            System.err.println("shop: stopped; Spool "
+                                    + (delivered ? "delivered everything" : "could not deliver all") + " ("
+                                    + spool.stats() + ")");
+                        },
+                        "shop-shutdown"));
         server.start();
         System.err.println("shop: listening on http://localhost:" + port + ", tracking to " + endpoint);
     }
@@ -112,6 +117,5 @@ public final class ShopServer {
         }
     }
 
-    private ShopServer() {
-    }
+    private ShopServer() {}
 }

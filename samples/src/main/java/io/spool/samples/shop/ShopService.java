@@ -78,10 +78,8 @@ public final class ShopService {
                 .trait("plan", plan)
                 .trait("created_at", at)
                 .build());
-        spool.track(Track.builder("Signed Up")
-                .userId(userId)
-                .property("plan", plan)
-                .build());
+        spool.track(
+                Track.builder("Signed Up").userId(userId).property("plan", plan).build());
     }
 
     /** B2B customers buy for a company: {@code group} ties the user to it, with the company's traits. */
@@ -111,8 +109,8 @@ public final class ShopService {
         List<Map<String, Object>> products = new java.util.ArrayList<>();
         for (OrderLine line : lines) {
             revenue = revenue.add(line.product().price().multiply(BigDecimal.valueOf(line.quantity())));
-            products.add(Map.of("product_id", line.product().id(), "price", line.product().price(),
-                    "quantity", line.quantity()));
+            products.add(Map.of(
+                    "product_id", line.product().id(), "price", line.product().price(), "quantity", line.quantity()));
         }
         spool.track(Track.builder("Order Completed")
                 .userId(userId)
@@ -124,9 +122,7 @@ public final class ShopService {
     }
 
     /** An item of the catalogue. Prices are decimals: never doubles for money. */
-    public record Product(String id, String name, String category, BigDecimal price) {
-    }
+    public record Product(String id, String name, String category, BigDecimal price) {}
 
-    public record OrderLine(Product product, int quantity) {
-    }
+    public record OrderLine(Product product, int quantity) {}
 }

@@ -10,28 +10,28 @@ import okio.BufferedSink;
  * end (OkHttp's own retries included) before it touches the array again.
  */
 final class BytesBody extends RequestBody {
-  private static final MediaType JSON = MediaType.parse("application/json; charset=utf-8");
+    private static final MediaType JSON = MediaType.parse("application/json; charset=utf-8");
 
-  private final byte[] bytes;
-  private final int length;
+    private final byte[] bytes;
+    private final int length;
 
-  BytesBody(byte[] bytes, int length) {
-    this.bytes = bytes;
-    this.length = length;
-  }
+    BytesBody(byte[] bytes, int length) {
+        this.bytes = bytes;
+        this.length = length;
+    }
 
-  @Override
-  public MediaType contentType() {
-    return JSON;
-  }
+    @Override
+    public MediaType contentType() {
+        return JSON;
+    }
 
-  @Override
-  public long contentLength() {
-    return length;
-  }
+    @Override
+    public long contentLength() {
+        return length;
+    }
 
-  @Override
-  public void writeTo(BufferedSink sink) throws IOException {
-    sink.write(bytes, 0, length);
-  }
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+        sink.write(bytes, 0, length);
+    }
 }

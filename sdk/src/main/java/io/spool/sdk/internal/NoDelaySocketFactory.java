@@ -12,40 +12,40 @@ import javax.net.SocketFactory;
  * 40 ms a request), which caps a sender that sends one request at a time.
  */
 public final class NoDelaySocketFactory extends SocketFactory {
-  @Override
-  public Socket createSocket() throws IOException {
-    Socket socket = new Socket();
-    socket.setTcpNoDelay(true);
-    return socket;
-  }
-
-  @Override
-  public Socket createSocket(String host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port), null);
-  }
-
-  @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-    return connected(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
-  }
-
-  @Override
-  public Socket createSocket(InetAddress host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port), null);
-  }
-
-  @Override
-  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-      throws IOException {
-    return connected(new InetSocketAddress(address, port), new InetSocketAddress(localAddress, localPort));
-  }
-
-  private Socket connected(InetSocketAddress remote, InetSocketAddress local) throws IOException {
-    Socket socket = createSocket();
-    if (local != null) {
-      socket.bind(local);
+    @Override
+    public Socket createSocket() throws IOException {
+        Socket socket = new Socket();
+        socket.setTcpNoDelay(true);
+        return socket;
     }
-    socket.connect(remote);
-    return socket;
-  }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        return connected(new InetSocketAddress(host, port), null);
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        return connected(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+        return connected(new InetSocketAddress(host, port), null);
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+            throws IOException {
+        return connected(new InetSocketAddress(address, port), new InetSocketAddress(localAddress, localPort));
+    }
+
+    private Socket connected(InetSocketAddress remote, InetSocketAddress local) throws IOException {
+        Socket socket = createSocket();
+        if (local != null) {
+            socket.bind(local);
+        }
+        socket.connect(remote);
+        return socket;
+    }
 }

@@ -5,8 +5,8 @@ package io.spool.sdk.internal;
  * moves a fake clock, so a retry schedule is checked without waiting for it.
  */
 public interface RetryTimer {
-  long nanoTime();
+    long nanoTime();
 
-  /** Returns at {@code untilNanos} (on this timer's clock), or earlier if the client's close deadline comes first. */
-  void pauseUntil(long untilNanos) throws InterruptedException;
+    /** Returns at {@code untilNanos} (on this timer's clock), or earlier if the client's close deadline comes first. */
+    void pauseUntil(long untilNanos) throws InterruptedException;
 }

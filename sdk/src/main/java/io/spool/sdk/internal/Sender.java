@@ -23,211 +23,239 @@ import org.slf4j.LoggerFactory;
  * message ids.
  */
 public final class Sender implements Runnable {
-  private static final Logger log = LoggerFactory.getLogger("io.spool.sdk.Spool");
+    private static final Logger log = LoggerFactory.getLogger("io.spool.sdk.Spool");
 
-  private final EventBuffer buffer;
-  /** This sender's slot in the buffer's record of batches in flight. */
-  private final int index;
-  private final BatchBody body;
-  private final Call.Factory calls;
-  private final HttpUrl url;
-  private final String authorization;
-  private final String userAgent;
-  private final RetryPolicy retry;
-  private final RetryTimer timer;
-  private final long deliveryTimeoutNanos;
-  private final Counters counters;
-  private final DeliveryListener listener;
-  private final DeliveryLog deliveryLog;
-  private final CountDownLatch done = new CountDownLatch(1);
-  private volatile Call inFlight;
+    private final EventBuffer buffer;
+    /** This sender's slot in the buffer's record of batches in flight. */
+    private final int index;
 
-  // what the last attempt got; only the sender thread reads and writes these
-  private long retryAfterNanos;
-  private String responseText;
-  private String error;
-  private IOException cause;
+    private final BatchBody body;
+    private final Call.Factory calls;
+    private final HttpUrl url;
+    private final String authorization;
+    private final String userAgent;
+    private final RetryPolicy retry;
+    private final RetryTimer timer;
+    private final long deliveryTimeoutNanos;
+    private final Counters counters;
+    private final DeliveryListener listener;
+    private final DeliveryLog deliveryLog;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile Call inFlight;
 
-  public Sender(EventBuffer buffer, int index, BatchBody body, Call.Factory calls, HttpUrl url, String authorization,
-      RetryPolicy retry, RetryTimer timer, long deliveryTimeoutNanos, Counters counters,
-      DeliveryListener listener, DeliveryLog deliveryLog) {
-    this.buffer = buffer;
-    this.index = index;
-    this.body = body;
-    this.calls = calls;
-    this.url = url;
-    this.authorization = authorization;
-    this.userAgent = Version.LIBRARY_NAME + "/" + Version.VERSION;
-    this.retry = retry;
-    this.timer = timer;
-    this.deliveryTimeoutNanos = deliveryTimeoutNanos;
-    this.counters = counters;
-    this.listener = listener;
-    this.deliveryLog = deliveryLog;
-  }
+    // what the last attempt got; only the sender thread reads and writes these
+    private long retryAfterNanos;
+    private String responseText;
+    private String error;
+    private IOException cause;
 
-  @Override
-  public void run() {
-    try {
-      while (buffer.awaitBatch(body, index)) {
-        body.finish(System.currentTimeMillis());
+    public Sender(
+            EventBuffer buffer,
+            int index,
+            BatchBody body,
+            Call.Factory calls,
+            HttpUrl url,
+            String authorization,
+            RetryPolicy retry,
+            RetryTimer timer,
+            long deliveryTimeoutNanos,
+            Counters counters,
+            DeliveryListener listener,
+            DeliveryLog deliveryLog) {
+        this.buffer = buffer;
+        this.index = index;
+        this.body = body;
+        this.calls = calls;
+        this.url = url;
+        this.authorization = authorization;
+        this.userAgent = Version.LIBRARY_NAME + "/" + Version.VERSION;
+        this.retry = retry;
+        this.timer = timer;
+        this.deliveryTimeoutNanos = deliveryTimeoutNanos;
+        this.counters = counters;
+        this.listener = listener;
+        this.deliveryLog = deliveryLog;
+    }
+
+    @Override
+    public void run() {
         try {
-          deliver();
-        } catch (RuntimeException | Error e) {
-          // A bug here must not strand the events behind this batch: count it and go on.
-          log.error("spool: sending a batch of {} events failed unexpectedly", body.events(), e);
-          giveUp(DeliveryFailure.Reason.RETRIES_EXHAUSTED, 0, String.valueOf(e), null);
+            while (buffer.awaitBatch(body, index)) {
+                body.finish(System.currentTimeMillis());
+                try {
+                    deliver();
+                } catch (RuntimeException | Error e) {
+                    // A bug here must not strand the events behind this batch: count it and go on.
+                    log.error("spool: sending a batch of {} events failed unexpectedly", body.events(), e);
+                    giveUp(DeliveryFailure.Reason.RETRIES_EXHAUSTED, 0, String.valueOf(e), null);
+                }
+            }
+        } catch (InterruptedException e) {
+            log.warn("spool: sender interrupted; {} events left unsent", buffer.queued());
+            Thread.currentThread().interrupt();
+        } finally {
+            body.release();
+            done.countDown();
         }
-      }
-    } catch (InterruptedException e) {
-      log.warn("spool: sender interrupted; {} events left unsent", buffer.queued());
-      Thread.currentThread().interrupt();
-    } finally {
-      body.release();
-      done.countDown();
     }
-  }
 
-  /** Sends the current batch until it is delivered or given up on. */
-  private void deliver() throws InterruptedException {
-    long giveUpAt = timer.nanoTime() + deliveryTimeoutNanos;
-    int status = 0;
-    for (int attempt = 0; ; attempt++) {
-      if (buffer.closeDeadlinePassed()) {
-        giveUp(DeliveryFailure.Reason.CLOSED, status, "close() deadline passed before the batch was delivered"
-            + (error == null ? "" : " (last error: " + error + ")"), cause);
-        return;
-      }
-      status = post();
-      if (status >= 200 && status < 300) {
-        delivered(status);
-        return;
-      }
-      if (!buffer.closeDeadlinePassed()) { // an attempt close() cut short says nothing about the collector
-        deliveryLog.attemptFailed(status, error, cause, body.events());
-      }
-      if (!RetryPolicy.isRetriable(status)) {
-        giveUp(DeliveryFailure.Reason.REJECTED, status, error, null);
-        return;
-      }
-      long now = timer.nanoTime();
-      long delay = retry.delayNanos(attempt + 1, retryAfterNanos);
-      if (now >= giveUpAt || (retryAfterNanos > 0 && now + retryAfterNanos > giveUpAt)) {
-        giveUp(DeliveryFailure.Reason.RETRIES_EXHAUSTED, status, error, cause);
-        return;
-      }
-      counters.retried.incrementAndGet();
-      log.debug("spool: batch of {} events got {}; retry {} in {} ms", body.events(), error, attempt + 1,
-          TimeUnit.NANOSECONDS.toMillis(delay));
-      timer.pauseUntil(now + Math.min(delay, giveUpAt - now));
-    }
-  }
-
-  /** A 2xx: the batch is stored, except any events the collector's body lists as rejected. */
-  private void delivered(int status) {
-    int events = body.events();
-    Rejections rejections = Rejections.parse(responseText);
-    int rejected = 0;
-    if (!rejections.indexes.isEmpty()) {
-      List<String> all = body.messageIds();
-      List<String> ids = new ArrayList<>();
-      for (int index : rejections.indexes) {
-        if (index < all.size()) {
-          ids.add(all.get(index));
-          buffer.failed(this.index, index, index + 1); // before settled(): flush(timeout) answers false
+    /** Sends the current batch until it is delivered or given up on. */
+    private void deliver() throws InterruptedException {
+        long giveUpAt = timer.nanoTime() + deliveryTimeoutNanos;
+        int status = 0;
+        for (int attempt = 0; ; attempt++) {
+            if (buffer.closeDeadlinePassed()) {
+                giveUp(
+                        DeliveryFailure.Reason.CLOSED,
+                        status,
+                        "close() deadline passed before the batch was delivered"
+                                + (error == null ? "" : " (last error: " + error + ")"),
+                        cause);
+                return;
+            }
+            status = post();
+            if (status >= 200 && status < 300) {
+                delivered(status);
+                return;
+            }
+            if (!buffer.closeDeadlinePassed()) { // an attempt close() cut short says nothing about the collector
+                deliveryLog.attemptFailed(status, error, cause, body.events());
+            }
+            if (!RetryPolicy.isRetriable(status)) {
+                giveUp(DeliveryFailure.Reason.REJECTED, status, error, null);
+                return;
+            }
+            long now = timer.nanoTime();
+            long delay = retry.delayNanos(attempt + 1, retryAfterNanos);
+            if (now >= giveUpAt || (retryAfterNanos > 0 && now + retryAfterNanos > giveUpAt)) {
+                giveUp(DeliveryFailure.Reason.RETRIES_EXHAUSTED, status, error, cause);
+                return;
+            }
+            counters.retried.incrementAndGet();
+            log.debug(
+                    "spool: batch of {} events got {}; retry {} in {} ms",
+                    body.events(),
+                    error,
+                    attempt + 1,
+                    TimeUnit.NANOSECONDS.toMillis(delay));
+            timer.pauseUntil(now + Math.min(delay, giveUpAt - now));
         }
-      }
-      rejected = ids.size();
-      counters.failed.addAndGet(rejected);
-      deliveryLog.rejectedInBatch(rejected, events, rejections.firstError);
-      try {
-        listener.onFailed(new DeliveryFailure(DeliveryFailure.Reason.REJECTED, ids, status,
-            "the collector rejected " + rejected + " events; first: " + rejections.firstError, null));
-      } catch (RuntimeException e) {
-        log.warn("spool: DeliveryListener.onFailed threw {}", e.toString());
-      }
     }
-    counters.sent.addAndGet(events - rejected);
-    counters.bytesSent.addAndGet(body.gzippedSize());
-    deliveryLog.delivered();
-    try {
-      listener.onDelivered(events - rejected);
-    } catch (RuntimeException e) {
-      log.warn("spool: DeliveryListener.onDelivered threw {}", e.toString());
-    }
-    buffer.settled(index); // after the listener, so flush(timeout) returns with the outcome reported
-  }
 
-  /** One HTTP attempt: the status, or 0 for an I/O error; sets {@link #error}, {@link #retryAfterNanos}. */
-  private int post() {
-    retryAfterNanos = -1;
-    responseText = "";
-    error = null;
-    cause = null;
-    Request request = new Request.Builder()
-        .url(url)
-        .header("Authorization", authorization)
-        .header("Content-Encoding", "gzip")
-        .header("User-Agent", userAgent)
-        .post(new BytesBody(body.gzipped(), body.gzippedSize()))
-        .build();
-    Call call = calls.newCall(request);
-    inFlight = call;
-    try {
-      if (buffer.closeDeadlinePassed()) {
-        call.cancel();
-      }
-      try (Response response = call.execute()) {
-        int status = response.code();
-        ResponseBody responseBody = response.body();
-        String text = responseBody == null ? "" : responseBody.string();
-        responseText = text;
-        if (status < 200 || status >= 300) {
-          retryAfterNanos = RetryPolicy.parseRetryAfter(response.header("Retry-After"), System.currentTimeMillis());
-          error = "HTTP " + status + (text.isEmpty() ? "" : " " + abbreviate(text));
+    /** A 2xx: the batch is stored, except any events the collector's body lists as rejected. */
+    private void delivered(int status) {
+        int events = body.events();
+        Rejections rejections = Rejections.parse(responseText);
+        int rejected = 0;
+        if (!rejections.indexes.isEmpty()) {
+            List<String> all = body.messageIds();
+            List<String> ids = new ArrayList<>();
+            for (int index : rejections.indexes) {
+                if (index < all.size()) {
+                    ids.add(all.get(index));
+                    buffer.failed(this.index, index, index + 1); // before settled(): flush(timeout) answers false
+                }
+            }
+            rejected = ids.size();
+            counters.failed.addAndGet(rejected);
+            deliveryLog.rejectedInBatch(rejected, events, rejections.firstError);
+            try {
+                listener.onFailed(new DeliveryFailure(
+                        DeliveryFailure.Reason.REJECTED,
+                        ids,
+                        status,
+                        "the collector rejected " + rejected + " events; first: " + rejections.firstError,
+                        null));
+            } catch (RuntimeException e) {
+                log.warn("spool: DeliveryListener.onFailed threw {}", e.toString());
+            }
         }
-        return status;
-      }
-    } catch (IOException e) {
-      cause = e;
-      error = e.toString();
-      return 0;
-    } finally {
-      inFlight = null;
+        counters.sent.addAndGet(events - rejected);
+        counters.bytesSent.addAndGet(body.gzippedSize());
+        deliveryLog.delivered();
+        try {
+            listener.onDelivered(events - rejected);
+        } catch (RuntimeException e) {
+            log.warn("spool: DeliveryListener.onDelivered threw {}", e.toString());
+        }
+        buffer.settled(index); // after the listener, so flush(timeout) returns with the outcome reported
     }
-  }
 
-  private void giveUp(DeliveryFailure.Reason reason, int status, String message, Throwable cause) {
-    int events = body.events();
-    DeliveryFailure failure = new DeliveryFailure(reason, body.messageIds(), status, message, cause);
-    counters.failed.addAndGet(events);
-    buffer.failed(index, 0, events);
-    // counted into DeliveryLog's lines (and close()'s), not one line per batch: an outage gives up many
-    deliveryLog.gaveUp(reason, events);
-    log.debug("spool: gave up on a batch of {} events ({}{}): {}", events, reason,
-        status == 0 ? "" : ", HTTP " + status, message);
-    try {
-      listener.onFailed(failure);
-    } catch (RuntimeException e) {
-      log.warn("spool: DeliveryListener.onFailed threw {}", e.toString());
+    /** One HTTP attempt: the status, or 0 for an I/O error; sets {@link #error}, {@link #retryAfterNanos}. */
+    private int post() {
+        retryAfterNanos = -1;
+        responseText = "";
+        error = null;
+        cause = null;
+        Request request = new Request.Builder()
+                .url(url)
+                .header("Authorization", authorization)
+                .header("Content-Encoding", "gzip")
+                .header("User-Agent", userAgent)
+                .post(new BytesBody(body.gzipped(), body.gzippedSize()))
+                .build();
+        Call call = calls.newCall(request);
+        inFlight = call;
+        try {
+            if (buffer.closeDeadlinePassed()) {
+                call.cancel();
+            }
+            try (Response response = call.execute()) {
+                int status = response.code();
+                ResponseBody responseBody = response.body();
+                String text = responseBody == null ? "" : responseBody.string();
+                responseText = text;
+                if (status < 200 || status >= 300) {
+                    retryAfterNanos =
+                            RetryPolicy.parseRetryAfter(response.header("Retry-After"), System.currentTimeMillis());
+                    error = "HTTP " + status + (text.isEmpty() ? "" : " " + abbreviate(text));
+                }
+                return status;
+            }
+        } catch (IOException e) {
+            cause = e;
+            error = e.toString();
+            return 0;
+        } finally {
+            inFlight = null;
+        }
     }
-    buffer.settled(index);
-  }
 
-  /** Ends the request in flight, if any (close() at its deadline): the sender then gives the batch up. */
-  public void cancelInFlight() {
-    Call call = inFlight;
-    if (call != null) {
-      call.cancel();
+    private void giveUp(DeliveryFailure.Reason reason, int status, String message, Throwable cause) {
+        int events = body.events();
+        DeliveryFailure failure = new DeliveryFailure(reason, body.messageIds(), status, message, cause);
+        counters.failed.addAndGet(events);
+        buffer.failed(index, 0, events);
+        // counted into DeliveryLog's lines (and close()'s), not one line per batch: an outage gives up many
+        deliveryLog.gaveUp(reason, events);
+        log.debug(
+                "spool: gave up on a batch of {} events ({}{}): {}",
+                events,
+                reason,
+                status == 0 ? "" : ", HTTP " + status,
+                message);
+        try {
+            listener.onFailed(failure);
+        } catch (RuntimeException e) {
+            log.warn("spool: DeliveryListener.onFailed threw {}", e.toString());
+        }
+        buffer.settled(index);
     }
-  }
 
-  public boolean awaitDone(long timeoutNanos) throws InterruptedException {
-    return done.await(timeoutNanos, TimeUnit.NANOSECONDS);
-  }
+    /** Ends the request in flight, if any (close() at its deadline): the sender then gives the batch up. */
+    public void cancelInFlight() {
+        Call call = inFlight;
+        if (call != null) {
+            call.cancel();
+        }
+    }
 
-  private static String abbreviate(String text) {
-    String oneLine = text.replaceAll("\\s+", " ").trim();
-    return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "…";
-  }
+    public boolean awaitDone(long timeoutNanos) throws InterruptedException {
+        return done.await(timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static String abbreviate(String text) {
+        String oneLine = text.replaceAll("\\s+", " ").trim();
+        return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "…";
+    }
 }

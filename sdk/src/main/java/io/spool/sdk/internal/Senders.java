@@ -9,54 +9,54 @@ import java.util.function.IntFunction;
  * several batches on the wire, so delivery is not held to one batch per round trip.
  */
 public final class Senders {
-  private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
-  private final Sender[] senders;
-  private final Thread[] threads;
+    private final Sender[] senders;
+    private final Thread[] threads;
 
-  /** @param sender makes the sender of slot {@code i} (0 to {@code count - 1}) */
-  public Senders(int count, IntFunction<Sender> sender) {
-    senders = new Sender[count];
-    threads = new Thread[count];
-    for (int i = 0; i < count; i++) {
-      senders[i] = sender.apply(i);
-      threads[i] = new Thread(senders[i], "spool-sender-" + THREADS.incrementAndGet());
-      threads[i].setDaemon(true);
+    /** @param sender makes the sender of slot {@code i} (0 to {@code count - 1}) */
+    public Senders(int count, IntFunction<Sender> sender) {
+        senders = new Sender[count];
+        threads = new Thread[count];
+        for (int i = 0; i < count; i++) {
+            senders[i] = sender.apply(i);
+            threads[i] = new Thread(senders[i], "spool-sender-" + THREADS.incrementAndGet());
+            threads[i].setDaemon(true);
+        }
     }
-  }
 
-  public void start() {
-    for (Thread t : threads) {
-      t.start();
+    public void start() {
+        for (Thread t : threads) {
+            t.start();
+        }
     }
-  }
 
-  /** Whether the calling thread is one of these senders (a listener calling back into the client). */
-  public boolean isSenderThread() {
-    Thread current = Thread.currentThread();
-    for (Thread t : threads) {
-      if (t == current) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Waits until every sender has stopped (the buffer closed and empty, each batch settled). */
-  public boolean awaitDone(long timeoutNanos) throws InterruptedException {
-    long deadline = System.nanoTime() + timeoutNanos;
-    for (Sender s : senders) {
-      if (!s.awaitDone(Math.max(0, deadline - System.nanoTime()))) {
+    /** Whether the calling thread is one of these senders (a listener calling back into the client). */
+    public boolean isSenderThread() {
+        Thread current = Thread.currentThread();
+        for (Thread t : threads) {
+            if (t == current) {
+                return true;
+            }
+        }
         return false;
-      }
     }
-    return true;
-  }
 
-  /** Ends every request in flight (close() at its deadline): their senders give the batches up. */
-  public void cancelInFlight() {
-    for (Sender s : senders) {
-      s.cancelInFlight();
+    /** Waits until every sender has stopped (the buffer closed and empty, each batch settled). */
+    public boolean awaitDone(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        for (Sender s : senders) {
+            if (!s.awaitDone(Math.max(0, deadline - System.nanoTime()))) {
+                return false;
+            }
+        }
+        return true;
     }
-  }
+
+    /** Ends every request in flight (close() at its deadline): their senders give the batches up. */
+    public void cancelInFlight() {
+        for (Sender s : senders) {
+            s.cancelInFlight();
+        }
+    }
 }

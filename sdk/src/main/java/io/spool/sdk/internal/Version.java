@@ -6,24 +6,24 @@ import java.util.Properties;
 
 /** The library's name and version, as they go into every event's {@code context.library}. */
 public final class Version {
-  public static final String LIBRARY_NAME = "spool-java";
-  public static final String VERSION = load();
+    public static final String LIBRARY_NAME = "spool-java";
+    public static final String VERSION = load();
 
-  private Version() {}
+    private Version() {}
 
-  private static String load() {
-    try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
-      if (in != null) {
-        Properties p = new Properties();
-        p.load(in);
-        String v = p.getProperty("version");
-        if (v != null && !v.isBlank() && !v.startsWith("$")) {
-          return v;
+    private static String load() {
+        try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.isBlank() && !v.startsWith("$")) {
+                    return v;
+                }
+            }
+        } catch (IOException ignored) {
+            // fall through: an unknown version is not worth failing the app for
         }
-      }
-    } catch (IOException ignored) {
-      // fall through: an unknown version is not worth failing the app for
+        return "unknown";
     }
-    return "unknown";
-  }
 }

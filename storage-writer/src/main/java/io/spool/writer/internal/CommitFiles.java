@@ -50,8 +50,13 @@ final class CommitFiles {
         }
     }
 
-    CommitFiles(OutputStore store, String writerId, CompressionCodecName codec, TableFiles eventsTable,
-            TableFiles rejectedTable, CommitIntent intent) {
+    CommitFiles(
+            OutputStore store,
+            String writerId,
+            CompressionCodecName codec,
+            TableFiles eventsTable,
+            TableFiles rejectedTable,
+            CommitIntent intent) {
         this.store = store;
         this.writerId = writerId;
         this.codec = codec;
@@ -72,7 +77,11 @@ final class CommitFiles {
         int day = dayOf(record.timestamp());
         Open<RecordView> open = events.get(day);
         if (open == null) {
-            open = open(eventsTable, day, "", firstIndex,
+            open = open(
+                    eventsTable,
+                    day,
+                    "",
+                    firstIndex,
                     file -> new EventFileWriter(file, eventsTable.parquetSchema, codec));
             events.put(day, open);
         }
@@ -84,9 +93,17 @@ final class CommitFiles {
         int day = dayOf(row.receivedAt);
         Open<RejectedRow> open = rejected.get(day);
         if (open == null) {
-            open = open(rejectedTable, day, prefix, firstIndex, file -> RowFileWriter.of(ParquetSettings.open(file,
-                    new RejectedWriteSupport(rejectedTable.parquetSchema), codec, new String[] {"received_at", "payload"},
-                    new String[] {"payload"})));
+            open = open(
+                    rejectedTable,
+                    day,
+                    prefix,
+                    firstIndex,
+                    file -> RowFileWriter.of(ParquetSettings.open(
+                            file,
+                            new RejectedWriteSupport(rejectedTable.parquetSchema),
+                            codec,
+                            new String[] {"received_at", "payload"},
+                            new String[] {"payload"})));
             rejected.put(day, open);
         }
         open.writer.write(row);

@@ -22,12 +22,10 @@ import java.util.List;
  */
 final class CommitIntent {
     /** A file noted in the intent: which table ("events" or "rejected") and its final location. */
-    record Noted(String table, String location) {
-    }
+    record Noted(String table, String location) {}
 
     /** What a previous run left: the commit's sequence number and its files. */
-    record Left(long seq, List<Noted> files) {
-    }
+    record Left(long seq, List<Noted> files) {}
 
     private final Path file;
     private final StateIo io;
@@ -45,8 +43,8 @@ final class CommitIntent {
     /** Starts the note of commit {@code seq} (replacing whatever was there). */
     synchronized void begin(long seq) throws IOException {
         closeChannel();
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        channel = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         append("commit " + seq + "\n");
         LocalOutputStore.syncDirectory(file.getParent()); // the note itself survives a power cut
     }
@@ -86,7 +84,8 @@ final class CommitIntent {
         }
         String text = Files.readString(file, StandardCharsets.UTF_8);
         // only whole lines count: what follows the last newline was being written when the writer died
-        List<String> lines = List.of(text.substring(0, text.lastIndexOf('\n') + 1).split("\n"));
+        List<String> lines =
+                List.of(text.substring(0, text.lastIndexOf('\n') + 1).split("\n"));
         if (lines.isEmpty() || !lines.get(0).startsWith("commit ")) {
             return null;
         }

@@ -70,22 +70,33 @@ final class Committer {
         List<CommitFiles.Written> rejectedFiles = pending.files("rejected");
         Positions at = state.positions();
         long eventsRejected = pending.readEvents() && !rejectedFiles.isEmpty()
-                ? Math.max(at.eventsRejected(), pending.eventsIndex()) : at.eventsRejected();
+                ? Math.max(at.eventsRejected(), pending.eventsIndex())
+                : at.eventsRejected();
         if (pending.readDeadLetters() || !rejectedFiles.isEmpty()) {
-            append(lake.rejected(), rejectedFiles, pending.seq(), Map.of(
-                    EVENTS_INDEX, Long.toString(eventsRejected),
-                    DEAD_LETTERS_INDEX, Long.toString(pending.deadLettersIndex())));
+            append(
+                    lake.rejected(),
+                    rejectedFiles,
+                    pending.seq(),
+                    Map.of(
+                            EVENTS_INDEX, Long.toString(eventsRejected),
+                            DEAD_LETTERS_INDEX, Long.toString(pending.deadLettersIndex())));
             CrashPoints.reached(CrashPoints.REJECTED_COMMITTED);
         }
         if (pending.readEvents()) {
-            append(lake.events(), pending.files("events"), pending.seq(),
+            append(
+                    lake.events(),
+                    pending.files("events"),
+                    pending.seq(),
                     Map.of(EVENTS_INDEX, Long.toString(pending.eventsIndex())));
             CrashPoints.reached(CrashPoints.EVENTS_COMMITTED);
         }
         intent.clear();
         CrashPoints.reached(CrashPoints.INTENT_CLEARED);
-        Positions next = new Positions(pending.readEvents() ? pending.eventsIndex() : at.events(), eventsRejected,
-                pending.readDeadLetters() ? pending.deadLettersIndex() : at.deadLetters(), pending.seq());
+        Positions next = new Positions(
+                pending.readEvents() ? pending.eventsIndex() : at.events(),
+                eventsRejected,
+                pending.readDeadLetters() ? pending.deadLettersIndex() : at.deadLetters(),
+                pending.seq());
         state.writePositions(next);
     }
 
@@ -113,14 +124,20 @@ final class Committer {
             }
             Snapshot own = newestOwn(table);
             if (own != null && Long.parseLong(own.summary().get(COMMIT)) == seq) {
-                LOG.warn("storage writer: the outcome of commit {} to {} was unknown ({}); the table shows it committed",
-                        seq, table.name(), e.getMessage());
+                LOG.warn(
+                        "storage writer: the outcome of commit {} to {} was unknown ({}); the table shows it committed",
+                        seq,
+                        table.name(),
+                        e.getMessage());
                 return;
             }
             keepFilesOf(files);
-            throw new OutcomeUnknown("the outcome of commit " + seq + " to " + table.name() + " is unknown ("
-                    + e.getMessage() + "); its " + files.size() + " file(s) are kept, not deleted, and the writer"
-                    + " resumes from what the table shows", e);
+            throw new OutcomeUnknown(
+                    "the outcome of commit " + seq + " to " + table.name() + " is unknown ("
+                            + e.getMessage() + "); its " + files.size()
+                            + " file(s) are kept, not deleted, and the writer"
+                            + " resumes from what the table shows",
+                    e);
         }
     }
 
@@ -184,8 +201,12 @@ final class Committer {
                     // This writer committed before, yet the table shows none of its snapshots: someone
                     // expired them. Whether the interrupted commit landed cannot be told: keep its files
                     // (orphan removal takes them if unreferenced).
-                    LOG.warn("storage writer: the table {} holds no snapshot of writer {} any more (expired by"
-                            + " another process?); keeping {} rather than guessing", f.table(), writerId, f.location());
+                    LOG.warn(
+                            "storage writer: the table {} holds no snapshot of writer {} any more (expired by"
+                                    + " another process?); keeping {} rather than guessing",
+                            f.table(),
+                            writerId,
+                            f.location());
                     continue;
                 }
                 if (store.renames()) {
@@ -200,12 +221,13 @@ final class Committer {
         return new Recovery(at, deleted);
     }
 
-    record Recovery(Positions positions, int deletedFiles) {
-    }
+    record Recovery(Positions positions, int deletedFiles) {}
 
     /** This writer's newest snapshot among the table's current ancestry, or null. */
     private Snapshot newestOwn(Table table) {
-        for (Snapshot s = table.currentSnapshot(); s != null; s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
+        for (Snapshot s = table.currentSnapshot();
+                s != null;
+                s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
             if (writerId.equals(s.summary().get(WRITER_ID)) && s.summary().containsKey(COMMIT)) {
                 return s;
             }

@@ -77,6 +77,7 @@ final class Compaction {
     private static final Logger LOG = LoggerFactory.getLogger(Compaction.class);
     /** The snapshot summary key of a rewrite commit: the compaction's nonce. */
     static final String COMPACTION = "spool.compaction";
+
     private static final String DIRTY_FILE = "compaction-partitions";
     private static final long DAY_MILLIS = 86_400_000L;
     static final long DAY_MICROS = DAY_MILLIS * 1000;
@@ -88,6 +89,7 @@ final class Compaction {
     static final long MAX_REWRITE_BYTES = 64L << 20;
     /** Rows one upkeep run rewrites at most. */
     static final long MAX_REWRITE_ROWS = 1_000_000;
+
     private static final int ROWS_PER_SIZE_CHECK = 1024;
 
     private final WriterConfig config;
@@ -95,12 +97,14 @@ final class Compaction {
     private final String writerId;
     /** This writer's file names: a commit's ({@code part-<id>-[dl]<index>-<attempt>}) or a compaction's ({@code part-<id>-c<nonce>-<n>}). */
     private final Pattern ownFile;
+
     private final CompactionIntent intent;
     /**
      * Partitions this writer committed small files into and that may need compacting; kept in
      * {@value #DIRTY_FILE} too, so that a restart between a commit and the next upkeep does not forget them.
      */
     private final Set<Partition> dirty = new TreeSet<>();
+
     private final Path dirtyFile;
 
     /** A day partition of one of the two tables. */
@@ -123,15 +127,14 @@ final class Compaction {
     }
 
     /** A file a compaction wrote: its temporary name, its final location and its entry for the table. */
-    private record NewFile(String temporary, String location, DataFile file) {
-    }
+    private record NewFile(String temporary, String location, DataFile file) {}
 
     Compaction(WriterConfig config, Lake lake, WriterState state, CompactionIntent intent) {
         this.config = config;
         this.lake = lake;
         this.writerId = config.writerId();
-        this.ownFile = Pattern.compile("part-" + Pattern.quote(writerId)
-                + "-(?:(?:dl)?\\d+-[0-9a-f]{8}|c[0-9a-f]{12}-\\d+)\\.parquet");
+        this.ownFile = Pattern.compile(
+                "part-" + Pattern.quote(writerId) + "-(?:(?:dl)?\\d+-[0-9a-f]{8}|c[0-9a-f]{12}-\\d+)\\.parquet");
         this.intent = intent;
         this.dirtyFile = state.dir().resolve(DIRTY_FILE);
         loadDirty();
@@ -182,7 +185,10 @@ final class Compaction {
         Path tmp = dirtyFile.resolveSibling(DIRTY_FILE + ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, dirtyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    tmp,
+                    dirtyFile,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             LOG.debug("storage writer: could not note the partitions to compact in {} ({})", dirtyFile, e.toString());
@@ -232,7 +238,8 @@ final class Compaction {
                 long bytes = 0;
                 long rows = 0;
                 for (DataFile f : small) {
-                    if (chosen.size() >= 2 && (bytes + f.fileSizeInBytes() > budget || rows + f.recordCount() > rowBudget)) {
+                    if (chosen.size() >= 2
+                            && (bytes + f.fileSizeInBytes() > budget || rows + f.recordCount() > rowBudget)) {
                         break;
                     }
                     chosen.add(f);
@@ -245,8 +252,11 @@ final class Compaction {
                     dirty.remove(p);
                 }
             } catch (IOException | RuntimeException e) {
-                LOG.warn("storage writer: could not compact partition {} of {} ({}); will try again in the next upkeep",
-                        p.day(), p.table(), Lake.rootMessage(e));
+                LOG.warn(
+                        "storage writer: could not compact partition {} of {} ({}); will try again in the next upkeep",
+                        p.day(),
+                        p.table(),
+                        Lake.rootMessage(e));
                 if (failure == null) {
                     failure = e;
                 }
@@ -270,18 +280,25 @@ final class Compaction {
     private List<DataFile> ownSmallFiles(Table table, Snapshot base, Partition p) throws IOException {
         String column = partitionColumn(p.table());
         long start = p.day() * DAY_MICROS;
-        Expression inDay = Expressions.and(Expressions.greaterThanOrEqual(column, start),
-                Expressions.lessThan(column, start + DAY_MICROS));
+        Expression inDay = Expressions.and(
+                Expressions.greaterThanOrEqual(column, start), Expressions.lessThan(column, start + DAY_MICROS));
         long small = config.upkeep().smallFileBytes();
         int specId = table.spec().specId();
         List<DataFile> files = new ArrayList<>();
-        try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(base.snapshotId()).filter(inDay)
-                .ignoreResiduals().planFiles()) {
+        try (CloseableIterable<FileScanTask> tasks = table.newScan()
+                .useSnapshot(base.snapshotId())
+                .filter(inDay)
+                .ignoreResiduals()
+                .planFiles()) {
             for (FileScanTask task : tasks) {
                 DataFile f = task.file();
                 Integer day = f.specId() == specId ? f.partition().get(0, Integer.class) : null;
-                if (day != null && day == p.day() && f.format() == FileFormat.PARQUET && task.deletes().isEmpty()
-                        && f.fileSizeInBytes() < small && ownFile.matcher(fileName(f.location())).matches()) {
+                if (day != null
+                        && day == p.day()
+                        && f.format() == FileFormat.PARQUET
+                        && task.deletes().isEmpty()
+                        && f.fileSizeInBytes() < small
+                        && ownFile.matcher(fileName(f.location())).matches()) {
                     files.add(f);
                 }
             }
@@ -300,12 +317,18 @@ final class Compaction {
             throws IOException {
         String nonce = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         OutputStore store = lake.store();
-        intent.begin(nonce, p.table(), p.day(), old.stream().map(DataFile::location).toList());
+        intent.begin(
+                nonce, p.table(), p.day(), old.stream().map(DataFile::location).toList());
         List<NewFile> added = new ArrayList<>();
         long duplicates;
         try {
             // --dedup-window 0s turns deduplication off, here too
-            duplicates = write(table, old, nonce, p.table().equals("events") && !config.dedupWindow().isZero(), added);
+            duplicates = write(
+                    table,
+                    old,
+                    nonce,
+                    p.table().equals("events") && !config.dedupWindow().isZero(),
+                    added);
             if (store.renames()) {
                 for (NewFile n : added) {
                     store.publish(n.temporary(), n.location());
@@ -327,8 +350,13 @@ final class Compaction {
             rewrite.commit();
         } catch (CommitFailedException | ValidationException e) {
             // Known not to have landed (both are Iceberg's CleanableFailure): nothing references the new files.
-            LOG.warn("storage writer: compacting {} file(s) of partition {} of {} failed ({}); deleted its new files,"
-                    + " the small ones stay and are compacted later", old.size(), p.day(), p.table(), e.getMessage());
+            LOG.warn(
+                    "storage writer: compacting {} file(s) of partition {} of {} failed ({}); deleted its new files,"
+                            + " the small ones stay and are compacted later",
+                    old.size(),
+                    p.day(),
+                    p.table(),
+                    e.getMessage());
             abandon(store);
             return false;
         } catch (RuntimeException e) {
@@ -342,15 +370,25 @@ final class Compaction {
             }
             if (!landed) {
                 intent.markUnknown();
-                LOG.warn("storage writer: the outcome of compacting {} file(s) of partition {} of {} is unknown ({}); kept"
+                LOG.warn(
+                        "storage writer: the outcome of compacting {} file(s) of partition {} of {} is unknown ({}); kept"
                                 + " both the small files and the {} new one(s). The next upkeep re-reads the table and deletes"
                                 + " the small files if the rewrite shows; if it never does, orphan removal takes the new"
                                 + " files after {}. Until then read_parquet over the data folder may see these rows twice",
-                        old.size(), p.day(), p.table(), Lake.rootMessage(e), added.size(), config.upkeep().orphanAge());
+                        old.size(),
+                        p.day(),
+                        p.table(),
+                        Lake.rootMessage(e),
+                        added.size(),
+                        config.upkeep().orphanAge());
                 return false;
             }
-            LOG.warn("storage writer: the outcome of compacting partition {} of {} was unknown ({}); the table shows it"
-                    + " committed", p.day(), p.table(), Lake.rootMessage(e));
+            LOG.warn(
+                    "storage writer: the outcome of compacting partition {} of {} was unknown ({}); the table shows it"
+                            + " committed",
+                    p.day(),
+                    p.table(),
+                    Lake.rootMessage(e));
         }
         // Committed. The replaced files leave the data folder now, so that read_parquet over it sees exactly the
         // table's rows. This costs time travel: snapshots from before this compaction still list them, and
@@ -364,7 +402,8 @@ final class Compaction {
         counts.filesIn += old.size();
         counts.filesOut += added.size();
         counts.bytesIn += old.stream().mapToLong(DataFile::fileSizeInBytes).sum();
-        counts.bytesOut += added.stream().mapToLong(n -> n.file().fileSizeInBytes()).sum();
+        counts.bytesOut +=
+                added.stream().mapToLong(n -> n.file().fileSizeInBytes()).sum();
         counts.duplicates += duplicates;
         return true;
     }
@@ -406,9 +445,11 @@ final class Compaction {
 
     private CloseableIterable<Record> read(Table table, DataFile file, Schema projection) {
         InputFile in = lake.store() instanceof LocalOutputStore
-                ? org.apache.iceberg.Files.localInput(LakeLocations.localPath(file.location()).toFile())
+                ? org.apache.iceberg.Files.localInput(
+                        LakeLocations.localPath(file.location()).toFile())
                 : table.io().newInputFile(file.location(), file.fileSizeInBytes());
-        return Parquet.read(in).project(projection)
+        return Parquet.read(in)
+                .project(projection)
                 .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(projection, fileSchema))
                 .build();
     }
@@ -443,8 +484,9 @@ final class Compaction {
 
         void add(Record row) throws IOException {
             if (appender == null) {
-                location = table.locationProvider().newDataLocation(table.spec(), partition,
-                        "part-" + writerId + "-c" + nonce + "-" + n++ + ".parquet");
+                location = table.locationProvider()
+                        .newDataLocation(
+                                table.spec(), partition, "part-" + writerId + "-c" + nonce + "-" + n++ + ".parquet");
                 intent.noteAdded(location);
                 temporary = lake.store().temporary(location);
                 appender = Parquet.write(output(table, temporary))
@@ -469,14 +511,17 @@ final class Compaction {
             FileAppender<Record> a = appender;
             appender = null;
             a.close();
-            added.add(new NewFile(temporary, location, DataFiles.builder(table.spec())
-                    .withPath(location)
-                    .withFormat(FileFormat.PARQUET)
-                    .withPartition(partition)
-                    .withFileSizeInBytes(a.length())
-                    .withMetrics(a.metrics())
-                    .withSplitOffsets(a.splitOffsets())
-                    .build()));
+            added.add(new NewFile(
+                    temporary,
+                    location,
+                    DataFiles.builder(table.spec())
+                            .withPath(location)
+                            .withFormat(FileFormat.PARQUET)
+                            .withPartition(partition)
+                            .withFileSizeInBytes(a.length())
+                            .withMetrics(a.metrics())
+                            .withSplitOffsets(a.splitOffsets())
+                            .build()));
         }
 
         /** After a failure: closes what is open; the caller deletes it (it is in the intent). */
@@ -610,7 +655,8 @@ final class Compaction {
 
     /** Whether the rewrite with {@code nonce} is in the table's current ancestry. */
     static boolean hasCompaction(Table table, String nonce) {
-        for (Snapshot s = table.currentSnapshot(); s != null;
+        for (Snapshot s = table.currentSnapshot();
+                s != null;
                 s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
             if (nonce.equals(s.summary().get(COMPACTION))) {
                 return true;
@@ -618,5 +664,4 @@ final class Compaction {
         }
         return false;
     }
-
 }

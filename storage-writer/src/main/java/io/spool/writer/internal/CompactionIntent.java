@@ -38,8 +38,7 @@ final class CompactionIntent {
     static final String NAME = "compaction-intent";
 
     /** What the note holds: the compaction's nonce, table and day, the files it replaces and creates. */
-    record Left(String nonce, String table, int day, List<String> replaced, List<String> added, boolean unknown) {
-    }
+    record Left(String nonce, String table, int day, List<String> replaced, List<String> added, boolean unknown) {}
 
     private final Path file;
     private final List<String> added = new ArrayList<>();
@@ -55,11 +54,16 @@ final class CompactionIntent {
     void begin(String nonce, String table, int day, List<String> replaced) throws IOException {
         close();
         added.clear();
-        StringBuilder text = new StringBuilder("compaction ").append(nonce).append(' ').append(table).append(' ')
-                .append(day).append('\n');
+        StringBuilder text = new StringBuilder("compaction ")
+                .append(nonce)
+                .append(' ')
+                .append(table)
+                .append(' ')
+                .append(day)
+                .append('\n');
         replaced.forEach(l -> text.append("replaced ").append(l).append('\n'));
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        channel = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         append(text.toString());
         LocalOutputStore.syncDirectory(file.getParent());
     }
@@ -170,12 +174,20 @@ final class CompactionIntent {
                     deleted++;
                 }
             }
-            LOG.info("storage writer: the compaction {} of {} an earlier run left had committed; deleted the {} file(s)"
-                    + " it replaced", left.nonce(), left.table(), deleted);
+            LOG.info(
+                    "storage writer: the compaction {} of {} an earlier run left had committed; deleted the {} file(s)"
+                            + " it replaced",
+                    left.nonce(),
+                    left.table(),
+                    deleted);
         } else if (left.unknown()) {
-            LOG.warn("storage writer: the compaction {} of {} whose outcome was unknown does not show in the table; kept"
-                    + " its {} new file(s) and the small ones: orphan removal takes the new ones after {}", left.nonce(),
-                    left.table(), left.added().size(), orphanAge);
+            LOG.warn(
+                    "storage writer: the compaction {} of {} whose outcome was unknown does not show in the table; kept"
+                            + " its {} new file(s) and the small ones: orphan removal takes the new ones after {}",
+                    left.nonce(),
+                    left.table(),
+                    left.added().size(),
+                    orphanAge);
         } else {
             for (String f : left.added()) {
                 if (!live.contains(f)) {
@@ -186,8 +198,12 @@ final class CompactionIntent {
                     deleted++;
                 }
             }
-            LOG.info("storage writer: the compaction {} of {} an earlier run left had not committed; deleted its {} new"
-                    + " file(s)", left.nonce(), left.table(), deleted);
+            LOG.info(
+                    "storage writer: the compaction {} of {} an earlier run left had not committed; deleted its {} new"
+                            + " file(s)",
+                    left.nonce(),
+                    left.table(),
+                    deleted);
         }
         clear();
     }
@@ -196,10 +212,13 @@ final class CompactionIntent {
         String column = Compaction.partitionColumn(name);
         long start = day * Compaction.DAY_MICROS;
         List<DataFile> files = new ArrayList<>();
-        try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshot.snapshotId())
-                .filter(Expressions.and(Expressions.greaterThanOrEqual(column, start),
+        try (CloseableIterable<FileScanTask> tasks = table.newScan()
+                .useSnapshot(snapshot.snapshotId())
+                .filter(Expressions.and(
+                        Expressions.greaterThanOrEqual(column, start),
                         Expressions.lessThan(column, start + Compaction.DAY_MICROS)))
-                .ignoreResiduals().planFiles()) {
+                .ignoreResiduals()
+                .planFiles()) {
             tasks.forEach(t -> files.add(t.file()));
         }
         return files;

@@ -14,6 +14,7 @@ final class CrashPoints {
 
     /** The phases, in commit order. */
     static final String FILES_CLOSED = "files-closed";
+
     static final String PUBLISHED = "published";
     static final String REJECTED_COMMITTED = "rejected-committed";
     static final String EVENTS_COMMITTED = "events-committed";
@@ -21,8 +22,7 @@ final class CrashPoints {
     /** On a Parquet thread, before it writes a run of records. */
     static final String SHARD_WRITE = "shard-write";
 
-    private CrashPoints() {
-    }
+    private CrashPoints() {}
 
     static void reached(String point) {
         if (AT != null && AT.equals(point)) {

@@ -35,6 +35,7 @@ public final class DedupIndex {
     private final int maxCapacity;
     /** Slot i is {@code table[3i]} (high hash), {@code [3i+1]} (low hash), {@code [3i+2]} (receivedAt): one cache line per probe. */
     private long[] table;
+
     private int capacity;
     private int size;
     private long newest = Long.MIN_VALUE;
@@ -42,6 +43,7 @@ public final class DedupIndex {
     private long oldest = Long.MAX_VALUE;
     /** Ids older than this were dropped by the memory bound (Long.MIN_VALUE: never). */
     private long evictedBefore = Long.MIN_VALUE;
+
     private long evictions;
     private final Pending pending = new Pending();
     private final long[] hash = new long[2];
@@ -71,7 +73,6 @@ public final class DedupIndex {
     public long maxIds() {
         return (long) (maxCapacity * MAX_LOAD);
     }
-
 
     /** Marks an empty slot's time. */
     private static final long EMPTY = Long.MIN_VALUE;
@@ -349,13 +350,26 @@ public final class DedupIndex {
             size++;
         }
 
-        public int size() { return size; }
+        public int size() {
+            return size;
+        }
 
         /** hi, lo, time of each id in turn; valid up to {@code 3 * size()}. */
-        long[] raw() { return data; }
-        public long hi(int i) { return data[3 * i]; }
-        public long lo(int i) { return data[3 * i + 1]; }
-        public long time(int i) { return data[3 * i + 2]; }
+        long[] raw() {
+            return data;
+        }
+
+        public long hi(int i) {
+            return data[3 * i];
+        }
+
+        public long lo(int i) {
+            return data[3 * i + 1];
+        }
+
+        public long time(int i) {
+            return data[3 * i + 2];
+        }
 
         public void clear() {
             size = 0;
@@ -378,34 +392,63 @@ public final class DedupIndex {
             int p = offset + (i << 4);
             long k1 = getLong(a, p);
             long k2 = getLong(a, p + 8);
-            k1 *= C1; k1 = Long.rotateLeft(k1, 31); k1 *= C2; h1 ^= k1;
-            h1 = Long.rotateLeft(h1, 27); h1 += h2; h1 = h1 * 5 + 0x52dce729;
-            k2 *= C2; k2 = Long.rotateLeft(k2, 33); k2 *= C1; h2 ^= k2;
-            h2 = Long.rotateLeft(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5;
+            k1 *= C1;
+            k1 = Long.rotateLeft(k1, 31);
+            k1 *= C2;
+            h1 ^= k1;
+            h1 = Long.rotateLeft(h1, 27);
+            h1 += h2;
+            h1 = h1 * 5 + 0x52dce729;
+            k2 *= C2;
+            k2 = Long.rotateLeft(k2, 33);
+            k2 *= C1;
+            h2 ^= k2;
+            h2 = Long.rotateLeft(h2, 31);
+            h2 += h1;
+            h2 = h2 * 5 + 0x38495ab5;
         }
         long k1 = 0;
         long k2 = 0;
         int tail = offset + (blocks << 4);
         switch (length & 15) {
-            case 15: k2 ^= (long) (a[tail + 14] & 0xff) << 48;
-            case 14: k2 ^= (long) (a[tail + 13] & 0xff) << 40;
-            case 13: k2 ^= (long) (a[tail + 12] & 0xff) << 32;
-            case 12: k2 ^= (long) (a[tail + 11] & 0xff) << 24;
-            case 11: k2 ^= (long) (a[tail + 10] & 0xff) << 16;
-            case 10: k2 ^= (long) (a[tail + 9] & 0xff) << 8;
+            case 15:
+                k2 ^= (long) (a[tail + 14] & 0xff) << 48;
+            case 14:
+                k2 ^= (long) (a[tail + 13] & 0xff) << 40;
+            case 13:
+                k2 ^= (long) (a[tail + 12] & 0xff) << 32;
+            case 12:
+                k2 ^= (long) (a[tail + 11] & 0xff) << 24;
+            case 11:
+                k2 ^= (long) (a[tail + 10] & 0xff) << 16;
+            case 10:
+                k2 ^= (long) (a[tail + 9] & 0xff) << 8;
             case 9:
                 k2 ^= a[tail + 8] & 0xff;
-                k2 *= C2; k2 = Long.rotateLeft(k2, 33); k2 *= C1; h2 ^= k2;
-            case 8: k1 ^= (long) (a[tail + 7] & 0xff) << 56;
-            case 7: k1 ^= (long) (a[tail + 6] & 0xff) << 48;
-            case 6: k1 ^= (long) (a[tail + 5] & 0xff) << 40;
-            case 5: k1 ^= (long) (a[tail + 4] & 0xff) << 32;
-            case 4: k1 ^= (long) (a[tail + 3] & 0xff) << 24;
-            case 3: k1 ^= (long) (a[tail + 2] & 0xff) << 16;
-            case 2: k1 ^= (long) (a[tail + 1] & 0xff) << 8;
+                k2 *= C2;
+                k2 = Long.rotateLeft(k2, 33);
+                k2 *= C1;
+                h2 ^= k2;
+            case 8:
+                k1 ^= (long) (a[tail + 7] & 0xff) << 56;
+            case 7:
+                k1 ^= (long) (a[tail + 6] & 0xff) << 48;
+            case 6:
+                k1 ^= (long) (a[tail + 5] & 0xff) << 40;
+            case 5:
+                k1 ^= (long) (a[tail + 4] & 0xff) << 32;
+            case 4:
+                k1 ^= (long) (a[tail + 3] & 0xff) << 24;
+            case 3:
+                k1 ^= (long) (a[tail + 2] & 0xff) << 16;
+            case 2:
+                k1 ^= (long) (a[tail + 1] & 0xff) << 8;
             case 1:
                 k1 ^= a[tail] & 0xff;
-                k1 *= C1; k1 = Long.rotateLeft(k1, 31); k1 *= C2; h1 ^= k1;
+                k1 *= C1;
+                k1 = Long.rotateLeft(k1, 31);
+                k1 *= C2;
+                h1 ^= k1;
             default:
                 break;
         }
@@ -422,8 +465,14 @@ public final class DedupIndex {
     }
 
     private static long getLong(byte[] a, int i) {
-        return (a[i] & 0xffL) | (a[i + 1] & 0xffL) << 8 | (a[i + 2] & 0xffL) << 16 | (a[i + 3] & 0xffL) << 24
-                | (a[i + 4] & 0xffL) << 32 | (a[i + 5] & 0xffL) << 40 | (a[i + 6] & 0xffL) << 48 | (a[i + 7] & 0xffL) << 56;
+        return (a[i] & 0xffL)
+                | (a[i + 1] & 0xffL) << 8
+                | (a[i + 2] & 0xffL) << 16
+                | (a[i + 3] & 0xffL) << 24
+                | (a[i + 4] & 0xffL) << 32
+                | (a[i + 5] & 0xffL) << 40
+                | (a[i + 6] & 0xffL) << 48
+                | (a[i + 7] & 0xffL) << 56;
     }
 
     private static long fmix(long k) {

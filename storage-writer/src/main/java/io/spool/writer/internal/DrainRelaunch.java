@@ -32,8 +32,7 @@ public final class DrainRelaunch {
     static final String CHILD_PROPERTY = "spool.drain.child";
     private static final String MAIN_CLASS = "io.spool.writer.StorageWriterMain";
 
-    private DrainRelaunch() {
-    }
+    private DrainRelaunch() {}
 
     private static boolean watching;
 
@@ -59,14 +58,18 @@ public final class DrainRelaunch {
             watchParent();
             return OptionalInt.empty();
         }
-        if (!isDrain(args) || "false".equalsIgnoreCase(System.getProperty("spool.drain.relaunch"))
+        if (!isDrain(args)
+                || "false".equalsIgnoreCase(System.getProperty("spool.drain.relaunch"))
                 || "false".equalsIgnoreCase(System.getenv("SPOOL_DRAIN_RELAUNCH"))) {
             return OptionalInt.empty();
         }
         List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
         for (String a : jvmArgs) {
-            if (a.startsWith("-XX:TieredStopAtLevel") || a.startsWith("-XX:-TieredCompilation") || a.equals("-Xint")
-                    || a.equals("-Xcomp") || a.startsWith("-XX:+UseJVMCICompiler")) {
+            if (a.startsWith("-XX:TieredStopAtLevel")
+                    || a.startsWith("-XX:-TieredCompilation")
+                    || a.equals("-Xint")
+                    || a.equals("-Xcomp")
+                    || a.startsWith("-XX:+UseJVMCICompiler")) {
                 return OptionalInt.empty(); // the user chose the JIT
             }
         }
@@ -88,7 +91,8 @@ public final class DrainRelaunch {
                 if (Files.isRegularFile(archive)) {
                     command.add("-XX:SharedArchiveFile=" + archive);
                 } else {
-                    newArchive = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+                    newArchive = archive.resolveSibling(archive.getFileName() + "."
+                            + ProcessHandle.current().pid() + ".tmp");
                     command.add("-XX:ArchiveClassesAtExit=" + newArchive);
                 }
             }
@@ -104,20 +108,22 @@ public final class DrainRelaunch {
         try {
             child = new ProcessBuilder(command).inheritIO().start();
         } catch (IOException e) {
-            System.err.println("storage writer: cannot start a JVM for the drain (" + e.getMessage()
-                    + "); draining in this one");
+            System.err.println(
+                    "storage writer: cannot start a JVM for the drain (" + e.getMessage() + "); draining in this one");
             return OptionalInt.empty();
         }
-        Thread stop = new Thread(() -> {
-            if (child.isAlive()) {
-                child.destroy(); // SIGTERM: the drain commits what it has and exits
-                try {
-                    child.waitFor();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, "spool-drain-stop");
+        Thread stop = new Thread(
+                () -> {
+                    if (child.isAlive()) {
+                        child.destroy(); // SIGTERM: the drain commits what it has and exits
+                        try {
+                            child.waitFor();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                },
+                "spool-drain-stop");
         Runtime.getRuntime().addShutdownHook(stop);
         int status;
         while (true) {
@@ -131,7 +137,8 @@ public final class DrainRelaunch {
         if (newArchive != null) {
             try {
                 if (status == 0 && Files.isRegularFile(newArchive)) {
-                    Files.move(newArchive, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(
+                            newArchive, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 }
                 Files.deleteIfExists(newArchive);
             } catch (IOException ignored) {
@@ -158,12 +165,15 @@ public final class DrainRelaunch {
         }
         try {
             String home = System.getenv("XDG_CACHE_HOME");
-            Path dir = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".cache");
+            Path dir = home != null && !home.isBlank()
+                    ? Path.of(home)
+                    : Path.of(System.getProperty("user.home"), ".cache");
             dir = dir.resolve("spool-storage-writer");
             Files.createDirectories(dir);
             Path real = jar.toRealPath();
-            String key = real + "|" + Files.size(real) + "|" + Files.getLastModifiedTime(real).toMillis() + "|"
-                    + System.getProperty("java.vm.version") + "|" + String.join(" ", jvmArgs);
+            String key = real + "|" + Files.size(real) + "|"
+                    + Files.getLastModifiedTime(real).toMillis() + "|" + System.getProperty("java.vm.version") + "|"
+                    + String.join(" ", jvmArgs);
             return dir.resolve("drain-" + Integer.toHexString(key.hashCode()) + ".jsa");
         } catch (IOException | RuntimeException e) {
             return null;
@@ -195,16 +205,18 @@ public final class DrainRelaunch {
             return;
         }
         watching = true;
-        Thread watch = new Thread(() -> {
-            while (parent.isAlive()) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            Runtime.getRuntime().halt(137);
-        }, "spool-drain-parent-watch");
+        Thread watch = new Thread(
+                () -> {
+                    while (parent.isAlive()) {
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    Runtime.getRuntime().halt(137);
+                },
+                "spool-drain-parent-watch");
         watch.setDaemon(true);
         watch.start();
     }

@@ -35,11 +35,29 @@ import org.apache.parquet.schema.MessageType;
 final class EventFileWriter implements RowFileWriter<RecordView> {
     /** The record field of each column, {@code null} for {@code type} and the four timestamps. */
     private static final RecordField[] FIELDS = {
-        RecordField.MESSAGE_ID, null, RecordField.EVENT, RecordField.NAME, RecordField.USER_ID,
-        RecordField.ANONYMOUS_ID, RecordField.GROUP_ID, RecordField.PREVIOUS_ID, null, null, null, null,
-        RecordField.WRITE_KEY, RecordField.IP, RecordField.PROPERTIES, RecordField.TRAITS, RecordField.CONTEXT,
-        RecordField.INTEGRATIONS, RecordField.LIBRARY_NAME, RecordField.LIBRARY_VERSION, RecordField.USER_AGENT,
+        RecordField.MESSAGE_ID,
+        null,
+        RecordField.EVENT,
+        RecordField.NAME,
+        RecordField.USER_ID,
+        RecordField.ANONYMOUS_ID,
+        RecordField.GROUP_ID,
+        RecordField.PREVIOUS_ID,
+        null,
+        null,
+        null,
+        null,
+        RecordField.WRITE_KEY,
+        RecordField.IP,
+        RecordField.PROPERTIES,
+        RecordField.TRAITS,
+        RecordField.CONTEXT,
+        RecordField.INTEGRATIONS,
+        RecordField.LIBRARY_NAME,
+        RecordField.LIBRARY_VERSION,
+        RecordField.USER_AGENT,
     };
+
     private static final Binary[] TYPE_NAMES = new Binary[8];
     /** How often (in rows) the buffered size is compared with the row-group size. */
     private static final int SIZE_CHECK_ROWS = 1024;
@@ -64,16 +82,16 @@ final class EventFileWriter implements RowFileWriter<RecordView> {
 
     EventFileWriter(OutputFile out, MessageType schema, CompressionCodecName codec) throws IOException {
         if (schema.getFieldCount() != FIELDS.length) {
-            throw new IllegalArgumentException("the events schema has " + schema.getFieldCount() + " columns, not "
-                    + FIELDS.length);
+            throw new IllegalArgumentException(
+                    "the events schema has " + schema.getFieldCount() + " columns, not " + FIELDS.length);
         }
         this.schema = schema;
-        this.props = ParquetSettings.properties(EventWriteSupport.HIGH_CARDINALITY_COLUMNS,
-                EventWriteSupport.NO_STATISTICS_COLUMNS);
+        this.props = ParquetSettings.properties(
+                EventWriteSupport.HIGH_CARDINALITY_COLUMNS, EventWriteSupport.NO_STATISTICS_COLUMNS);
         this.compressor = codecs.getCompressor(codec);
         this.writers = new ColumnWriter[FIELDS.length];
-        this.file = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.OVERWRITE, ParquetSettings.ROW_GROUP_BYTES,
-                0, null, props);
+        this.file = new ParquetFileWriter(
+                out, schema, ParquetFileWriter.Mode.OVERWRITE, ParquetSettings.ROW_GROUP_BYTES, 0, null, props);
         file.start();
         startRowGroup();
     }

@@ -19,21 +19,16 @@ final class EventShard implements Runnable {
     /** Excerpts waiting for the shard: bounds the memory between reading and writing. */
     private static final int QUEUE = 64;
 
-    private sealed interface Task permits Records, Close, Abandon, Stop {
-    }
+    private sealed interface Task permits Records, Close, Abandon, Stop {}
 
     /** Accepted records framed as in an excerpt ({@code int32 length, record}...). */
-    private record Records(byte[] data, int length, long firstIndex) implements Task {
-    }
+    private record Records(byte[] data, int length, long firstIndex) implements Task {}
 
-    private record Close(CompletableFuture<List<CommitFiles.Written>> result) implements Task {
-    }
+    private record Close(CompletableFuture<List<CommitFiles.Written>> result) implements Task {}
 
-    private record Abandon(CompletableFuture<Void> done) implements Task {
-    }
+    private record Abandon(CompletableFuture<Void> done) implements Task {}
 
-    private record Stop() implements Task {
-    }
+    private record Stop() implements Task {}
 
     private final CommitFiles files;
     private final BlockingQueue<Task> tasks = new ArrayBlockingQueue<>(QUEUE);
@@ -137,7 +132,9 @@ final class EventShard implements Runnable {
         try {
             CrashPoints.reached(CrashPoints.SHARD_WRITE);
             while (pos < r.length()) {
-                int len = (data[pos] & 0xff) | (data[pos + 1] & 0xff) << 8 | (data[pos + 2] & 0xff) << 16
+                int len = (data[pos] & 0xff)
+                        | (data[pos + 1] & 0xff) << 8
+                        | (data[pos + 2] & 0xff) << 16
                         | (data[pos + 3] & 0xff) << 24;
                 files.writeEvent(view.wrap(data, pos + 4, len), r.firstIndex());
                 pos += 4 + len;

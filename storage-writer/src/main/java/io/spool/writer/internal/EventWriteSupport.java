@@ -29,27 +29,90 @@ public final class EventWriteSupport extends WriteSupport<RecordView> {
     private static final LogicalTypeAnnotation TIMESTAMP = LogicalTypeAnnotation.timestampType(true, TimeUnit.MICROS);
 
     public static final MessageType SCHEMA = Types.buildMessage()
-            .optional(PrimitiveTypeName.BINARY).as(STRING).id(1).named("message_id")            // 0
-            .required(PrimitiveTypeName.BINARY).as(STRING).id(2).named("type")                  // 1
-            .optional(PrimitiveTypeName.BINARY).as(STRING).id(3).named("event")                 // 2
-            .optional(PrimitiveTypeName.BINARY).as(STRING).id(4).named("name")                  // 3
-            .optional(PrimitiveTypeName.BINARY).as(STRING).id(5).named("user_id")               // 4
-            .optional(PrimitiveTypeName.BINARY).as(STRING).id(6).named("anonymous_id")          // 5
-            .optional(PrimitiveTypeName.BINARY).as(STRING).id(7).named("group_id")              // 6
-            .optional(PrimitiveTypeName.BINARY).as(STRING).id(8).named("previous_id")           // 7
-            .required(PrimitiveTypeName.INT64).as(TIMESTAMP).id(9).named("timestamp")           // 8
-            .optional(PrimitiveTypeName.INT64).as(TIMESTAMP).id(10).named("original_timestamp")  // 9
-            .optional(PrimitiveTypeName.INT64).as(TIMESTAMP).id(11).named("sent_at")             // 10
-            .required(PrimitiveTypeName.INT64).as(TIMESTAMP).id(12).named("received_at")         // 11
-            .optional(PrimitiveTypeName.BINARY).as(STRING).id(13).named("write_key")             // 12
-            .optional(PrimitiveTypeName.BINARY).as(STRING).id(14).named("ip")                    // 13
-            .optional(PrimitiveTypeName.BINARY).as(JSON).id(15).named("properties")              // 14
-            .optional(PrimitiveTypeName.BINARY).as(JSON).id(16).named("traits")                  // 15
-            .optional(PrimitiveTypeName.BINARY).as(JSON).id(17).named("context")                 // 16
-            .optional(PrimitiveTypeName.BINARY).as(JSON).id(18).named("integrations")            // 17
-            .optional(PrimitiveTypeName.BINARY).as(STRING).id(19).named("context_library_name")  // 18
-            .optional(PrimitiveTypeName.BINARY).as(STRING).id(20).named("context_library_version") // 19
-            .optional(PrimitiveTypeName.BINARY).as(STRING).id(21).named("context_user_agent")    // 20
+            .optional(PrimitiveTypeName.BINARY)
+            .as(STRING)
+            .id(1)
+            .named("message_id") // 0
+            .required(PrimitiveTypeName.BINARY)
+            .as(STRING)
+            .id(2)
+            .named("type") // 1
+            .optional(PrimitiveTypeName.BINARY)
+            .as(STRING)
+            .id(3)
+            .named("event") // 2
+            .optional(PrimitiveTypeName.BINARY)
+            .as(STRING)
+            .id(4)
+            .named("name") // 3
+            .optional(PrimitiveTypeName.BINARY)
+            .as(STRING)
+            .id(5)
+            .named("user_id") // 4
+            .optional(PrimitiveTypeName.BINARY)
+            .as(STRING)
+            .id(6)
+            .named("anonymous_id") // 5
+            .optional(PrimitiveTypeName.BINARY)
+            .as(STRING)
+            .id(7)
+            .named("group_id") // 6
+            .optional(PrimitiveTypeName.BINARY)
+            .as(STRING)
+            .id(8)
+            .named("previous_id") // 7
+            .required(PrimitiveTypeName.INT64)
+            .as(TIMESTAMP)
+            .id(9)
+            .named("timestamp") // 8
+            .optional(PrimitiveTypeName.INT64)
+            .as(TIMESTAMP)
+            .id(10)
+            .named("original_timestamp") // 9
+            .optional(PrimitiveTypeName.INT64)
+            .as(TIMESTAMP)
+            .id(11)
+            .named("sent_at") // 10
+            .required(PrimitiveTypeName.INT64)
+            .as(TIMESTAMP)
+            .id(12)
+            .named("received_at") // 11
+            .optional(PrimitiveTypeName.BINARY)
+            .as(STRING)
+            .id(13)
+            .named("write_key") // 12
+            .optional(PrimitiveTypeName.BINARY)
+            .as(STRING)
+            .id(14)
+            .named("ip") // 13
+            .optional(PrimitiveTypeName.BINARY)
+            .as(JSON)
+            .id(15)
+            .named("properties") // 14
+            .optional(PrimitiveTypeName.BINARY)
+            .as(JSON)
+            .id(16)
+            .named("traits") // 15
+            .optional(PrimitiveTypeName.BINARY)
+            .as(JSON)
+            .id(17)
+            .named("context") // 16
+            .optional(PrimitiveTypeName.BINARY)
+            .as(JSON)
+            .id(18)
+            .named("integrations") // 17
+            .optional(PrimitiveTypeName.BINARY)
+            .as(STRING)
+            .id(19)
+            .named("context_library_name") // 18
+            .optional(PrimitiveTypeName.BINARY)
+            .as(STRING)
+            .id(20)
+            .named("context_library_version") // 19
+            .optional(PrimitiveTypeName.BINARY)
+            .as(STRING)
+            .id(21)
+            .named("context_user_agent") // 20
             .named("spool_event");
 
     /**

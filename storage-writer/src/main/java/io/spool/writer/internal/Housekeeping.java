@@ -30,6 +30,7 @@ final class Housekeeping {
     private final List<long[]> segments = new ArrayList<>();
     /** The writer's dedup window, set by {@link #restoreDedup} on every recovery. */
     private DedupIndex dedup;
+
     private long nextUpkeep;
 
     Housekeeping(WriterConfig config, Lake lake, WriterState state, Journal journal, WriterMetrics metrics) {
@@ -86,7 +87,9 @@ final class Housekeeping {
             JournalRetention.apply(journal.events(), positions.events(), now, config.retention());
             JournalRetention.apply(journal.deadLetters(), positions.deadLetters(), now, config.retention());
         } catch (IOException | RuntimeException e) {
-            LOG.warn("storage writer: housekeeping after a commit failed ({}); will try again after the next", e.toString());
+            LOG.warn(
+                    "storage writer: housekeeping after a commit failed ({}); will try again after the next",
+                    e.toString());
         }
         long now = config.clock().millis();
         if (periodic && now >= nextUpkeep) {
@@ -100,7 +103,9 @@ final class Housekeeping {
         try {
             upkeep.run();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("storage writer: table upkeep failed ({}); will try again in {}", Lake.rootMessage(e),
+            LOG.warn(
+                    "storage writer: table upkeep failed ({}); will try again in {}",
+                    Lake.rootMessage(e),
                     config.upkeep().interval());
         }
     }

@@ -18,8 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class JournalRetention {
     private static final Logger LOG = LoggerFactory.getLogger(JournalRetention.class);
 
-    private JournalRetention() {
-    }
+    private JournalRetention() {}
 
     /** Deletes what may go; returns the deleted files. */
     public static List<Path> apply(JournalQueue queue, long checkpointIndex, Instant now, Duration retention)
@@ -29,8 +28,11 @@ public final class JournalRetention {
         }
         List<Path> deleted = queue.deleteCommittedFiles(checkpointIndex, now.minus(retention));
         if (!deleted.isEmpty()) {
-            LOG.info("retention: deleted {} committed journal file(s) older than {} from {}", deleted.size(),
-                    retention, queue.dir());
+            LOG.info(
+                    "retention: deleted {} committed journal file(s) older than {} from {}",
+                    deleted.size(),
+                    retention,
+                    queue.dir());
         }
         return deleted;
     }

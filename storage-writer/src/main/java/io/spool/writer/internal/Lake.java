@@ -92,9 +92,10 @@ public final class Lake implements Closeable {
                 String uri = settings.uri();
                 if (uri == null) {
                     if (!LakeLocations.isLocal(warehouse)) {
-                        throw new IllegalArgumentException("the embedded catalog keeps its database on local disk, so it"
-                                + " cannot serve the warehouse " + warehouse + ": give a catalog server with"
-                                + " --catalog-uri jdbc:postgresql://HOST/DB (or --catalog-type rest --catalog-uri URL)");
+                        throw new IllegalArgumentException(
+                                "the embedded catalog keeps its database on local disk, so it"
+                                        + " cannot serve the warehouse " + warehouse + ": give a catalog server with"
+                                        + " --catalog-uri jdbc:postgresql://HOST/DB (or --catalog-type rest --catalog-uri URL)");
                     }
                     uri = "jdbc:sqlite:" + Path.of(warehouse).resolve(EMBEDDED_CATALOG_FILE);
                     mkdirs(Path.of(warehouse));
@@ -126,8 +127,10 @@ public final class Lake implements Closeable {
                     props.put(CatalogProperties.URI, settings.uri());
                 }
             }
-            default -> throw new IllegalArgumentException("unknown catalog type \"" + settings.type()
-                    + "\": use jdbc (the default; embedded SQLite, or PostgreSQL with --catalog-uri), hadoop (HDFS) or rest");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown catalog type \"" + settings.type()
+                                + "\": use jdbc (the default; embedded SQLite, or PostgreSQL with --catalog-uri), hadoop (HDFS) or rest");
         }
         if (LakeLocations.isObjectStore(warehouse) && !props.containsKey(CatalogProperties.FILE_IO_IMPL)) {
             props.put(CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.aws.s3.S3FileIO");
@@ -156,10 +159,17 @@ public final class Lake implements Closeable {
             Table rejected = openTable(catalog, rejectedId, LakeSchemas.REJECTED, LakeSchemas.REJECTED_SPEC);
             createUniqueView(catalog, eventsId);
             String description = type + " catalog \"" + settings.name() + "\""
-                    + (props.containsKey(CatalogProperties.URI) ? " at " + redact(props.get(CatalogProperties.URI)) : "")
+                    + (props.containsKey(CatalogProperties.URI)
+                            ? " at " + redact(props.get(CatalogProperties.URI))
+                            : "")
                     + ", table " + eventsId + " in " + events.location();
-            return new Lake(catalog, events, rejected, store.apply(OutputStore.forWarehouse(warehouse, events.io())),
-                    description, lock);
+            return new Lake(
+                    catalog,
+                    events,
+                    rejected,
+                    store.apply(OutputStore.forWarehouse(warehouse, events.io())),
+                    description,
+                    lock);
         } catch (RuntimeException e) {
             if (catalog instanceof Closeable c) {
                 closeQuietly(c);
@@ -169,8 +179,9 @@ public final class Lake implements Closeable {
                 throw e;
             }
             // wrong S3 keys, a missing bucket, a read-only warehouse, a REST server saying no: one clear line
-            throw new IllegalStateException("cannot open the tables in " + warehouse + " through the " + type
-                    + " catalog: " + rootMessage(e), e);
+            throw new IllegalStateException(
+                    "cannot open the tables in " + warehouse + " through the " + type + " catalog: " + rootMessage(e),
+                    e);
         }
     }
 
@@ -187,9 +198,13 @@ public final class Lake implements Closeable {
                 }
             }
         }
-        throw new IllegalStateException("cannot open the " + props.get(CatalogUtil.ICEBERG_CATALOG_TYPE) + " catalog"
-                + (props.containsKey(CatalogProperties.URI) ? " at " + redact(props.get(CatalogProperties.URI)) : "")
-                + ": " + rootMessage(last), last);
+        throw new IllegalStateException(
+                "cannot open the " + props.get(CatalogUtil.ICEBERG_CATALOG_TYPE) + " catalog"
+                        + (props.containsKey(CatalogProperties.URI)
+                                ? " at " + redact(props.get(CatalogProperties.URI))
+                                : "")
+                        + ": " + rootMessage(last),
+                last);
     }
 
     private static void createNamespace(Catalog catalog, Namespace namespace) {
@@ -213,8 +228,10 @@ public final class Lake implements Closeable {
             table = catalog.loadTable(id);
         } catch (NoSuchTableException e) {
             try {
-                table = catalog.buildTable(id, schema).withPartitionSpec(spec)
-                        .withProperties(LakeSchemas.tableProperties()).create();
+                table = catalog.buildTable(id, schema)
+                        .withPartitionSpec(spec)
+                        .withProperties(LakeSchemas.tableProperties())
+                        .create();
                 LOG.info("storage writer: created table {} at {}", id, table.location());
                 return table;
             } catch (RuntimeException raced) {
@@ -248,21 +265,32 @@ public final class Lake implements Closeable {
             if (views.viewExists(id)) {
                 return;
             }
-            String columns = String.join(", ", LakeSchemas.EVENTS.columns().stream()
-                    .map(f -> "\"" + f.name() + "\"").toList());
+            String columns = String.join(
+                    ", ",
+                    LakeSchemas.EVENTS.columns().stream()
+                            .map(f -> "\"" + f.name() + "\"")
+                            .toList());
             String sql = "SELECT " + columns + " FROM (SELECT *, row_number() OVER (PARTITION BY message_id ORDER BY"
                     + " received_at, \"timestamp\") AS spool_copy FROM " + events.name() + ") WHERE spool_copy = 1";
             String sparkSql = sql.replace('"', '`');
-            views.buildView(id).withSchema(LakeSchemas.EVENTS).withDefaultNamespace(events.namespace())
-                    .withQuery("spark", sparkSql).withQuery("trino", sql)
-                    .withProperty("comment", "spool.events with each message_id once (client retries across collectors removed)")
+            views.buildView(id)
+                    .withSchema(LakeSchemas.EVENTS)
+                    .withDefaultNamespace(events.namespace())
+                    .withQuery("spark", sparkSql)
+                    .withQuery("trino", sql)
+                    .withProperty(
+                            "comment",
+                            "spool.events with each message_id once (client retries across collectors removed)")
                     .create();
             LOG.info("storage writer: created view {} (each message_id once)", id);
         } catch (AlreadyExistsException raced) {
             // another writer created it first
         } catch (RuntimeException e) {
             // a catalog that lists views but cannot create them (an old JDBC schema): the README has the query
-            LOG.warn("storage writer: could not create the view {} ({}); the README gives its query", id, rootMessage(e));
+            LOG.warn(
+                    "storage writer: could not create the view {} ({}); the README gives its query",
+                    id,
+                    rootMessage(e));
         }
     }
 
@@ -296,8 +324,10 @@ public final class Lake implements Closeable {
     private static Closeable lockLocalHadoopWarehouse(Path warehouse) {
         mkdirs(warehouse);
         try {
-            FileChannel channel = FileChannel.open(warehouse.resolve(".spool-hadoop-catalog.lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(
+                    warehouse.resolve(".spool-hadoop-catalog.lock"),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
             FileLock l;
             try {
                 l = channel.tryLock();

@@ -21,11 +21,12 @@ import org.apache.iceberg.parquet.ParquetSchemaUtil;
 public final class LakeSchemas {
     public static final Schema EVENTS = ParquetSchemaUtil.convert(EventWriteSupport.SCHEMA);
     public static final Schema REJECTED = ParquetSchemaUtil.convert(RejectedWriteSupport.SCHEMA);
-    public static final PartitionSpec EVENTS_SPEC = PartitionSpec.builderFor(EVENTS).day("timestamp").build();
-    public static final PartitionSpec REJECTED_SPEC = PartitionSpec.builderFor(REJECTED).day("received_at").build();
+    public static final PartitionSpec EVENTS_SPEC =
+            PartitionSpec.builderFor(EVENTS).day("timestamp").build();
+    public static final PartitionSpec REJECTED_SPEC =
+            PartitionSpec.builderFor(REJECTED).day("received_at").build();
 
-    private LakeSchemas() {
-    }
+    private LakeSchemas() {}
 
     /** What a table Spool creates is set up with; engines writing to it (Spark, Flink) follow the same. */
     static Map<String, String> tableProperties() {

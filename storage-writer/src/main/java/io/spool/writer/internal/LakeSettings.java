@@ -8,8 +8,14 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * catalog on SQLite in the warehouse folder); {@code uri} null lets the type choose; {@code properties}
  * are Iceberg catalog properties passed as they are.
  */
-public record LakeSettings(String warehouse, String type, String uri, String name, Map<String, String> properties,
-        TableIdentifier table, String writerId) {
+public record LakeSettings(
+        String warehouse,
+        String type,
+        String uri,
+        String name,
+        Map<String, String> properties,
+        TableIdentifier table,
+        String writerId) {
     public LakeSettings {
         properties = Map.copyOf(properties);
     }

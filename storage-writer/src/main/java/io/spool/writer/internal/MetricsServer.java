@@ -54,7 +54,10 @@ public final class MetricsServer implements Closeable {
                         return;
                     }
                     WriterHealth h = health.get();
-                    send(exchange, h.healthy() ? 200 : 503, "application/json",
+                    send(
+                            exchange,
+                            h.healthy() ? 200 : 503,
+                            "application/json",
                             (h.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
                 }
             });

@@ -55,7 +55,8 @@ final class OrphanRemoval {
         Path marker = state.dir().resolve(ORPHANS_CHECKED_FILE);
         if (Files.exists(marker)) {
             try {
-                long last = Long.parseLong(Files.readString(marker, StandardCharsets.UTF_8).trim());
+                long last = Long.parseLong(
+                        Files.readString(marker, StandardCharsets.UTF_8).trim());
                 if (now >= last && now - last < DAY_MILLIS) {
                     return 0;
                 }
@@ -83,13 +84,15 @@ final class OrphanRemoval {
         int removed = removeOrphans(lake.events(), olderThan, keep) + removeOrphans(lake.rejected(), olderThan, keep);
         Path tmp = state.dir().resolve(ORPHANS_CHECKED_FILE + ".tmp");
         Files.writeString(tmp, Long.toString(now), StandardCharsets.UTF_8);
-        Files.move(tmp, marker, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                tmp,
+                marker,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return removed;
     }
 
-    private record Listed(String location, String key) {
-    }
+    private record Listed(String location, String key) {}
 
     /** Deletes the files of the table's data folder older than {@code olderThan} that no snapshot references. */
     private int removeOrphans(Table table, long olderThan, Set<String> keep) throws IOException {
@@ -127,8 +130,10 @@ final class OrphanRemoval {
         } else {
             if (!warnedNoListing) {
                 warnedNoListing = true;
-                LOG.warn("storage writer: the FileIO of {} ({}) cannot list files, so orphan files are not removed",
-                        table.name(), table.io().getClass().getName());
+                LOG.warn(
+                        "storage writer: the FileIO of {} ({}) cannot list files, so orphan files are not removed",
+                        table.name(),
+                        table.io().getClass().getName());
             }
             return 0;
         }
@@ -191,7 +196,10 @@ final class OrphanRemoval {
      */
     static String key(String location) {
         if (LakeLocations.isLocal(location)) {
-            return LakeLocations.localPath(location).toAbsolutePath().normalize().toString();
+            return LakeLocations.localPath(location)
+                    .toAbsolutePath()
+                    .normalize()
+                    .toString();
         }
         int scheme = location.indexOf("://");
         String rest = location.substring(scheme + 3);

@@ -55,7 +55,8 @@ public final class ParquetCodecs implements CompressionCodecFactory {
                 return new Compressor(codec) {
                     @Override
                     public BytesInput compress(BytesInput bytes) throws IOException {
-                        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(bytes.size() / 2 + 64, 1 << 20));
+                        ByteArrayOutputStream out =
+                                new ByteArrayOutputStream((int) Math.min(bytes.size() / 2 + 64, 1 << 20));
                         try (GZIPOutputStream gzip = new GZIPOutputStream(out, 64 * 1024)) {
                             bytes.writeAllTo(gzip);
                         }
@@ -63,7 +64,8 @@ public final class ParquetCodecs implements CompressionCodecFactory {
                     }
                 };
             default:
-                throw new IllegalArgumentException("compression " + codec + " is not supported (use zstd, snappy, gzip or none)");
+                throw new IllegalArgumentException(
+                        "compression " + codec + " is not supported (use zstd, snappy, gzip or none)");
         }
     }
 
@@ -98,8 +100,7 @@ public final class ParquetCodecs implements CompressionCodecFactory {
             }
 
             @Override
-            public void release() {
-            }
+            public void release() {}
         };
     }
 
@@ -124,7 +125,6 @@ public final class ParquetCodecs implements CompressionCodecFactory {
         }
 
         @Override
-        public void release() {
-        }
+        public void release() {}
     }
 }

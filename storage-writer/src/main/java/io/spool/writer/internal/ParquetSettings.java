@@ -21,12 +21,16 @@ public final class ParquetSettings {
     static final int ROW_GROUP_BYTES = 128 * 1024 * 1024;
     static final int PAGE_BYTES = 1024 * 1024;
 
-    private ParquetSettings() {
-    }
+    private ParquetSettings() {}
 
     /** A writer of {@code support}'s rows into {@code file}; {@code plainColumns} get no dictionary. */
-    public static <T> ParquetWriter<T> open(OutputFile file, WriteSupport<T> support, CompressionCodecName codec,
-            String[] plainColumns, String[] noStatisticsColumns) throws IOException {
+    public static <T> ParquetWriter<T> open(
+            OutputFile file,
+            WriteSupport<T> support,
+            CompressionCodecName codec,
+            String[] plainColumns,
+            String[] noStatisticsColumns)
+            throws IOException {
         Builder<T> builder = new Builder<>(file, support)
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(new ParquetCodecs())

@@ -11,8 +11,13 @@ import java.util.List;
  * @param readEvents whether this commit read events (moves the events table's position)
  * @param readDeadLetters whether it read dead letters or found unreadable events (moves the rejected table's)
  */
-record PendingCommit(long seq, List<CommitFiles.Written> files, long eventsIndex, long deadLettersIndex,
-        boolean readEvents, boolean readDeadLetters) {
+record PendingCommit(
+        long seq,
+        List<CommitFiles.Written> files,
+        long eventsIndex,
+        long deadLettersIndex,
+        boolean readEvents,
+        boolean readDeadLetters) {
     PendingCommit {
         files = List.copyOf(files);
     }

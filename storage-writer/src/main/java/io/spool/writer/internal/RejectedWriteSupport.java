@@ -18,13 +18,27 @@ import org.apache.parquet.schema.Types;
 public final class RejectedWriteSupport extends WriteSupport<RejectedRow> {
     public static final MessageType SCHEMA = Types.buildMessage()
             .required(PrimitiveTypeName.INT64)
-                    .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS))
-                    .id(1).named("received_at")
-            .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).id(2).named("write_key")
-            .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).id(3).named("ip")
-            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).id(4).named("error")
-            .required(PrimitiveTypeName.INT32).id(5).named("batch_index")
-            .optional(PrimitiveTypeName.BINARY).id(6).named("payload")
+            .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS))
+            .id(1)
+            .named("received_at")
+            .optional(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .id(2)
+            .named("write_key")
+            .optional(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .id(3)
+            .named("ip")
+            .required(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .id(4)
+            .named("error")
+            .required(PrimitiveTypeName.INT32)
+            .id(5)
+            .named("batch_index")
+            .optional(PrimitiveTypeName.BINARY)
+            .id(6)
+            .named("payload")
             .named("spool_rejected");
 
     private RecordConsumer out;
@@ -68,7 +82,8 @@ public final class RejectedWriteSupport extends WriteSupport<RejectedRow> {
         out.endField("batch_index", 4);
         if (row.payloadLength >= 0) {
             out.startField("payload", 5);
-            out.addBinary(Binary.fromConstantByteArray(row.payload, row.payloadOffset, row.payloadLength).copy());
+            out.addBinary(Binary.fromConstantByteArray(row.payload, row.payloadOffset, row.payloadLength)
+                    .copy());
             out.endField("payload", 5);
         }
         out.endMessage();

@@ -41,7 +41,8 @@ final class SnapshotExpiry {
         if (head == null || !gcEnabled(table)) {
             return 0;
         }
-        long olderThan = config.clock().millis() - config.upkeep().snapshotRetention().toMillis();
+        long olderThan =
+                config.clock().millis() - config.upkeep().snapshotRetention().toMillis();
         Set<String> writers = new HashSet<>();
         long oldestSoFar = Long.MAX_VALUE;
         for (Snapshot s = head; s != null; s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
@@ -52,12 +53,18 @@ final class SnapshotExpiry {
             }
         }
         // Iceberg commits new metadata even when nothing expires: ask first.
-        if (table.expireSnapshots().expireOlderThan(olderThan).retainLast(1).apply().isEmpty()) {
+        if (table.expireSnapshots()
+                .expireOlderThan(olderThan)
+                .retainLast(1)
+                .apply()
+                .isEmpty()) {
             return 0;
         }
         Set<Long> before = new HashSet<>();
         table.snapshots().forEach(s -> before.add(s.snapshotId()));
-        table.expireSnapshots().expireOlderThan(olderThan).retainLast(1)
+        table.expireSnapshots()
+                .expireOlderThan(olderThan)
+                .retainLast(1)
                 .deleteWith(location -> {
                     try {
                         table.io().deleteFile(location);
@@ -73,7 +80,7 @@ final class SnapshotExpiry {
 
     /** Iceberg's own switch ({@code gc.enabled}): off when the table's files may belong to other tables too. */
     static boolean gcEnabled(Table table) {
-        return PropertyUtil.propertyAsBoolean(table.properties(), TableProperties.GC_ENABLED,
-                TableProperties.GC_ENABLED_DEFAULT);
+        return PropertyUtil.propertyAsBoolean(
+                table.properties(), TableProperties.GC_ENABLED, TableProperties.GC_ENABLED_DEFAULT);
     }
 }

@@ -10,10 +10,11 @@ import java.nio.file.Path;
  */
 @FunctionalInterface
 interface StateIo {
-    StateIo NONE = (step, file) -> { };
+    StateIo NONE = (step, file) -> {};
 
     /** Steps, in the order a commit reaches them. */
     String INTENT_WRITE = "intent-write";
+
     String DEDUP_WRITE = "dedup-write";
     String DEDUP_PUBLISH = "dedup-publish";
     String DEDUP_SYNC = "dedup-sync";

@@ -38,8 +38,10 @@ final class TableFiles {
         this.table = table;
         this.spec = table.spec();
         List<PartitionField> fields = spec.fields();
-        if (fields.size() != 1 || !"day".equals(fields.get(0).transform().toString())
-                || !partitionColumn.equals(table.schema().findColumnName(fields.get(0).sourceId()))) {
+        if (fields.size() != 1
+                || !"day".equals(fields.get(0).transform().toString())
+                || !partitionColumn.equals(
+                        table.schema().findColumnName(fields.get(0).sourceId()))) {
             throw new IllegalStateException("table " + table.name() + " is partitioned by " + spec
                     + "; Spool writes it partitioned by day(" + partitionColumn + ") only");
         }

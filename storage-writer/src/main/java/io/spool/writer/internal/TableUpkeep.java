@@ -37,8 +37,10 @@ final class TableUpkeep {
         try {
             intent.settle(lake, orphanAge);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("storage writer: could not settle the compaction an earlier run left ({}); the upkeep tries again"
-                    + " before it compacts anything", Lake.rootMessage(e));
+            LOG.warn(
+                    "storage writer: could not settle the compaction an earlier run left ({}); the upkeep tries again"
+                            + " before it compacts anything",
+                    Lake.rootMessage(e));
         }
     }
 

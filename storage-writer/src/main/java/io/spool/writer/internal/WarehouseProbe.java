@@ -13,8 +13,7 @@ import java.nio.file.Path;
  * the writer retries (one line each) and a drain gives up on.
  */
 public final class WarehouseProbe {
-    private WarehouseProbe() {
-    }
+    private WarehouseProbe() {}
 
     /** What stops the writer from writing {@code warehouse}, or null when it can (or it is not local). */
     public static String problem(String warehouse) {

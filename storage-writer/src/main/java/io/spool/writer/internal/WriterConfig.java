@@ -33,11 +33,37 @@ public record WriterConfig(
         int drainAttempts) {
 
     /** A config whose drains never give up (what the loop's own tests drive). */
-    public WriterConfig(Path journalDir, Journal journal, LakeSettings lake, String writerId, Duration rollInterval,
-            long rollRows, long rollBytes, CompressionCodecName compression, Duration dedupWindow, Duration retention,
-            int writerThreads, Upkeep upkeep, Clock clock, long dedupMemory) {
-        this(journalDir, journal, lake, writerId, rollInterval, rollRows, rollBytes, compression, dedupWindow, retention,
-                writerThreads, upkeep, clock, dedupMemory, Integer.MAX_VALUE);
+    public WriterConfig(
+            Path journalDir,
+            Journal journal,
+            LakeSettings lake,
+            String writerId,
+            Duration rollInterval,
+            long rollRows,
+            long rollBytes,
+            CompressionCodecName compression,
+            Duration dedupWindow,
+            Duration retention,
+            int writerThreads,
+            Upkeep upkeep,
+            Clock clock,
+            long dedupMemory) {
+        this(
+                journalDir,
+                journal,
+                lake,
+                writerId,
+                rollInterval,
+                rollRows,
+                rollBytes,
+                compression,
+                dedupWindow,
+                retention,
+                writerThreads,
+                upkeep,
+                clock,
+                dedupMemory,
+                Integer.MAX_VALUE);
     }
 
     /**
@@ -49,11 +75,16 @@ public record WriterConfig(
      * @param openPartitionFiles an open (today's) partition is compacted once it holds this many of our small files
      * @param orphanAge unreferenced files older than this are deleted
      */
-    public record Upkeep(Duration interval, Duration snapshotRetention, long smallFileBytes, int openPartitionFiles,
+    public record Upkeep(
+            Duration interval,
+            Duration snapshotRetention,
+            long smallFileBytes,
+            int openPartitionFiles,
             Duration orphanAge) {
-        public static final Upkeep DEFAULT = new Upkeep(Duration.ofMinutes(10), Duration.ofDays(1), 32L << 20, 48,
-                Duration.ofDays(3));
-        public static final Upkeep OFF = new Upkeep(Duration.ZERO, Duration.ofDays(1), 32L << 20, 48, Duration.ofDays(3));
+        public static final Upkeep DEFAULT =
+                new Upkeep(Duration.ofMinutes(10), Duration.ofDays(1), 32L << 20, 48, Duration.ofDays(3));
+        public static final Upkeep OFF =
+                new Upkeep(Duration.ZERO, Duration.ofDays(1), 32L << 20, 48, Duration.ofDays(3));
     }
 
     public String output() {

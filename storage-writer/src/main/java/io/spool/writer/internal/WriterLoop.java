@@ -4,7 +4,6 @@ import io.spool.journal.DeadLetterRecord;
 import io.spool.journal.Journal;
 import io.spool.journal.JournalBatch;
 import io.spool.journal.JournalFormatException;
-import io.spool.journal.JournalQueue;
 import io.spool.journal.JournalTailer;
 import io.spool.journal.RecordField;
 import io.spool.journal.RecordView;
@@ -12,12 +11,9 @@ import io.spool.writer.WriterHealth;
 import io.spool.writer.WriterStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -55,6 +51,7 @@ public final class WriterLoop implements Runnable {
     private static final int MAX_OPEN_FILES = 24;
     /** Rows handed to one shard before the next one takes over (whole excerpts; keeps shards equally busy). */
     private static final long ROWS_PER_SHARD_TURN = 4096;
+
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /**
      * Heap a row of the commit being written takes until it lands: its message id in the dedup index's
@@ -70,8 +67,9 @@ public final class WriterLoop implements Runnable {
      * A commit ends early once its rows would take an eighth of the heap, whatever the roll settings:
      * a writer far behind (or in a small heap) commits more often instead of holding more.
      */
-    private final long maxPendingRows = Math.max(10_000,
-            Runtime.getRuntime().maxMemory() / 8 / HEAP_BYTES_PER_PENDING_ROW);
+    private final long maxPendingRows =
+            Math.max(10_000, Runtime.getRuntime().maxMemory() / 8 / HEAP_BYTES_PER_PENDING_ROW);
+
     private final WriterMetrics metrics;
     private final Seams seams;
     private final ConcurrentLinkedQueue<CompletableFuture<WriterStats>> drainRequests = new ConcurrentLinkedQueue<>();
@@ -103,6 +101,7 @@ public final class WriterLoop implements Runnable {
     private CommitFiles files;
     /** Event rows, written on the shards' threads. */
     private EventShard[] shards;
+
     private long[] shardFirst;
     private long[] shardLast;
     private int shard;
@@ -126,14 +125,14 @@ public final class WriterLoop implements Runnable {
     private IOException ioFailure;
     /** Set when a commit lands (cleared after each step): what ends a run of failures and its backoff. */
     private boolean landed;
+
     private long reportedEvictions;
     private long lastDedupWarning = Long.MIN_VALUE;
 
     /** Counters and lag; its stats are what other threads read. */
     private final WriterProgress progress;
 
-    private record Pending(CompletableFuture<WriterStats> future, long events, long deadLetters) {
-    }
+    private record Pending(CompletableFuture<WriterStats> future, long events, long deadLetters) {}
 
     /**
      * What tests replace: the store data files go to, a check before each write to the writer's own
@@ -141,8 +140,8 @@ public final class WriterLoop implements Runnable {
      * {@code maxBackoff}).
      */
     record Seams(UnaryOperator<OutputStore> store, StateIo stateIo, Duration firstBackoff, Duration maxBackoff) {
-        static final Seams NONE = new Seams(UnaryOperator.identity(), StateIo.NONE, Duration.ofMillis(500),
-                Duration.ofSeconds(30));
+        static final Seams NONE =
+                new Seams(UnaryOperator.identity(), StateIo.NONE, Duration.ofMillis(500), Duration.ofSeconds(30));
     }
 
     public WriterLoop(WriterConfig config, WriterMetrics metrics) {
@@ -259,8 +258,10 @@ public final class WriterLoop implements Runnable {
                     // whole pending commit every half second.
                     if (landed || !hasPending()) {
                         if (failedAttempts > 0) {
-                            LOG.info("storage writer: {} after {} failed attempt(s) over {} ms",
-                                    landed ? "committing again" : "nothing left to retry", failedAttempts,
+                            LOG.info(
+                                    "storage writer: {} after {} failed attempt(s) over {} ms",
+                                    landed ? "committing again" : "nothing left to retry",
+                                    failedAttempts,
                                     (System.nanoTime() - failingSince) / 1_000_000);
                         }
                         failedAttempts = 0;
@@ -276,8 +277,10 @@ public final class WriterLoop implements Runnable {
                 } catch (VirtualMachineError e) {
                     fatal = e;
                     try {
-                        LOG.error("storage writer: fatal {}; stopping, not retrying (the command line exits 1;"
-                                + " started again, the writer resumes after its last commit)", e.toString());
+                        LOG.error(
+                                "storage writer: fatal {}; stopping, not retrying (the command line exits 1;"
+                                        + " started again, the writer resumes after its last commit)",
+                                e.toString());
                     } catch (Throwable ignored) {
                         // logging failed too: the exit status still says it
                     }
@@ -296,8 +299,10 @@ public final class WriterLoop implements Runnable {
                     abandon();
                     if (closeRequested) {
                         closeFailure = Lake.rootMessage(e);
-                        LOG.error("storage writer: could not commit on shutdown ({}); the uncommitted records stay in"
-                                + " the journal and are written on the next start", closeFailure);
+                        LOG.error(
+                                "storage writer: could not commit on shutdown ({}); the uncommitted records stay in"
+                                        + " the journal and are written on the next start",
+                                closeFailure);
                         LOG.debug("storage writer: the failure", e);
                         failDrains(e);
                         break;
@@ -315,12 +320,15 @@ public final class WriterLoop implements Runnable {
                         failDrains(new IllegalStateException(why, e)); // the drain's caller says it (the CLI: one line)
                     } else {
                         // One line per retry (a catalog outage retries every 30 s); the stack trace at debug.
-                        LOG.error("storage writer: commit failed ({}); retrying from what the tables hold in {} ms",
-                                Lake.rootMessage(e), backoffMillis);
+                        LOG.error(
+                                "storage writer: commit failed ({}); retrying from what the tables hold in {} ms",
+                                Lake.rootMessage(e),
+                                backoffMillis);
                     }
                     needsRecovery = true;
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
-                    backoffMillis = Math.min(backoffMillis * 2, seams.maxBackoff().toMillis());
+                    backoffMillis =
+                            Math.min(backoffMillis * 2, seams.maxBackoff().toMillis());
                 }
             }
         } finally {
@@ -346,7 +354,8 @@ public final class WriterLoop implements Runnable {
 
     private void step() throws IOException {
         for (CompletableFuture<WriterStats> f; (f = drainRequests.poll()) != null; ) {
-            drains.add(new Pending(f, journal.events().lastIndex(), journal.deadLetters().lastIndex()));
+            drains.add(new Pending(
+                    f, journal.events().lastIndex(), journal.deadLetters().lastIndex()));
         }
         boolean read = false;
         boolean exhausted = false;
@@ -399,7 +408,8 @@ public final class WriterLoop implements Runnable {
     }
 
     private boolean thresholdReached(long now) {
-        return full() || (hasPending() && now - pendingSince >= config.rollInterval().toMillis());
+        return full()
+                || (hasPending() && now - pendingSince >= config.rollInterval().toMillis());
     }
 
     /** Whether the commit being written is as large as it may get. */
@@ -472,8 +482,9 @@ public final class WriterLoop implements Runnable {
                     continue;
                 }
                 int idLength = record.length(RecordField.MESSAGE_ID);
-                if (idLength >= 0 && !dedup.firstSeen(record.array(), record.offset(RecordField.MESSAGE_ID), idLength,
-                        record.receivedAt())) {
+                if (idLength >= 0
+                        && !dedup.firstSeen(
+                                record.array(), record.offset(RecordField.MESSAGE_ID), idLength, record.receivedAt())) {
                     pendingDuplicates++;
                     continue;
                 }
@@ -525,10 +536,19 @@ public final class WriterLoop implements Runnable {
         if (index <= positions.eventsRejected()) {
             return; // the rejected table already took it, in a commit whose events half a crash interrupted
         }
-        LOG.warn("storage writer: journal record {} of excerpt {} is unreadable ({}); kept in the rejected table",
-                batch.recordNumber(), index, e.getMessage());
-        rejectedRow.set(config.clock().millis(), null, null, "unreadable journal record at index " + index + ": "
-                + e.getMessage(), batch.recordNumber()).payload(batch.array(), batch.offset(), batch.length());
+        LOG.warn(
+                "storage writer: journal record {} of excerpt {} is unreadable ({}); kept in the rejected table",
+                batch.recordNumber(),
+                index,
+                e.getMessage());
+        rejectedRow
+                .set(
+                        config.clock().millis(),
+                        null,
+                        null,
+                        "unreadable journal record at index " + index + ": " + e.getMessage(),
+                        batch.recordNumber())
+                .payload(batch.array(), batch.offset(), batch.length());
         files.writeRejected(rejectedRow, "", eventsFirst);
         pendingRows++;
     }
@@ -551,17 +571,31 @@ public final class WriterLoop implements Runnable {
             while (batch.next()) {
                 try {
                     batch.deadLetter(deadLetter);
-                    rejectedRow.set(deadLetter.receivedAt(), deadLetter.writeKey(), deadLetter.ip(), deadLetter.reason(),
+                    rejectedRow.set(
+                            deadLetter.receivedAt(),
+                            deadLetter.writeKey(),
+                            deadLetter.ip(),
+                            deadLetter.reason(),
                             deadLetter.batchIndex());
                     if (deadLetter.payload().isPresent()) {
-                        rejectedRow.payload(deadLetter.payload().array(), deadLetter.payload().offset(),
+                        rejectedRow.payload(
+                                deadLetter.payload().array(),
+                                deadLetter.payload().offset(),
                                 deadLetter.payload().length());
                     }
                 } catch (JournalFormatException e) {
-                    LOG.warn("storage writer: dead letter {} of excerpt {} is unreadable ({}); kept as is",
-                            batch.recordNumber(), index, e.getMessage());
-                    rejectedRow.set(config.clock().millis(), null, null, "unreadable dead letter at index " + index
-                            + ": " + e.getMessage(), batch.recordNumber())
+                    LOG.warn(
+                            "storage writer: dead letter {} of excerpt {} is unreadable ({}); kept as is",
+                            batch.recordNumber(),
+                            index,
+                            e.getMessage());
+                    rejectedRow
+                            .set(
+                                    config.clock().millis(),
+                                    null,
+                                    null,
+                                    "unreadable dead letter at index " + index + ": " + e.getMessage(),
+                                    batch.recordNumber())
                             .payload(batch.array(), batch.offset(), batch.length());
                 }
                 files.writeRejected(rejectedRow, "dl", deadLettersFirst);
@@ -590,7 +624,9 @@ public final class WriterLoop implements Runnable {
                 if (e.getCause() instanceof VirtualMachineError vm) {
                     throw vm; // a Parquet thread ran out of memory: as fatal as on this thread
                 }
-                throw e.getCause() instanceof IOException io ? io : new IOException(String.valueOf(e.getCause()), e.getCause());
+                throw e.getCause() instanceof IOException io
+                        ? io
+                        : new IOException(String.valueOf(e.getCause()), e.getCause());
             }
         }
         written.addAll(files.close());
@@ -602,10 +638,13 @@ public final class WriterLoop implements Runnable {
             // published before the commit, named by its range: recovery deletes it if the commit did not land
             state.publishSegment(segment, eventsFirst, eventsLast);
         }
-        PendingCommit pending = new PendingCommit(nextSeq, written,
+        PendingCommit pending = new PendingCommit(
+                nextSeq,
+                written,
                 eventsLast >= 0 ? eventsLast : positions.events(),
                 deadLettersLast >= 0 ? deadLettersLast : positions.deadLetters(),
-                eventsLast >= 0, deadLettersLast >= 0);
+                eventsLast >= 0,
+                deadLettersLast >= 0);
         java.util.concurrent.atomic.LongAdder retries = CommitRetries.of(config.writerId());
         long retriesBefore = retries.sum();
         committer.commit(pending);
@@ -616,11 +655,18 @@ public final class WriterLoop implements Runnable {
         long eventRows = pending.rows("events");
         long rejectedRows = pending.rows("rejected");
         double seconds = (System.nanoTime() - t0) / 1e9;
-        progress.committed(eventRows, rejectedRows, pendingDuplicates, written.size(), seconds,
-                retries.sum() - retriesBefore);
-        LOG.info("storage writer: committed {} rows, {} rejected, {} duplicates dropped, in {} file(s); events up to"
-                        + " index {}, dead letters up to {}; {} ms", eventRows, rejectedRows, pendingDuplicates,
-                written.size(), positions.events(), positions.deadLetters(), Math.round(seconds * 1000));
+        progress.committed(
+                eventRows, rejectedRows, pendingDuplicates, written.size(), seconds, retries.sum() - retriesBefore);
+        LOG.info(
+                "storage writer: committed {} rows, {} rejected, {} duplicates dropped, in {} file(s); events up to"
+                        + " index {}, dead letters up to {}; {} ms",
+                eventRows,
+                rejectedRows,
+                pendingDuplicates,
+                written.size(),
+                positions.events(),
+                positions.deadLetters(),
+                Math.round(seconds * 1000));
         housekeeping.committed(written, segment != null ? new long[] {eventsFirst, eventsLast, newestOf(ids)} : null);
         resetPending();
         ids.clear();
@@ -639,10 +685,14 @@ public final class WriterLoop implements Runnable {
         }
         reportedEvictions = evictions;
         lastDedupWarning = now;
-        LOG.warn("storage writer: the dedup window's {} message ids fill the {} MB it may take (--dedup-memory): it"
+        LOG.warn(
+                "storage writer: the dedup window's {} message ids fill the {} MB it may take (--dedup-memory): it"
                         + " covers the last {} s of receivedAt instead of {}; a repeat older than that is written again."
-                        + " Give it more (--dedup-memory, -Xmx) or shorten --dedup-window", dedup.size(),
-                dedup.tableBytes() >> 20, Math.max(0, dedup.shortenedWindowMillis()) / 1000, config.dedupWindow());
+                        + " Give it more (--dedup-memory, -Xmx) or shorten --dedup-window",
+                dedup.size(),
+                dedup.tableBytes() >> 20,
+                Math.max(0, dedup.shortenedWindowMillis()) / 1000,
+                config.dedupWindow());
     }
 
     private static long newestOf(DedupIndex.Pending ids) {
@@ -704,12 +754,20 @@ public final class WriterLoop implements Runnable {
             dedup.clear(); // the same table: a second one beside it while recovering would double the heap it needs
         }
         housekeeping.restoreDedup(dedup, positions.events());
-        files = new CommitFiles(lake.store(), config.writerId(), config.compression(), eventsTable, rejectedTable, intent);
+        files = new CommitFiles(
+                lake.store(), config.writerId(), config.compression(), eventsTable, rejectedTable, intent);
         if (shards == null) {
             shards = new EventShard[config.writerThreads()];
             for (int i = 0; i < shards.length; i++) {
-                shards[i] = new EventShard(new CommitFiles(lake.store(), config.writerId(), config.compression(),
-                        eventsTable, rejectedTable, intent), "spool-storage-writer-" + config.writerId() + "-parquet-" + i);
+                shards[i] = new EventShard(
+                        new CommitFiles(
+                                lake.store(),
+                                config.writerId(),
+                                config.compression(),
+                                eventsTable,
+                                rejectedTable,
+                                intent),
+                        "spool-storage-writer-" + config.writerId() + "-parquet-" + i);
             }
             shardFirst = new long[shards.length];
             shardLast = new long[shards.length];
@@ -718,11 +776,18 @@ public final class WriterLoop implements Runnable {
         closeTailers();
         eventsTailer = position(journal.events().newTailer(), positions.events());
         deadLettersTailer = position(journal.deadLetters().newTailer(), positions.deadLetters());
-        LOG.info("storage writer {}: journal {} -> {}; resuming after events index {} and dead-letters index {}"
-                        + "{}; {} message ids in the dedup window", config.writerId(), journal.dir(), lake.describe(),
-                positions.events(), positions.deadLetters(),
-                recovery.deletedFiles() > 0 ? "; deleted " + recovery.deletedFiles()
-                        + " file(s) an interrupted commit left" : "", dedup.size());
+        LOG.info(
+                "storage writer {}: journal {} -> {}; resuming after events index {} and dead-letters index {}"
+                        + "{}; {} message ids in the dedup window",
+                config.writerId(),
+                journal.dir(),
+                lake.describe(),
+                positions.events(),
+                positions.deadLetters(),
+                recovery.deletedFiles() > 0
+                        ? "; deleted " + recovery.deletedFiles() + " file(s) an interrupted commit left"
+                        : "",
+                dedup.size());
         updateLag(config.clock().millis());
     }
 

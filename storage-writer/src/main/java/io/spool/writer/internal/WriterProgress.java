@@ -42,9 +42,11 @@ final class WriterProgress implements AutoCloseable {
     private volatile boolean measured;
     /** The receivedAt of the oldest record not yet committed, of either queue; NO_TIME when none waits. */
     private volatile long oldestWaiting = EventRecord.NO_TIME;
+
     private volatile long pendingRecords;
     /** When the current run of failed commits began (clock millis); NO_TIME when the last one landed. */
     private volatile long failingSince = EventRecord.NO_TIME;
+
     private volatile String lastFailure;
 
     WriterProgress(WriterMetrics metrics, Clock clock, Duration rollInterval) {
@@ -100,8 +102,8 @@ final class WriterProgress implements AutoCloseable {
      * Measures what waits in both queues after the committed positions and publishes new stats. On the
      * writer's thread only (the journal's backlogs are its own).
      */
-    void update(long now, JournalQueue events, long eventsCommitted, JournalQueue deadLetters,
-            long deadLettersCommitted) {
+    void update(
+            long now, JournalQueue events, long eventsCommitted, JournalQueue deadLetters, long deadLettersCommitted) {
         updatedAt = now;
         try {
             if (eventsBacklog == null) {
@@ -114,8 +116,10 @@ final class WriterProgress implements AutoCloseable {
             // A measure must never fail a commit that landed: keep the last figures, start afresh next time.
             if (now - lastMeasureWarning >= 60_000) {
                 lastMeasureWarning = now;
-                LOG.warn("storage writer: cannot measure what waits in the journal ({}); lag and pending records"
-                        + " keep their last values", e.toString());
+                LOG.warn(
+                        "storage writer: cannot measure what waits in the journal ({}); lag and pending records"
+                                + " keep their last values",
+                        e.toString());
             }
             try {
                 close();
@@ -137,8 +141,15 @@ final class WriterProgress implements AutoCloseable {
         }
         metrics.lagExcerpts.set(excerpts);
         metrics.pendingRecords.set(records);
-        stats = new WriterStats(rowsCommitted, rejectedCommitted, duplicatesDropped, filesCommitted, commits,
-                eventsCommitted, excerpts, lagMillis(now) / 1000.0);
+        stats = new WriterStats(
+                rowsCommitted,
+                rejectedCommitted,
+                duplicatesDropped,
+                filesCommitted,
+                commits,
+                eventsCommitted,
+                excerpts,
+                lagMillis(now) / 1000.0);
     }
 
     private static long oldest(long a, long b) {
@@ -162,13 +173,23 @@ final class WriterProgress implements AutoCloseable {
         double lagSeconds = lag / 1000.0;
         double maxSeconds = maxLagMillis / 1000.0;
         if (stopped) {
-            return new WriterHealth(false, "stopped", lagSeconds, pending, maxSeconds,
+            return new WriterHealth(
+                    false,
+                    "stopped",
+                    lagSeconds,
+                    pending,
+                    maxSeconds,
                     "the writer's thread has stopped" + (why == null ? "" : ": " + why));
         }
         if (!measured) {
-            return new WriterHealth(false, "starting", lagSeconds, pending, maxSeconds,
-                    "recovering its position from the tables" + (lastFailure == null ? "" : "; last attempt: "
-                            + lastFailure));
+            return new WriterHealth(
+                    false,
+                    "starting",
+                    lagSeconds,
+                    pending,
+                    maxSeconds,
+                    "recovering its position from the tables"
+                            + (lastFailure == null ? "" : "; last attempt: " + lastFailure));
         }
         long since = failingSince;
         String failure = lastFailure;
@@ -183,12 +204,23 @@ final class WriterProgress implements AutoCloseable {
             }
         }
         if (lag > maxLagMillis) {
-            return new WriterHealth(false, "lagging", lagSeconds, pending, maxSeconds, "the oldest record not yet"
-                    + " committed has waited " + lag / 1000 + " s, longer than " + maxLagMillis / 1000 + " s"
-                    + (failure == null ? "" : "; last commit failed: " + failure));
+            return new WriterHealth(
+                    false,
+                    "lagging",
+                    lagSeconds,
+                    pending,
+                    maxSeconds,
+                    "the oldest record not yet"
+                            + " committed has waited " + lag / 1000 + " s, longer than " + maxLagMillis / 1000 + " s"
+                            + (failure == null ? "" : "; last commit failed: " + failure));
         }
-        return new WriterHealth(true, oldestWaiting == EventRecord.NO_TIME ? "idle" : "committing", lagSeconds,
-                pending, maxSeconds, null);
+        return new WriterHealth(
+                true,
+                oldestWaiting == EventRecord.NO_TIME ? "idle" : "committing",
+                lagSeconds,
+                pending,
+                maxSeconds,
+                null);
     }
 
     @Override

@@ -79,9 +79,11 @@ public final class WriterState implements Closeable {
             p.load(in);
         }
         try {
-            return positions = new Positions(Long.parseLong(p.getProperty("events", "-1")),
+            return positions = new Positions(
+                    Long.parseLong(p.getProperty("events", "-1")),
                     Long.parseLong(p.getProperty("eventsRejected", "-1")),
-                    Long.parseLong(p.getProperty("deadLetters", "-1")), Long.parseLong(p.getProperty("commit", "0")));
+                    Long.parseLong(p.getProperty("deadLetters", "-1")),
+                    Long.parseLong(p.getProperty("commit", "0")));
         } catch (NumberFormatException e) {
             throw new IOException("the positions file " + file + " is unreadable: " + e.getMessage(), e);
         }
@@ -128,16 +130,15 @@ public final class WriterState implements Closeable {
     }
 
     private static void writeDurably(Path file, byte[] bytes) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             channel.write(java.nio.ByteBuffer.wrap(bytes));
             channel.force(true);
         }
     }
 
     /** A dedup segment: the ids a commit wrote, named by the events index range it covers. */
-    public record Segment(Path file, long first, long last) {
-    }
+    public record Segment(Path file, long first, long last) {}
 
     /** Writes a commit's ids to a temporary file; {@link #publishSegment} gives it its name. */
     public Path writeSegmentTemp(DedupIndex.Pending ids) throws IOException {
@@ -148,8 +149,8 @@ public final class WriterState implements Closeable {
         bytes.putInt(ids.size());
         bytes.asLongBuffer().put(ids.raw(), 0, 3 * ids.size());
         bytes.position(0);
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
@@ -206,7 +207,8 @@ public final class WriterState implements Closeable {
                 if (!name.endsWith(SEGMENT_SUFFIX)) {
                     continue;
                 }
-                String[] range = name.substring(0, name.length() - SEGMENT_SUFFIX.length()).split("-");
+                String[] range = name.substring(0, name.length() - SEGMENT_SUFFIX.length())
+                        .split("-");
                 if (range.length == 2) {
                     try {
                         segments.add(new Segment(f, Long.parseLong(range[0]), Long.parseLong(range[1])));
@@ -223,7 +225,8 @@ public final class WriterState implements Closeable {
     /** Reads a segment's ids into {@code index}; returns the newest time in it. */
     public static long readSegment(Segment segment, DedupIndex index) throws IOException {
         long newest = Long.MIN_VALUE;
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(segment.file()), 1 << 16))) {
+        try (DataInputStream in =
+                new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(segment.file()), 1 << 16))) {
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
                 long hi = in.readLong();

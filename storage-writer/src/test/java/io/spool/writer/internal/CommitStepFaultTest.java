@@ -41,8 +41,7 @@ class CommitStepFaultTest {
     private static final int EVENTS_PER_COMMIT = 60;
 
     /** One rule of a case: fail {@code times} of the steps matching, after letting {@code skip} pass. */
-    record Rule(Step step, String where, int skip, int times) {
-    }
+    record Rule(Step step, String where, int skip, int times) {}
 
     /** What the writer makes of the failure. */
     enum Outcome {
@@ -57,8 +56,7 @@ class CommitStepFaultTest {
         LANDED
     }
 
-    record Case(String name, Outcome outcome, Rule... rules) {
-    }
+    record Case(String name, Outcome outcome, Rule... rules) {}
 
     private static final List<Case> CASES = List.of(
             new Case("no fault", Outcome.LANDED),
@@ -67,26 +65,47 @@ class CommitStepFaultTest {
             new Case("writing an events data file's body", Outcome.RETRIED, new Rule(Step.DATA_WRITE, EVENTS, 0, 1)),
             new Case("closing a rejected data file", Outcome.RETRIED, new Rule(Step.DATA_CLOSE, REJECTED, 0, 1)),
             new Case("publishing the second data file", Outcome.RETRIED, new Rule(Step.DATA_PUBLISH, null, 1, 1)),
-            new Case("deleting the files of a failed commit", Outcome.RETRIED, new Rule(Step.DATA_CLOSE, EVENTS, 0, 1),
+            new Case(
+                    "deleting the files of a failed commit",
+                    Outcome.RETRIED,
+                    new Rule(Step.DATA_CLOSE, EVENTS, 0, 1),
                     new Rule(Step.DATA_DELETE, null, 0, 1)),
             new Case("writing the dedup ids", Outcome.RETRIED, new Rule(Step.DEDUP_WRITE, null, 0, 1)),
-            new Case("syncing the dedup folder after publishing the ids", Outcome.RETRIED,
+            new Case(
+                    "syncing the dedup folder after publishing the ids",
+                    Outcome.RETRIED,
                     new Rule(Step.DEDUP_SYNC, null, 0, 1)),
-            new Case("writing the rejected table's manifest", Outcome.RETRIED_FILES_KEPT,
+            new Case(
+                    "writing the rejected table's manifest",
+                    Outcome.RETRIED_FILES_KEPT,
                     new Rule(Step.MANIFEST_WRITE, REJECTED, 0, 1)),
-            new Case("writing the events table's manifest list", Outcome.RETRIED_FILES_KEPT,
+            new Case(
+                    "writing the events table's manifest list",
+                    Outcome.RETRIED_FILES_KEPT,
                     new Rule(Step.MANIFEST_LIST_WRITE, EVENTS, 0, 1)),
-            new Case("writing the events table's metadata file", Outcome.RETRIED_FILES_KEPT,
+            new Case(
+                    "writing the events table's metadata file",
+                    Outcome.RETRIED_FILES_KEPT,
                     new Rule(Step.METADATA_WRITE, EVENTS, 0, 1)),
-            new Case("the catalog refusing the events table's commit", Outcome.RETRIED_FILES_KEPT,
+            new Case(
+                    "the catalog refusing the events table's commit",
+                    Outcome.RETRIED_FILES_KEPT,
                     new Rule(Step.CATALOG_COMMIT, EVENTS, 0, 1)),
-            new Case("the catalog committing the events table, its answer lost", Outcome.LANDED,
+            new Case(
+                    "the catalog committing the events table, its answer lost",
+                    Outcome.LANDED,
                     new Rule(Step.CATALOG_COMMIT_ANSWER, EVENTS, 0, 1)),
-            new Case("clearing the commit intent after both tables committed", Outcome.RETRIED,
+            new Case(
+                    "clearing the commit intent after both tables committed",
+                    Outcome.RETRIED,
                     new Rule(Step.INTENT_CLEAR, null, 0, 1)),
-            new Case("writing the positions copy after both tables committed", Outcome.RETRIED,
+            new Case(
+                    "writing the positions copy after both tables committed",
+                    Outcome.RETRIED,
                     new Rule(Step.POSITIONS_WRITE, null, 0, 1)),
-            new Case("writing an events data file, three attempts in a row", Outcome.RETRIED,
+            new Case(
+                    "writing an events data file, three attempts in a row",
+                    Outcome.RETRIED,
                     new Rule(Step.DATA_WRITE, EVENTS, 0, 3)));
 
     @AfterEach
@@ -100,69 +119,82 @@ class CommitStepFaultTest {
         WriterMetrics metrics = new WriterMetrics();
         WriterLoop writer = lake.writer(plan, metrics);
         List<String> kept = new ArrayList<>();
-        Stream<DynamicTest> steps = CASES.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            int k = CASES.indexOf(c);
-            long lastEvent;
-            long lastDeadLetter;
-            try (Journal journal = Journal.open(lake.journalDir)) {
-                if (k == 0) {
-                    writer.start(false);
-                }
-                for (Rule r : c.rules()) {
-                    plan.fail(r.step(), r.where(), r.skip(), r.times());
-                }
-                appendCommit(journal, k);
-                double failuresBefore = metrics.failures.get();
-                int[] before = new int[c.rules().length];
-                for (int i = 0; i < before.length; i++) {
-                    before[i] = plan.failures(c.rules()[i].step());
-                }
-                try {
-                    drain(writer);
-                } finally {
-                    plan.clear();
-                }
-                for (int i = 0; i < before.length; i++) {
-                    Rule r = c.rules()[i];
-                    assertThat(plan.failures(r.step()) - before[i]).as("the fault at %s happened", r.step())
-                            .isEqualTo(r.times());
-                }
-                double attempts = metrics.failures.get() - failuresBefore;
-                if (c.outcome() == Outcome.LANDED) {
-                    assertThat(attempts).as("failed attempts the writer counted").isZero();
-                } else {
-                    assertThat(attempts).as("failed attempts the writer counted").isPositive();
-                }
-                lastEvent = journal.events().lastIndex();
-                lastDeadLetter = journal.deadLetters().lastIndex();
-            }
+        Stream<DynamicTest> steps = CASES.stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+                    int k = CASES.indexOf(c);
+                    long lastEvent;
+                    long lastDeadLetter;
+                    try (Journal journal = Journal.open(lake.journalDir)) {
+                        if (k == 0) {
+                            writer.start(false);
+                        }
+                        for (Rule r : c.rules()) {
+                            plan.fail(r.step(), r.where(), r.skip(), r.times());
+                        }
+                        appendCommit(journal, k);
+                        double failuresBefore = metrics.failures.get();
+                        int[] before = new int[c.rules().length];
+                        for (int i = 0; i < before.length; i++) {
+                            before[i] = plan.failures(c.rules()[i].step());
+                        }
+                        try {
+                            drain(writer);
+                        } finally {
+                            plan.clear();
+                        }
+                        for (int i = 0; i < before.length; i++) {
+                            Rule r = c.rules()[i];
+                            assertThat(plan.failures(r.step()) - before[i])
+                                    .as("the fault at %s happened", r.step())
+                                    .isEqualTo(r.times());
+                        }
+                        double attempts = metrics.failures.get() - failuresBefore;
+                        if (c.outcome() == Outcome.LANDED) {
+                            assertThat(attempts)
+                                    .as("failed attempts the writer counted")
+                                    .isZero();
+                        } else {
+                            assertThat(attempts)
+                                    .as("failed attempts the writer counted")
+                                    .isPositive();
+                        }
+                        lastEvent = journal.events().lastIndex();
+                        lastDeadLetter = journal.deadLetters().lastIndex();
+                    }
 
-            int commits = k + 1;
-            assertThat(lake.count("events", "count(*)", "count(DISTINCT message_id)")).as("event rows, distinct ids")
-                    .containsExactly(commits * EVENTS_PER_COMMIT, commits * EVENTS_PER_COMMIT);
-            assertThat(lake.count("rejected", "count(*)", "count(DISTINCT error)"))
-                    .as("a dead letter and an unreadable record per commit, each once")
-                    .containsExactly(commits * 2, commits * 2);
-            List<String> unreferenced = new ArrayList<>();
-            for (String table : List.of("events", "rejected")) {
-                List<String> referenced = lake.referenced(table);
-                assertThat(referenced).as("files referenced twice in %s", table).doesNotHaveDuplicates();
-                List<String> folder = new ArrayList<>(lake.inDataFolder(table));
-                assertThat(folder).as("files %s references", table).containsAll(referenced);
-                folder.removeAll(referenced);
-                unreferenced.addAll(folder);
-            }
-            unreferenced.removeAll(kept);
-            if (c.outcome() == Outcome.RETRIED_FILES_KEPT) {
-                // a commit that may have landed never loses its files; orphan removal takes them once old
-                assertThat(unreferenced).as("files of the commit whose outcome was unknown, kept").isNotEmpty();
-            } else {
-                assertThat(unreferenced).as("files of a failed attempt left behind").isEmpty();
-            }
-            kept.addAll(unreferenced);
-            assertThat(lake.temporaries()).isEmpty();
-            lake.assertStateMatchesTables(lastEvent, lastDeadLetter);
-        }));
+                    int commits = k + 1;
+                    assertThat(lake.count("events", "count(*)", "count(DISTINCT message_id)"))
+                            .as("event rows, distinct ids")
+                            .containsExactly(commits * EVENTS_PER_COMMIT, commits * EVENTS_PER_COMMIT);
+                    assertThat(lake.count("rejected", "count(*)", "count(DISTINCT error)"))
+                            .as("a dead letter and an unreadable record per commit, each once")
+                            .containsExactly(commits * 2, commits * 2);
+                    List<String> unreferenced = new ArrayList<>();
+                    for (String table : List.of("events", "rejected")) {
+                        List<String> referenced = lake.referenced(table);
+                        assertThat(referenced)
+                                .as("files referenced twice in %s", table)
+                                .doesNotHaveDuplicates();
+                        List<String> folder = new ArrayList<>(lake.inDataFolder(table));
+                        assertThat(folder).as("files %s references", table).containsAll(referenced);
+                        folder.removeAll(referenced);
+                        unreferenced.addAll(folder);
+                    }
+                    unreferenced.removeAll(kept);
+                    if (c.outcome() == Outcome.RETRIED_FILES_KEPT) {
+                        // a commit that may have landed never loses its files; orphan removal takes them once old
+                        assertThat(unreferenced)
+                                .as("files of the commit whose outcome was unknown, kept")
+                                .isNotEmpty();
+                    } else {
+                        assertThat(unreferenced)
+                                .as("files of a failed attempt left behind")
+                                .isEmpty();
+                    }
+                    kept.addAll(unreferenced);
+                    assertThat(lake.temporaries()).isEmpty();
+                    lake.assertStateMatchesTables(lastEvent, lastDeadLetter);
+                }));
         DynamicTest restart = DynamicTest.dynamicTest(
                 "after a restart, a retry of any id written through the faults is dropped", () -> {
                     writer.requestClose().get(30, TimeUnit.SECONDS);
@@ -181,7 +213,9 @@ class CommitStepFaultTest {
                     try {
                         again.start(false);
                         WriterStats stats = drain(again);
-                        assertThat(stats.duplicatesDropped()).as("client retries dropped").isEqualTo(CASES.size() * 5L);
+                        assertThat(stats.duplicatesDropped())
+                                .as("client retries dropped")
+                                .isEqualTo(CASES.size() * 5L);
                         assertThat(stats.rowsCommitted()).isEqualTo(1);
                     } finally {
                         again.requestClose().get(30, TimeUnit.SECONDS);
@@ -216,8 +250,12 @@ class CommitStepFaultTest {
             TestJournal.append(journal, batch);
         }
         TestJournal.appendUnreadable(journal, TestJournal.track("newer", received));
-        DeadLetterRecord dl = new DeadLetterRecord().receivedAt(received).batchIndex(0)
-                .reason("no userId or anonymousId (" + k + ")").writeKey("wk").ip("198.51.100.1");
+        DeadLetterRecord dl = new DeadLetterRecord()
+                .receivedAt(received)
+                .batchIndex(0)
+                .reason("no userId or anonymousId (" + k + ")")
+                .writeKey("wk")
+                .ip("198.51.100.1");
         dl.payload().set("{\"type\":\"track\"}");
         TestJournal.appendDeadLetters(journal, dl);
     }

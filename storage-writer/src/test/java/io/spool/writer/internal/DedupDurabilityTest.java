@@ -63,11 +63,23 @@ class DedupDurabilityTest {
         } finally {
             writer.requestClose().get(30, TimeUnit.SECONDS);
         }
-        assertThat(plan.steps(Step.DATA_PUBLISH, Step.DEDUP_WRITE, Step.DEDUP_PUBLISH, Step.DEDUP_SYNC,
-                Step.CATALOG_COMMIT, Step.INTENT_CLEAR, Step.POSITIONS_WRITE))
+        assertThat(plan.steps(
+                        Step.DATA_PUBLISH,
+                        Step.DEDUP_WRITE,
+                        Step.DEDUP_PUBLISH,
+                        Step.DEDUP_SYNC,
+                        Step.CATALOG_COMMIT,
+                        Step.INTENT_CLEAR,
+                        Step.POSITIONS_WRITE))
                 .as("a commit's durable steps, in order")
-                .containsExactly(Step.DATA_PUBLISH, Step.DEDUP_WRITE, Step.DEDUP_PUBLISH, Step.DEDUP_SYNC,
-                        Step.CATALOG_COMMIT, Step.INTENT_CLEAR, Step.POSITIONS_WRITE);
+                .containsExactly(
+                        Step.DATA_PUBLISH,
+                        Step.DEDUP_WRITE,
+                        Step.DEDUP_PUBLISH,
+                        Step.DEDUP_SYNC,
+                        Step.CATALOG_COMMIT,
+                        Step.INTENT_CLEAR,
+                        Step.POSITIONS_WRITE);
     }
 
     /**
@@ -104,7 +116,8 @@ class DedupDurabilityTest {
             writer.requestClose().get(30, TimeUnit.SECONDS);
         }
         long stoppedAt = Long.parseLong(lake.summary("events").get(Committer.EVENTS_INDEX));
-        assertThat(lake.count("events", "count(*)")[0]).as("rows committed on the way out: one read's worth")
+        assertThat(lake.count("events", "count(*)")[0])
+                .as("rows committed on the way out: one read's worth")
                 .isEqualTo(100 + 256);
         assertThat(stoppedAt).isGreaterThan(committedBefore);
         try (Stream<Path> files = Files.list(saved)) {
@@ -116,7 +129,9 @@ class DedupDurabilityTest {
             });
             // the power cut: the deletion of the failed attempt's ids never reached the disk
             for (Path s : segments) {
-                Files.copy(s, lake.stateDir().resolve("dedup").resolve(s.getFileName()),
+                Files.copy(
+                        s,
+                        lake.stateDir().resolve("dedup").resolve(s.getFileName()),
                         StandardCopyOption.REPLACE_EXISTING);
             }
         }
@@ -126,13 +141,15 @@ class DedupDurabilityTest {
         try {
             again.start(false);
             WriterStats stats = CommitStepFaultTest.drain(again);
-            assertThat(stats.duplicatesDropped()).as("events dropped as duplicates of ids no commit published")
+            assertThat(stats.duplicatesDropped())
+                    .as("events dropped as duplicates of ids no commit published")
                     .isZero();
         } finally {
             again.requestClose().get(30, TimeUnit.SECONDS);
             none.unregister();
         }
-        assertThat(lake.count("events", "count(*)", "count(DISTINCT message_id)")).containsExactly(500, 500);
+        assertThat(lake.count("events", "count(*)", "count(DISTINCT message_id)"))
+                .containsExactly(500, 500);
     }
 
     private void copySegments(Path to) {
@@ -149,9 +166,13 @@ class DedupDurabilityTest {
 
     /** Waits until the writer, its attempt failed, is parked in its backoff (not still unwinding the failure). */
     private static void awaitBackoff(WriterMetrics metrics) {
-        Deadline.of(Duration.ofSeconds(30)).every(Duration.ofMillis(5)).await("the writer backing off",
-                () -> metrics.failures.get() >= 1 && Thread.getAllStackTraces().keySet().stream()
-                        .anyMatch(t -> t.getName().equals("spool-storage-writer-" + FaultyLake.WRITER)
-                                && t.getState() == Thread.State.TIMED_WAITING));
+        Deadline.of(Duration.ofSeconds(30))
+                .every(Duration.ofMillis(5))
+                .await(
+                        "the writer backing off",
+                        () -> metrics.failures.get() >= 1
+                                && Thread.getAllStackTraces().keySet().stream()
+                                        .anyMatch(t -> t.getName().equals("spool-storage-writer-" + FaultyLake.WRITER)
+                                                && t.getState() == Thread.State.TIMED_WAITING));
     }
 }

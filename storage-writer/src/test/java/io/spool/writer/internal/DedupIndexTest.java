@@ -28,7 +28,8 @@ class DedupIndexTest {
         int duplicates = 0;
         for (int i = 0; i < 400_000; i++) {
             time += random.nextInt(3); // ~0.67 ms apart: ~90,000 ids a window
-            String id = i > 1000 && random.nextInt(10) == 0 ? recent[random.nextInt(recent.length)]
+            String id = i > 1000 && random.nextInt(10) == 0
+                    ? recent[random.nextInt(recent.length)]
                     : new UUID(random.nextLong(), random.nextLong()).toString();
             if (random.nextInt(50) == 0) {
                 // an old id, from well outside the window: must be taken as new
@@ -43,16 +44,21 @@ class DedupIndexTest {
                 duplicates++;
             }
             byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
-            assertThat(index.firstSeen(bytes, 0, bytes.length, time)).as("id %s at %d (#%d)", id, time, i).isEqualTo(expected);
+            assertThat(index.firstSeen(bytes, 0, bytes.length, time))
+                    .as("id %s at %d (#%d)", id, time, i)
+                    .isEqualTo(expected);
             if (i % 5000 == 0) {
                 index.expire(); // as after a commit
                 index.pending().clear();
             }
         }
         assertThat(duplicates).as("the run had duplicates to find").isGreaterThan(30_000);
-        assertThat(index.shortenedWindowMillis()).as("the bound was never reached").isEqualTo(-1);
+        assertThat(index.shortenedWindowMillis())
+                .as("the bound was never reached")
+                .isEqualTo(-1);
         long live = model.values().stream().filter(t -> t >= index.horizon()).count();
-        assertThat((long) index.size()).as("ids held: the window's and at most an eighth of a window more")
+        assertThat((long) index.size())
+                .as("ids held: the window's and at most an eighth of a window more")
                 .isBetween(live, live + live / 4 + 5000);
     }
 
@@ -77,7 +83,8 @@ class DedupIndexTest {
             }
         }
         assertThat(index.tableBytes()).as("no growth after the window filled").isEqualTo(afterTwoWindows);
-        assertThat(index.tableBytes()).as("24 B a slot at a load of at least 0.15: %d ids", index.size())
+        assertThat(index.tableBytes())
+                .as("24 B a slot at a load of at least 0.15: %d ids", index.size())
                 .isLessThanOrEqualTo(24L * (long) Math.ceil(index.size() / 0.15) + 24L * 4096);
     }
 
@@ -95,7 +102,9 @@ class DedupIndexTest {
             assertThat(index.tableBytes()).isLessThanOrEqualTo(maxBytes);
         }
         assertThat(index.evictions()).isPositive();
-        assertThat(index.shortenedWindowMillis()).as("the window it still covers").isBetween(1L, WINDOW - 1);
+        assertThat(index.shortenedWindowMillis())
+                .as("the window it still covers")
+                .isBetween(1L, WINDOW - 1);
         // the newest ids are still caught as duplicates
         for (int i = 199_000; i < 200_000; i++) {
             byte[] id = ("id-" + i).getBytes(StandardCharsets.UTF_8);

@@ -36,28 +36,37 @@ class EventFileWriterTest {
         Path consumer = dir.resolve("consumer.parquet");
         RecordView view = new RecordView();
         ParquetMetadata footer;
-        try (EventFileWriter writer = new EventFileWriter(new LocalOutputFile(direct), EventWriteSupport.SCHEMA,
-                CompressionCodecName.ZSTD)) {
+        try (EventFileWriter writer =
+                new EventFileWriter(new LocalOutputFile(direct), EventWriteSupport.SCHEMA, CompressionCodecName.ZSTD)) {
             forEach(records, view, writer::write);
             writer.close();
             footer = writer.footer();
         }
-        try (ParquetWriter<RecordView> writer = ParquetSettings.open(new LocalOutputFile(consumer),
-                new EventWriteSupport(), CompressionCodecName.ZSTD, EventWriteSupport.HIGH_CARDINALITY_COLUMNS,
+        try (ParquetWriter<RecordView> writer = ParquetSettings.open(
+                new LocalOutputFile(consumer),
+                new EventWriteSupport(),
+                CompressionCodecName.ZSTD,
+                EventWriteSupport.HIGH_CARDINALITY_COLUMNS,
                 EventWriteSupport.NO_STATISTICS_COLUMNS)) {
             forEach(records, view, writer::write);
         }
-        assertThat(footer.getBlocks().stream().mapToLong(b -> b.getRowCount()).sum()).isEqualTo(20_000);
+        assertThat(footer.getBlocks().stream().mapToLong(b -> b.getRowCount()).sum())
+                .isEqualTo(20_000);
         assertThat(footer.getFileMetaData().getSchema()).isEqualTo(EventWriteSupport.SCHEMA);
-        try (Connection c = DuckDb.connect(); Statement s = c.createStatement()) {
+        try (Connection c = DuckDb.connect();
+                Statement s = c.createStatement()) {
             String a = "read_parquet('" + direct + "')";
             String b = "read_parquet('" + consumer + "')";
             assertThat(count(s, "SELECT count(*) FROM " + a)).isEqualTo(20_000);
-            assertThat(count(s, "SELECT count(*) FROM (SELECT * FROM " + a + " EXCEPT ALL SELECT * FROM " + b + ")")).isZero();
-            assertThat(count(s, "SELECT count(*) FROM (SELECT * FROM " + b + " EXCEPT ALL SELECT * FROM " + a + ")")).isZero();
+            assertThat(count(s, "SELECT count(*) FROM (SELECT * FROM " + a + " EXCEPT ALL SELECT * FROM " + b + ")"))
+                    .isZero();
+            assertThat(count(s, "SELECT count(*) FROM (SELECT * FROM " + b + " EXCEPT ALL SELECT * FROM " + a + ")"))
+                    .isZero();
             // what the generator made is what comes back: absent fields as NULL, times in microseconds
-            assertThat(count(s, "SELECT count(*) FROM " + a + " WHERE sent_at IS NULL")).isBetween(9_000L, 11_000L);
-            assertThat(count(s, "SELECT count(*) FROM " + a + " WHERE properties->>'$.name' = 'Zoë 🚀'")).isPositive();
+            assertThat(count(s, "SELECT count(*) FROM " + a + " WHERE sent_at IS NULL"))
+                    .isBetween(9_000L, 11_000L);
+            assertThat(count(s, "SELECT count(*) FROM " + a + " WHERE properties->>'$.name' = 'Zoë 🚀'"))
+                    .isPositive();
             assertThat(count(s, "SELECT count(*) FROM " + a + " WHERE type = 'identify' AND traits IS NOT NULL"))
                     .isEqualTo(count(s, "SELECT count(*) FROM " + a + " WHERE type = 'identify'"));
             assertThat(count(s, "SELECT count(*) FROM " + a + " WHERE epoch_ms(received_at) = 1777777777000 + 3"))
@@ -72,7 +81,9 @@ class EventFileWriterTest {
     private static void forEach(byte[] records, RecordView view, Sink sink) throws Exception {
         int pos = 0;
         while (pos < records.length) {
-            int len = (records[pos] & 0xff) | (records[pos + 1] & 0xff) << 8 | (records[pos + 2] & 0xff) << 16
+            int len = (records[pos] & 0xff)
+                    | (records[pos + 1] & 0xff) << 8
+                    | (records[pos + 2] & 0xff) << 16
                     | (records[pos + 3] & 0xff) << 24;
             sink.write(view.wrap(records, pos + 4, len));
             pos += 4 + len;
@@ -94,9 +105,15 @@ class EventFileWriterTest {
         for (int i = 0; i < n; i++) {
             long receivedAt = 1_777_777_777_000L + 3 * i;
             EventType type = types[i % types.length];
-            EventRecord r = new EventRecord().type(type).messageId(new UUID(random.nextLong(), random.nextLong()).toString())
-                    .receivedAt(receivedAt).timestamp(receivedAt - random.nextInt(2000)).writeKey("wk" + (i % 3))
-                    .ip("203.0.113." + (i % 250)).libraryName("analytics-java").libraryVersion("3.5.4");
+            EventRecord r = new EventRecord()
+                    .type(type)
+                    .messageId(new UUID(random.nextLong(), random.nextLong()).toString())
+                    .receivedAt(receivedAt)
+                    .timestamp(receivedAt - random.nextInt(2000))
+                    .writeKey("wk" + (i % 3))
+                    .ip("203.0.113." + (i % 250))
+                    .libraryName("analytics-java")
+                    .libraryVersion("3.5.4");
             if (i % 2 == 0) {
                 r.sentAt(receivedAt - 20).originalTimestamp(receivedAt - 900).userAgent("Mozilla/5.0 (X11; Linux)");
             }
@@ -106,13 +123,16 @@ class EventFileWriterTest {
                 r.anonymousId("anon-" + i);
             }
             switch (type) {
-                case TRACK -> r.event("Product Viewed " + (i % 7)).properties()
-                        .set("{\"price\":" + (i % 100) + ".5,\"name\":\"" + (i % 11 == 0 ? "Zoë 🚀" : "plain") + "\"}");
+                case TRACK ->
+                    r.event("Product Viewed " + (i % 7))
+                            .properties()
+                            .set("{\"price\":" + (i % 100) + ".5,\"name\":\"" + (i % 11 == 0 ? "Zoë 🚀" : "plain")
+                                    + "\"}");
                 case PAGE, SCREEN -> r.name("Home").properties().set("{\"path\":\"/p/" + (i % 40) + "\"}");
                 case IDENTIFY -> r.traits().set("{\"plan\":\"pro\",\"n\":" + i + "}");
                 case GROUP -> r.groupId("org_" + (i % 9)).traits().set("{\"employees\":12}");
                 case ALIAS -> r.previousId("anon-" + (i - 1));
-                default -> { }
+                default -> {}
             }
             r.context().set("{\"library\":{\"name\":\"analytics-java\"},\"locale\":\"en-US\"}");
             if (i % 10 == 0) {

@@ -53,7 +53,9 @@ public final class FailingCatalogDriver implements Driver {
         Connection connection = DriverManager.getConnection(rest.substring(colon + 1), info);
         return proxy(Connection.class, connection, (target, method, args) -> {
             Object result = invoke(target, method, args);
-            if (method.getName().equals("prepareStatement") && args != null && args[0] instanceof String sql
+            if (method.getName().equals("prepareStatement")
+                    && args != null
+                    && args[0] instanceof String sql
                     && sql.startsWith("UPDATE iceberg_tables SET metadata_location")) {
                 return commitStatement((PreparedStatement) result, plan);
             }

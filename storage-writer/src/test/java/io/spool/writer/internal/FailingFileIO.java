@@ -43,7 +43,8 @@ public final class FailingFileIO implements FileIO {
     @Override
     public OutputFile newOutputFile(String path) {
         OutputFile file = io.newOutputFile(path);
-        Step step = path.endsWith(".metadata.json") ? Step.METADATA_WRITE
+        Step step = path.endsWith(".metadata.json")
+                ? Step.METADATA_WRITE
                 : path.contains("/snap-") ? Step.MANIFEST_LIST_WRITE : Step.MANIFEST_WRITE;
         return new OutputFile() {
             @Override

@@ -62,8 +62,7 @@ final class FaultPlan implements StateIo {
     }
 
     /** One taken step: what and where (a file's location; the catalog's statement parameters). */
-    record Taken(Step step, String where) {
-    }
+    record Taken(Step step, String where) {}
 
     private static final Map<String, FaultPlan> PLANS = new ConcurrentHashMap<>();
 
@@ -78,8 +77,7 @@ final class FaultPlan implements StateIo {
      * letting {@code skip} of them pass, the next {@code times} ({@link Integer#MAX_VALUE}: until
      * {@link #clear}). {@code onFailure} runs as each failure is thrown (null for nothing).
      */
-    private record Rule(Step step, String where, int skip, int times, Consumer<Taken> onFailure, int[] seen) {
-    }
+    private record Rule(Step step, String where, int skip, int times, Consumer<Taken> onFailure, int[] seen) {}
 
     static FaultPlan register() {
         FaultPlan plan = new FaultPlan();

@@ -49,15 +49,33 @@ final class FaultyLake implements AutoCloseable {
 
     /** A writer whose stores fail as {@code plan} says, committing on each drain, backing off as given. */
     WriterLoop writer(FaultPlan plan, Duration firstBackoff, Duration maxBackoff, WriterMetrics metrics) {
-        LakeSettings settings = new LakeSettings(lake.toString(), null,
-                FailingCatalogDriver.uri(plan, lake.resolve(Lake.EMBEDDED_CATALOG_FILE)), "lake",
+        LakeSettings settings = new LakeSettings(
+                lake.toString(),
+                null,
+                FailingCatalogDriver.uri(plan, lake.resolve(Lake.EMBEDDED_CATALOG_FILE)),
+                "lake",
                 Map.of("io-impl", FailingFileIO.class.getName(), FailingFileIO.PLAN, plan.id()),
-                TableIdentifier.of("spool", "events"), WRITER);
-        WriterConfig config = new WriterConfig(journalDir, null, settings, WRITER, Duration.ofHours(1), 1_000_000,
-                512L << 20, CompressionCodecName.ZSTD, Duration.ofHours(24), Duration.ZERO, 2,
-                WriterConfig.Upkeep.OFF, Clock.systemUTC(), DedupIndex.defaultMaxBytes());
-        return new WriterLoop(config, metrics, new WriterLoop.Seams(store -> new FailingOutputStore(store, plan), plan,
-                firstBackoff, maxBackoff));
+                TableIdentifier.of("spool", "events"),
+                WRITER);
+        WriterConfig config = new WriterConfig(
+                journalDir,
+                null,
+                settings,
+                WRITER,
+                Duration.ofHours(1),
+                1_000_000,
+                512L << 20,
+                CompressionCodecName.ZSTD,
+                Duration.ofHours(24),
+                Duration.ZERO,
+                2,
+                WriterConfig.Upkeep.OFF,
+                Clock.systemUTC(),
+                DedupIndex.defaultMaxBytes());
+        return new WriterLoop(
+                config,
+                metrics,
+                new WriterLoop.Seams(store -> new FailingOutputStore(store, plan), plan, firstBackoff, maxBackoff));
     }
 
     private Table table(String name) {
@@ -86,8 +104,9 @@ final class FaultyLake implements AutoCloseable {
         if (files.isEmpty()) {
             return counts;
         }
-        Map<String, Object> row = DuckDb.query("SELECT " + String.join(", ", selects) + " FROM "
-                + DuckDb.parquetFiles(files)).get(0);
+        Map<String, Object> row = DuckDb.query(
+                        "SELECT " + String.join(", ", selects) + " FROM " + DuckDb.parquetFiles(files))
+                .get(0);
         int i = 0;
         for (Object v : row.values()) {
             counts[i++] = ((Number) v).longValue();
@@ -128,7 +147,8 @@ final class FaultyLake implements AutoCloseable {
     Map<String, String> summary(String table) {
         Table t = table(table);
         for (Snapshot s = t.currentSnapshot(); s != null; s = s.parentId() == null ? null : t.snapshot(s.parentId())) {
-            if (WRITER.equals(s.summary().get(Committer.WRITER_ID)) && s.summary().containsKey(Committer.COMMIT)) {
+            if (WRITER.equals(s.summary().get(Committer.WRITER_ID))
+                    && s.summary().containsKey(Committer.COMMIT)) {
                 return s.summary();
             }
         }
@@ -163,10 +183,12 @@ final class FaultyLake implements AutoCloseable {
     List<long[]> segments() throws IOException {
         List<long[]> ranges = new ArrayList<>();
         try (Stream<Path> files = Files.list(stateDir().resolve("dedup"))) {
-            files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".ids")).forEach(n -> {
-                String[] r = n.substring(0, n.length() - 4).split("-");
-                ranges.add(new long[] {Long.parseLong(r[0]), Long.parseLong(r[1])});
-            });
+            files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".ids"))
+                    .forEach(n -> {
+                        String[] r = n.substring(0, n.length() - 4).split("-");
+                        ranges.add(new long[] {Long.parseLong(r[0]), Long.parseLong(r[1])});
+                    });
         }
         return ranges;
     }
@@ -182,16 +204,24 @@ final class FaultyLake implements AutoCloseable {
         Map<String, String> rejectedSummary = summary("rejected");
         long events = number(eventsSummary, Committer.EVENTS_INDEX);
         assertThat(events).as("the events table's position").isEqualTo(lastEventIndex);
-        assertThat(number(rejectedSummary, Committer.DEAD_LETTERS_INDEX)).as("the rejected table's position")
+        assertThat(number(rejectedSummary, Committer.DEAD_LETTERS_INDEX))
+                .as("the rejected table's position")
                 .isEqualTo(lastDeadLetterIndex);
-        assertThat(Long.parseLong(positions.getProperty("events"))).as("positions copy, events").isEqualTo(events);
-        assertThat(Long.parseLong(positions.getProperty("deadLetters"))).as("positions copy, dead letters")
+        assertThat(Long.parseLong(positions.getProperty("events")))
+                .as("positions copy, events")
+                .isEqualTo(events);
+        assertThat(Long.parseLong(positions.getProperty("deadLetters")))
+                .as("positions copy, dead letters")
                 .isEqualTo(lastDeadLetterIndex);
-        assertThat(Long.parseLong(positions.getProperty("commit"))).as("positions copy, commit")
-                .isEqualTo(Math.max(number(eventsSummary, Committer.COMMIT),
-                        number(rejectedSummary, Committer.COMMIT)));
-        assertThat(stateDir().resolve("commit-intent")).as("a commit noted as in progress").doesNotExist();
-        assertThat(segments()).as("dedup segments reaching past the committed position")
+        assertThat(Long.parseLong(positions.getProperty("commit")))
+                .as("positions copy, commit")
+                .isEqualTo(
+                        Math.max(number(eventsSummary, Committer.COMMIT), number(rejectedSummary, Committer.COMMIT)));
+        assertThat(stateDir().resolve("commit-intent"))
+                .as("a commit noted as in progress")
+                .doesNotExist();
+        assertThat(segments())
+                .as("dedup segments reaching past the committed position")
                 .allSatisfy(r -> assertThat(r[1]).isLessThanOrEqualTo(events));
     }
 }

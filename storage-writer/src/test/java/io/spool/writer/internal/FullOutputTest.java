@@ -44,6 +44,7 @@ class FullOutputTest {
     private static final long T0 = Instant.parse("2026-05-01T10:00:00Z").toEpochMilli();
     /** More excerpts than the writer reads in one step, so that an attempt spans several steps. */
     private static final int REQUESTS = 1_000;
+
     private static final int EVENTS_PER_REQUEST = 2;
     private static final Duration MAX_BACKOFF = Duration.ofMillis(400);
     private static final long WINDOW_MILLIS = 2_400;
@@ -93,23 +94,33 @@ class FullOutputTest {
             double attempts = metrics.failures.get() - before;
             long cpu = writerCpuNanos(threads) - cpuBefore;
             long wall = System.nanoTime() - t0;
-            System.out.printf("full output: %.0f attempts and %d ms of the writer's CPU in %d ms of pause%n", attempts,
-                    cpu / 1_000_000, wall / 1_000_000);
-            assertThat(attempts).as("attempts in %d ms, the backoff growing to %s", WINDOW_MILLIS, MAX_BACKOFF)
+            System.out.printf(
+                    "full output: %.0f attempts and %d ms of the writer's CPU in %d ms of pause%n",
+                    attempts, cpu / 1_000_000, wall / 1_000_000);
+            assertThat(attempts)
+                    .as("attempts in %d ms, the backoff growing to %s", WINDOW_MILLIS, MAX_BACKOFF)
                     .isLessThanOrEqualTo(WINDOW_MILLIS / MAX_BACKOFF.toMillis() + 2);
-            assertThat(cpu).as("CPU the writer's threads used in %d ms of pause", WINDOW_MILLIS)
+            assertThat(cpu)
+                    .as("CPU the writer's threads used in %d ms of pause", WINDOW_MILLIS)
                     .isLessThan(wall / 2);
             // each attempt's files are closed: a descriptor kept on a deleted file would keep its disk space
-            assertThat(openDeletedFiles(lake.lake)).as("deleted files of failed attempts still open")
+            assertThat(openDeletedFiles(lake.lake))
+                    .as("deleted files of failed attempts still open")
                     .isEmpty();
             long filesOpen = openFiles();
-            System.out.printf("full output: %d files open before the pause, %d after %.0f failed attempts%n",
+            System.out.printf(
+                    "full output: %d files open before the pause, %d after %.0f failed attempts%n",
                     filesOpenBefore, filesOpen, metrics.failures.get());
-            assertThat(filesOpen).as("files the process holds open after %s failed attempts",
-                    metrics.failures.get()).isLessThanOrEqualTo(filesOpenBefore + 4);
+            assertThat(filesOpen)
+                    .as("files the process holds open after %s failed attempts", metrics.failures.get())
+                    .isLessThanOrEqualTo(filesOpenBefore + 4);
             assertThat(drained).as("a drain while the output is full").isNotDone();
-            assertThat(writer.stats().commits()).as("commits while the output is full").isZero();
-            assertThat(lake.referenced("events")).as("rows in the table while the output is full").isEmpty();
+            assertThat(writer.stats().commits())
+                    .as("commits while the output is full")
+                    .isZero();
+            assertThat(lake.referenced("events"))
+                    .as("rows in the table while the output is full")
+                    .isEmpty();
 
             plan.full(false);
             WriterStats stats = drained.get(30, TimeUnit.SECONDS);
@@ -119,15 +130,21 @@ class FullOutputTest {
             System.setErr(stderr);
         }
 
-        assertThat(lake.count("events", "count(*)", "count(DISTINCT message_id)")).containsExactly(total, total);
-        assertThat(lake.unreferenced("events")).as("files of the failed attempts left behind").isEmpty();
+        assertThat(lake.count("events", "count(*)", "count(DISTINCT message_id)"))
+                .containsExactly(total, total);
+        assertThat(lake.unreferenced("events"))
+                .as("files of the failed attempts left behind")
+                .isEmpty();
         assertThat(lake.temporaries()).isEmpty();
         lake.assertStateMatchesTables(lastEventIndex(), -1);
 
         List<String> lines = log.toString(StandardCharsets.UTF_8).lines().toList();
-        long failedLines = lines.stream().filter(l -> l.contains("storage writer: commit failed")).count();
+        long failedLines = lines.stream()
+                .filter(l -> l.contains("storage writer: commit failed"))
+                .count();
         assertThat(failedLines).as("one log line per failed attempt").isEqualTo((long) metrics.failures.get());
-        assertThat(lines).filteredOn(l -> l.contains("storage writer: commit failed"))
+        assertThat(lines)
+                .filteredOn(l -> l.contains("storage writer: commit failed"))
                 .allSatisfy(l -> assertThat(l).contains("No space left on device"));
         assertThat(lines).as("stack traces logged").noneMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by"));
         assertThat(lines).anyMatch(l -> l.contains("storage writer: committing again after"));
@@ -140,7 +157,8 @@ class FullOutputTest {
     }
 
     private static void awaitFailures(WriterMetrics metrics, int n) {
-        Deadline.of(Duration.ofSeconds(30)).every(Duration.ofMillis(10))
+        Deadline.of(Duration.ofSeconds(30))
+                .every(Duration.ofMillis(10))
                 .await(n + " failed attempts", () -> metrics.failures.get() >= n);
     }
 

@@ -65,15 +65,22 @@ class StalledWriterAlertTest {
             MetricsScrape stalled = MetricsScrape.of(server.port());
             assertThat(stalled.pendingRecords()).as("records waiting").isEqualTo(20);
             assertThat(stalled.value("spool_writer_lag_excerpts")).isEqualTo(5);
-            assertThat(stalled.lagSeconds()).as("the oldest waiting record's age").isBetween(10_800.0, 10_900.0);
+            assertThat(stalled.lagSeconds())
+                    .as("the oldest waiting record's age")
+                    .isBetween(10_800.0, 10_900.0);
             assertThat(stalled.value("spool_writer_commit_failures_total")).isGreaterThanOrEqualTo(2);
             assertThat(stalled.healthStatus()).as(stalled.health()).isEqualTo(503);
-            assertThat(stalled.health()).contains("\"status\":\"unhealthy\"").contains("\"state\":\"lagging\"")
-                    .contains("\"pendingRecords\":20").contains("No space left on device");
+            assertThat(stalled.health())
+                    .contains("\"status\":\"unhealthy\"")
+                    .contains("\"state\":\"lagging\"")
+                    .contains("\"pendingRecords\":20")
+                    .contains("No space left on device");
 
             double first = stalled.lagSeconds();
-            Deadline.of(Duration.ofSeconds(10)).await("the lag growing while nothing commits",
-                    () -> MetricsScrape.of(server.port()).lagSeconds() >= first + 1);
+            Deadline.of(Duration.ofSeconds(10))
+                    .await(
+                            "the lag growing while nothing commits",
+                            () -> MetricsScrape.of(server.port()).lagSeconds() >= first + 1);
 
             plan.full(false);
             drained.get(30, TimeUnit.SECONDS);
@@ -127,11 +134,12 @@ class StalledWriterAlertTest {
                 assertThat(h.state()).isEqualTo("failing");
                 assertThat(h.reason()).contains("commits failing for 81 s: catalog unreachable");
             });
-            assertThat(progress.health(true, new OutOfMemoryError("Java heap space"))).satisfies(h -> {
-                assertThat(h.healthy()).isFalse();
-                assertThat(h.state()).isEqualTo("stopped");
-                assertThat(h.reason()).contains("Java heap space");
-            });
+            assertThat(progress.health(true, new OutOfMemoryError("Java heap space")))
+                    .satisfies(h -> {
+                        assertThat(h.healthy()).isFalse();
+                        assertThat(h.state()).isEqualTo("stopped");
+                        assertThat(h.reason()).contains("Java heap space");
+                    });
             progress.close();
         }
     }

@@ -41,6 +41,7 @@ public final class ConsoleFeed implements AutoCloseable {
     static final int MAX_PER_UPDATE = 200;
     /** The thread stays this long after the last viewer leaves, so that a reloaded page finds it warm. */
     static final long LINGER_MILLIS = 5_000;
+
     private static final int RECENT_EXCERPTS = 20;
     /**
      * Excerpts (requests) the feed may trail the journal's end by before it skips ahead: one core
@@ -196,10 +197,18 @@ public final class ConsoleFeed implements AutoCloseable {
             if (ring.size() == RING) {
                 ring.removeFirst();
             }
-            ring.addLast(new Viewer.Captured(++seq, key, type, name, view.text(RecordField.USER_ID),
-                    view.text(RecordField.ANONYMOUS_ID), received, json.toString()));
+            ring.addLast(new Viewer.Captured(
+                    ++seq,
+                    key,
+                    type,
+                    name,
+                    view.text(RecordField.USER_ID),
+                    view.text(RecordField.ANONYMOUS_ID),
+                    received,
+                    json.toString()));
             RecordField fields = view.type() == EventType.IDENTIFY || view.type() == EventType.GROUP
-                    ? RecordField.TRAITS : RecordField.PROPERTIES;
+                    ? RecordField.TRAITS
+                    : RecordField.PROPERTIES;
             String schemaName = name != null ? name : "(" + type + ")";
             schema.observe(key, type, schemaName, view.array(), view.offset(fields), view.length(fields), received);
         }
@@ -274,7 +283,8 @@ public final class ConsoleFeed implements AutoCloseable {
                     break;
                 }
                 newestLetter = Math.max(newestLetter, l.seq());
-                if (v.sees(l.writeKey()) && (v.filter.writeKey() == null || v.filter.writeKey().equals(l.writeKey()))) {
+                if (v.sees(l.writeKey())
+                        && (v.filter.writeKey() == null || v.filter.writeKey().equals(l.writeKey()))) {
                     if (n++ > 0) {
                         out.append(',');
                     }
@@ -283,8 +293,12 @@ public final class ConsoleFeed implements AutoCloseable {
             }
             out.append("],");
             rates.appendJson(out, now, v.keys);
-            out.append(",\"seen\":").append(seenTotal).append(",\"sampledOut\":").append(sampledOut)
-                    .append(",\"skippedAhead\":").append(skippedAhead);
+            out.append(",\"seen\":")
+                    .append(seenTotal)
+                    .append(",\"sampledOut\":")
+                    .append(sampledOut)
+                    .append(",\"skippedAhead\":")
+                    .append(skippedAhead);
             out.append(",\"writer\":").append(writer.json());
             if (withSchema || greeting) {
                 out.append(',');

@@ -47,7 +47,8 @@ public final class ConsoleHandler implements HttpHandler {
      * @param adminKey the key that sees everything, or null for none (write keys only)
      * @param writeKeyAccepted whether a key is one the collector accepts events for
      */
-    public ConsoleHandler(ConsoleFeed feed, String adminKey, Predicate<String> writeKeyAccepted, long readTimeoutMillis) {
+    public ConsoleHandler(
+            ConsoleFeed feed, String adminKey, Predicate<String> writeKeyAccepted, long readTimeoutMillis) {
         this.feed = feed;
         // A comment line this often keeps the stream from looking idle to the collector's own idle timeout
         // (--read-timeout) and to proxies in between.
@@ -88,8 +89,11 @@ public final class ConsoleHandler implements HttpHandler {
         }
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, asset.contentType);
         // Everything the page needs comes from here: no script, style or font from anywhere else.
-        exchange.getResponseHeaders().put(CSP, "default-src 'self'; connect-src 'self'; img-src 'self' data:;"
-                + " style-src 'self'; script-src 'self'; frame-ancestors 'none'");
+        exchange.getResponseHeaders()
+                .put(
+                        CSP,
+                        "default-src 'self'; connect-src 'self'; img-src 'self' data:;"
+                                + " style-src 'self'; script-src 'self'; frame-ancestors 'none'");
         exchange.getResponseSender().send(ByteBuffer.wrap(asset.bytes()));
     }
 
@@ -105,7 +109,8 @@ public final class ConsoleHandler implements HttpHandler {
             return;
         }
         Map<String, Deque<String>> q = connection.getQueryParameters();
-        Viewer.Filter filter = new Viewer.Filter(param(q, "writeKey"), param(q, "type"), param(q, "event"), param(q, "userId"));
+        Viewer.Filter filter =
+                new Viewer.Filter(param(q, "writeKey"), param(q, "type"), param(q, "event"), param(q, "userId"));
         Viewer viewer = new Viewer(access.keys, filter, connection);
         connection.setKeepAliveTime(keepAliveMillis);
         connection.addCloseTask(c -> feed.unsubscribe(viewer));
@@ -175,7 +180,8 @@ public final class ConsoleHandler implements HttpHandler {
         byte[] bytes() {
             byte[] b = bytes;
             if (b == null) {
-                try (InputStream in = ConsoleHandler.class.getResourceAsStream("/io/spool/collector/console/" + resource)) {
+                try (InputStream in =
+                        ConsoleHandler.class.getResourceAsStream("/io/spool/collector/console/" + resource)) {
                     if (in == null) {
                         throw new IllegalStateException("the console's " + resource + " is missing from the jar");
                     }

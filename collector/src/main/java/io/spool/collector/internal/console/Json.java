@@ -4,8 +4,7 @@ import io.spool.journal.RecordJson;
 
 /** JSON text helpers for the console's messages. */
 final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     static void string(StringBuilder out, String s) {
         if (s == null) {

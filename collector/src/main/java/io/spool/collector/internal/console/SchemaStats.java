@@ -87,14 +87,20 @@ final class SchemaStats {
 
     private static int kind(JsonToken token) {
         switch (token) {
-            case VALUE_STRING: return 0;
+            case VALUE_STRING:
+                return 0;
             case VALUE_NUMBER_INT:
-            case VALUE_NUMBER_FLOAT: return 1;
+            case VALUE_NUMBER_FLOAT:
+                return 1;
             case VALUE_TRUE:
-            case VALUE_FALSE: return 2;
-            case START_OBJECT: return 3;
-            case START_ARRAY: return 4;
-            default: return 5;
+            case VALUE_FALSE:
+                return 2;
+            case START_OBJECT:
+                return 3;
+            case START_ARRAY:
+                return 4;
+            default:
+                return 5;
         }
     }
 
@@ -116,10 +122,14 @@ final class SchemaStats {
             Json.string(out, s.type);
             out.append(",\"name\":");
             Json.string(out, s.name);
-            out.append(",\"count\":").append(s.count)
-                    .append(",\"firstSeen\":").append(s.firstSeen)
-                    .append(",\"lastSeen\":").append(s.lastSeen)
-                    .append(",\"otherProperties\":").append(s.otherProperties)
+            out.append(",\"count\":")
+                    .append(s.count)
+                    .append(",\"firstSeen\":")
+                    .append(s.firstSeen)
+                    .append(",\"lastSeen\":")
+                    .append(s.lastSeen)
+                    .append(",\"otherProperties\":")
+                    .append(s.otherProperties)
                     .append(",\"properties\":{");
             boolean firstProperty = true;
             for (Map.Entry<String, long[]> e : s.properties.entrySet()) {

@@ -79,11 +79,16 @@ final class Viewer {
     }
 
     /** One event as stored, for the list: the fields filtered on, and the whole record as JSON. */
-    record Captured(long seq, String writeKey, String type, String name, String userId, String anonymousId,
-            long receivedAt, String json) {
-    }
+    record Captured(
+            long seq,
+            String writeKey,
+            String type,
+            String name,
+            String userId,
+            String anonymousId,
+            long receivedAt,
+            String json) {}
 
     /** One dead letter: its reason and the whole record (payload as received) as JSON. */
-    record Letter(long seq, String writeKey, String reason, long receivedAt, String json) {
-    }
+    record Letter(long seq, String writeKey, String reason, long receivedAt, String json) {}
 }

@@ -25,7 +25,9 @@ final class WriterStatus {
 
     WriterStatus(URI uri) {
         this.uri = uri;
-        this.client = uri == null ? null : HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        this.client = uri == null
+                ? null
+                : HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     }
 
     /** Starts one scrape unless one is running; its result shows in {@link #json()} when it lands. */
@@ -38,11 +40,14 @@ final class WriterStatus {
         client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
             try {
                 if (error != null) {
-                    json = "{\"error\":\"" + Json.escape("cannot reach the writer's metrics at " + uri + ": "
-                            + (error.getCause() != null ? error.getCause() : error)) + "\"}";
+                    json = "{\"error\":\""
+                            + Json.escape("cannot reach the writer's metrics at " + uri + ": "
+                                    + (error.getCause() != null ? error.getCause() : error))
+                            + "\"}";
                 } else if (response.statusCode() != 200) {
-                    json = "{\"error\":\"" + Json.escape("the writer's metrics at " + uri + " answered "
-                            + response.statusCode()) + "\"}";
+                    json = "{\"error\":\""
+                            + Json.escape("the writer's metrics at " + uri + " answered " + response.statusCode())
+                            + "\"}";
                 } else {
                     json = summarize(parse(response.body()), System.currentTimeMillis());
                 }
