@@ -186,8 +186,8 @@ public final class WriterSettings {
             .defaultText("0 (off)")
             .check(Setting.between(0, 65_535))
             .label("PORT")
-            .doc("serve Prometheus metrics on `http://0.0.0.0:PORT/metrics`; a port in use stops start-up with"
-                    + " exit status 2")
+            .doc("serve Prometheus metrics on `http://0.0.0.0:PORT/metrics` and the writer's health on `/health`; a"
+                    + " port in use stops start-up with exit status 2")
             .build();
     public static final Setting<Boolean> DRAIN = Setting.builder("drain", Setting.BOOLEAN)
             .defaultValue(false)

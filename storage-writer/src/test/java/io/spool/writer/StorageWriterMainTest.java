@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spool.config.Setting;
 import io.spool.config.SettingsDef;
+import io.spool.testsupport.ChildJvm;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -217,20 +218,23 @@ class StorageWriterMainTest {
         // a real process: a drain in this JVM would take over its SIGTERM handling
         Path journal = dir.resolve("new-journal");
         Path log = dir.resolve("drain.log");
-        Process drain = ChildJvm.start(
-                StorageWriterMain.class,
-                log,
-                List.of("-Dspool.drain.relaunch=false"),
-                "--journal-dir",
-                journal.toString(),
-                "--create-journal",
-                "--output",
-                dir.resolve("lake").toString(),
-                "--writer-id",
-                "w1",
-                "--drain",
-                "--upkeep-interval",
-                "0s");
+        Process drain = ChildJvm.main(StorageWriterMain.class)
+                .jvmArgs(ChildJvm.QUICK_START)
+                .jvmArgs("-Dspool.drain.relaunch=false")
+                .log(log)
+                .args(
+                        "--journal-dir",
+                        journal.toString(),
+                        "--create-journal",
+                        "--output",
+                        dir.resolve("lake").toString(),
+                        "--writer-id",
+                        "w1",
+                        "--drain",
+                        "--upkeep-interval",
+                        "0s")
+                .start()
+                .process();
         try {
             assertThat(drain.waitFor(60, TimeUnit.SECONDS)).isTrue();
         } finally {

@@ -8,8 +8,6 @@ import io.spool.journal.Journal;
 import io.spool.journal.JournalAppender;
 import io.spool.testsupport.DuckDb;
 import java.nio.file.Path;
-import java.sql.SQLException;
-import java.util.List;
 
 /** Appends events through the journal API; where the lake's tables are, for {@link DuckDb} to read them back as a user would. */
 public final class TestJournal {
@@ -73,17 +71,5 @@ public final class TestJournal {
 
     public static String rejected(Path lake) {
         return DuckDb.parquetTree(lake.resolve("spool/rejected/data"));
-    }
-
-    /**
-     * {@link DuckDb#count} and {@link DuckDb#parquetFiles}, for a test written before test-support
-     * (WriterExitStatusTest); new code calls DuckDb directly, and these go once none calls them.
-     */
-    public static long count(String sql) throws SQLException {
-        return DuckDb.count(sql);
-    }
-
-    public static String files(List<String> locations) {
-        return DuckDb.parquetFiles(locations);
     }
 }

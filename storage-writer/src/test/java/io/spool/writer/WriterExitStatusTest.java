@@ -3,6 +3,8 @@ package io.spool.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spool.journal.Journal;
+import io.spool.testsupport.ChildJvm;
+import io.spool.testsupport.DuckDb;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,8 +69,13 @@ class WriterExitStatusTest {
                 "--catalog-property",
                 "io-impl=" + RefusingFileIO.class.getName()));
         args.addAll(List.of(more));
-        return ChildJvm.start(
-                StorageWriterMain.class, log, List.of("-Dspool.drain.relaunch=false"), args.toArray(String[]::new));
+        return ChildJvm.main(StorageWriterMain.class)
+                .jvmArgs(ChildJvm.QUICK_START)
+                .jvmArgs(List.of("-Dspool.drain.relaunch=false"))
+                .log(log)
+                .args(args.toArray(String[]::new))
+                .start()
+                .process();
     }
 
     @Test
@@ -137,6 +144,6 @@ class WriterExitStatusTest {
     /** Rows of the files the table references (a failed attempt whose outcome was unknown leaves its own). */
     private long committedRows() throws Exception {
         List<String> files = TestLake.currentFiles(lake, "events");
-        return files.isEmpty() ? 0 : TestJournal.count("SELECT count(*) FROM " + TestJournal.files(files));
+        return files.isEmpty() ? 0 : DuckDb.count("SELECT count(*) FROM " + DuckDb.parquetFiles(files));
     }
 }
