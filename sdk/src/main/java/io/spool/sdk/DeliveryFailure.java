@@ -11,7 +11,12 @@ public final class DeliveryFailure {
         /** Retriable errors (I/O, 5xx, 408, 429) went on past the delivery timeout. */
         RETRIES_EXHAUSTED,
         /** {@code close()} reached its deadline before the batch could be delivered. */
-        CLOSED
+        CLOSED,
+        /**
+         * The event came out over {@code maxEventBytes} once encoded on the sender thread (escapes or
+         * non-ASCII text made it larger than it looked at the call) and was not sent.
+         */
+        TOO_LARGE
     }
 
     private final Reason reason;

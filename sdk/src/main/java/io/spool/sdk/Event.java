@@ -8,8 +8,9 @@ import java.util.Map;
  * {@code integrations} objects.
  *
  * <p>An event holds the maps it was given, not copies: they are read once, when the event is passed to
- * {@link Spool#track(Track) track} (or {@code identify}, …), where the event is serialized. Changes to a
- * map after that call never reach the collector; changes before it do.
+ * {@link Spool#track(Track) track} (or {@code identify}, …), where the event is copied (maps, lists and
+ * arrays; their immutable values are kept as they are) to be serialized later. Changes to a map after that
+ * call never reach the collector; changes before it do.
  */
 public abstract class Event {
     private final String userId;

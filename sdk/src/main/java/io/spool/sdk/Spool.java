@@ -3,7 +3,6 @@ package io.spool.sdk;
 import io.spool.sdk.internal.BatchBody;
 import io.spool.sdk.internal.Counters;
 import io.spool.sdk.internal.DeliveryLog;
-import io.spool.sdk.internal.EncoderPool;
 import io.spool.sdk.internal.EventBuffer;
 import io.spool.sdk.internal.EventEncoder;
 import io.spool.sdk.internal.NoDelaySocketFactory;
@@ -11,9 +10,11 @@ import io.spool.sdk.internal.RetryPolicy;
 import io.spool.sdk.internal.RetryTimer;
 import io.spool.sdk.internal.Sender;
 import io.spool.sdk.internal.Senders;
+import io.spool.sdk.internal.Snapshot;
 import io.spool.sdk.internal.Version;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
@@ -42,8 +43,9 @@ import org.slf4j.helpers.NOPLoggerFactory;
  * spool.close(); // delivers what is queued, within closeTimeout
  * }</pre>
  *
- * <p><b>Blocking.</b> {@code track()} and the other event calls serialize the event on the calling thread
- * and copy it into a bounded buffer; they never wait for the network. When the buffer is full the event is
+ * <p><b>Blocking.</b> {@code track()} and the other event calls check the event and copy it (its maps, not
+ * their immutable values) on the calling thread into a bounded buffer; a sender thread serializes it.
+ * They never wait for the network. When the buffer is full the event is
  * dropped, counted in {@link Stats#dropped()} and handed to {@link DeliveryListener#onDropped}.
  *
  * <p><b>Delivery.</b> Daemon threads ({@code spool-sender-N}, one per request in flight, see
@@ -67,7 +69,7 @@ public final class Spool implements AutoCloseable {
     /** Whether the "no SLF4J binding" line was printed: once per JVM, not once per client. */
     private static final AtomicBoolean NO_BINDING_SAID = new AtomicBoolean();
 
-    private final EncoderPool encoders;
+    private final int maxEventBytes;
     private final EventBuffer buffer;
     private final Counters counters = new Counters();
     private final DeliveryListener listener;
@@ -89,7 +91,9 @@ public final class Spool implements AutoCloseable {
         this.listener = b.listener;
         this.invalidEventPolicy = b.invalidEventPolicy;
         this.closeTimeout = b.closeTimeout;
-        this.encoders = new EncoderPool(b.maxEventBytes, Version.VERSION);
+        this.maxEventBytes = b.maxEventBytes;
+        // one seed per sender's encoder: message ids must differ across processes, not only across threads
+        SecureRandom seeds = new SecureRandom();
         int batchEventBytes = b.maxBatchBytes - BatchBody.OVERHEAD - b.batchSize; // room for the commas
         this.buffer = new EventBuffer(
                 b.maxQueuedEvents,
@@ -137,6 +141,8 @@ public final class Spool implements AutoCloseable {
                         buffer,
                         i,
                         new BatchBody(b.maxBatchBytes, Deflater.BEST_SPEED),
+                        new EventEncoder(b.maxEventBytes, Version.VERSION, seeds.nextLong()),
+                        b.batchSize,
                         callFactory,
                         b.batchUrl,
                         authorization,
@@ -187,10 +193,13 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
-     * Queues any event: serialized now, on this thread.
+     * Queues any event: checked and copied now, on this thread (a later change to its maps is not sent);
+     * serialized by a sender thread.
      *
      * @throws InvalidEventException under {@link InvalidEventPolicy#THROW}, when the event lacks its ids
-     *     or required fields, holds a value that is not JSON-able, or is over the per-event size limit
+     *     or required fields, holds a value that is not JSON-able, or is over the per-event size limit by
+     *     the length of its text (one that only its encoding takes over the limit goes to
+     *     {@link DeliveryListener#onFailed} with {@link DeliveryFailure.Reason#TOO_LARGE})
      */
     public void enqueue(Event event) {
         Objects.requireNonNull(event, "event");
@@ -199,17 +208,14 @@ public final class Spool implements AutoCloseable {
             refuse(event, new InvalidEventException(missing));
             return;
         }
-        EventEncoder encoder = encoders.take();
-        EventBuffer.Offer offer;
+        Snapshot snapshot;
         try {
-            encoder.encode(event, System.currentTimeMillis());
-            offer = buffer.offer(encoder.array(), encoder.size(), System.nanoTime());
+            snapshot = Snapshot.of(event, System.currentTimeMillis(), maxEventBytes);
         } catch (InvalidEventException e) {
-            encoders.give(encoder);
             refuse(event, e);
             return;
         }
-        encoders.give(encoder);
+        EventBuffer.Offer offer = buffer.offer(snapshot, System.nanoTime());
         if (offer != EventBuffer.Offer.ACCEPTED) {
             drop(event, offer == EventBuffer.Offer.FULL ? DropReason.BUFFER_FULL : DropReason.CLOSED);
         }
@@ -467,7 +473,11 @@ public final class Spool implements AutoCloseable {
             return this;
         }
 
-        /** Most bytes of one serialized event (default 32,000; the collector refuses events over 32 KB). */
+        /**
+         * Most bytes of one serialized event (default 32,000; the collector refuses events over 32 KB). An event
+         * whose text alone is over it is invalid at the call; one that only its encoding takes over it (escapes,
+         * non-ASCII) is reported to {@link DeliveryListener#onFailed} as {@link DeliveryFailure.Reason#TOO_LARGE}.
+         */
         public Builder maxEventBytes(int maxEventBytes) {
             this.maxEventBytes = maxEventBytes;
             return this;
@@ -488,7 +498,10 @@ public final class Spool implements AutoCloseable {
             return this;
         }
 
-        /** Most bytes of serialized events waiting in the buffer (default 8 MiB); past it new events are dropped. */
+        /**
+         * Most bytes of events waiting in the buffer (default 8 MiB), each counted by the length of its text
+         * at the call (a lower bound of its JSON, which a sender writes later); past it new events are dropped.
+         */
         public Builder maxQueuedBytes(long maxQueuedBytes) {
             this.maxQueuedBytes = maxQueuedBytes;
             return this;

@@ -67,6 +67,46 @@ class ValidationTest {
     }
 
     @Test
+    void anEventThatOnlyItsEncodingTakesOverTheLimitIsReportedAsAFailure() throws Exception {
+        List<DeliveryFailure> failures = new ArrayList<>();
+        try (Spool reporting = Spool.builder("k")
+                .endpoint(collector.endpoint())
+                .drainOnShutdown(Duration.ZERO)
+                .listener(new DeliveryListener() {
+                    @Override
+                    public void onFailed(DeliveryFailure failure) {
+                        synchronized (failures) {
+                            failures.add(failure);
+                        }
+                    }
+                })
+                .build()) {
+            // 12,000 chars that look like 12 KB at the call but take 36 KB as UTF-8
+            Track big = Track.builder("Big")
+                    .userId("u1")
+                    .messageId("big-1")
+                    .property("text", "€".repeat(12_000))
+                    .build();
+            reporting.track(big); // not refused at the call: its text is under the limit
+            reporting.track(Track.builder("Small").userId("u1").build());
+            assertThat(reporting.flush(Duration.ofSeconds(10))).isFalse(); // the scope had a failure
+            assertThat(reporting.stats().failed()).isEqualTo(1);
+            assertThat(reporting.stats().sent()).isEqualTo(1);
+            synchronized (failures) {
+                assertThat(failures).hasSize(1);
+                assertThat(failures.get(0).reason()).isEqualTo(DeliveryFailure.Reason.TOO_LARGE);
+                assertThat(failures.get(0).messageIds()).containsExactly("big-1");
+                assertThat(failures.get(0).message())
+                        .isEqualTo("track is larger than the limit of 32000 bytes per event");
+            }
+            assertThat(collector.allEvents()).extracting(e -> e.get("event")).containsExactly("Small");
+            // the next scope starts clean
+            reporting.track(Track.builder("Next").userId("u1").build());
+            assertThat(reporting.flush(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
     void aValueThatIsNotJsonAbleIsNamed() {
         Track bad =
                 Track.builder("E").userId("u1").property("cart", new Object()).build();

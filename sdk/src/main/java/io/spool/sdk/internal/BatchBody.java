@@ -52,6 +52,11 @@ public final class BatchBody {
         return size + 1 + length + OVERHEAD - OPEN.length <= maxBytes;
     }
 
+    /** Adds an encoded event: {@code src[0, length)}. */
+    public void add(byte[] src, int length) {
+        addEvent(src, 0, length, 0);
+    }
+
     /** Adds an event whose bytes are {@code src[from, from+first)} then {@code src[0, second)} (a ring's wrap). */
     void addEvent(byte[] src, int from, int first, int second) {
         if (events > 0) {

@@ -7,11 +7,12 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The bounded queue between the app's threads and the senders: encoded events in one ring of bytes, each
- * as {@code [int length][long enqueuedNanos][event bytes]}. It is bounded in events and in event bytes;
- * the ring grows by doubling up to what those bounds need, so an idle client holds a few KB.
+ * The bounded queue between the app's threads and the senders: events as taken at the call
+ * ({@link Snapshot}s, encoded later by the sender) in one ring. It is bounded in events and in event bytes
+ * (each snapshot's lower bound of its encoded size); the ring grows by doubling up to the event bound, so
+ * an idle client holds little.
  *
- * <p>Callers hold the lock only to copy their bytes in. A sender holds it to copy a batch out, and
+ * <p>Callers hold the lock only to put a reference in. A sender holds it to take a batch out, and
  * waits on {@link #wakeup} until {@link #batchReady} — the one place that says when a batch is due.
  * Each of the senders (one per request in flight) has a slot saying which events its batch holds until
  * it settles them, so {@link #awaitSettled} knows when everything up to a point is done, whatever order
@@ -23,8 +24,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * until the next scope opens, so nothing grows with the number of failed batches.
  */
 public final class EventBuffer {
-    private static final int HEADER = Integer.BYTES + Long.BYTES;
-
     /** What {@link #offer} did with an event. */
     public enum Offer {
         ACCEPTED,
@@ -74,9 +73,8 @@ public final class EventBuffer {
     private final long lingerNanos;
     private final int maxCapacity;
 
-    private byte[] ring;
+    private Snapshot[] ring;
     private int head;
-    private int used;
     private int count;
     private long bytes;
 
@@ -111,15 +109,17 @@ public final class EventBuffer {
         this.batchSize = batchSize;
         this.batchBytes = batchBytes;
         this.lingerNanos = lingerNanos;
-        this.maxCapacity = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + (long) HEADER * maxEvents);
-        this.ring = new byte[Math.min(maxCapacity, 64 * 1024)];
+        this.maxCapacity = maxEvents;
+        this.ring = new Snapshot[Math.min(maxCapacity, 1024)];
     }
 
     /**
-     * Copies one encoded event in, unless the buffer is full or closed. Never waits for the sender: the
-     * lock is only ever held for a copy.
+     * Puts one event in, unless the buffer is full or closed. Never waits for the sender: the lock is only
+     * ever held for a store.
      */
-    public Offer offer(byte[] event, int length, long nowNanos) {
+    public Offer offer(Snapshot event, long nowNanos) {
+        int length = event.minBytes;
+        event.enqueuedNanos = nowNanos;
         lock.lock();
         try {
             if (closing) {
@@ -129,15 +129,10 @@ public final class EventBuffer {
                 droppedUnscoped++; // the next flush(Duration) or close() answers for it
                 return Offer.FULL;
             }
-            int need = HEADER + length;
-            if (ring.length - used < need) {
-                grow(used + need);
+            if (count == ring.length) {
+                grow();
             }
-            int tail = wrap(head + used);
-            tail = putInt(tail, length);
-            tail = putLong(tail, nowNanos);
-            put(tail, event, 0, length);
-            used += need;
+            ring[wrap(head + count)] = event;
             count++;
             bytes += length;
             acceptedSeq++;
@@ -154,24 +149,25 @@ public final class EventBuffer {
 
     /**
      * A sender's wait: blocks until a batch is ready, then moves it into {@code batch} (up to the batch
-     * size and the batch's byte budget), held by {@code sender} until it calls {@link #settled}. Returns
-     * false when the buffer is closed and empty: the sender is done.
+     * size and the batch's byte budget, by each event's lower bound), held by {@code sender} until it
+     * calls {@link #settled}. Returns how many it took, or 0 when the buffer is closed and empty: the
+     * sender is done.
      */
-    public boolean awaitBatch(BatchBody batch, int sender) throws InterruptedException {
+    public int awaitBatch(Snapshot[] batch, int sender) throws InterruptedException {
         lock.lock();
         try {
             while (true) {
                 long now = System.nanoTime();
                 if (count > 0 && batchReady(now)) {
                     inFlightFrom[sender] = drainedSeq + 1;
-                    drainInto(batch);
+                    int taken = drainInto(batch);
                     if (count > 0 && batchReady(now)) {
                         wakeup.signal(); // another batch is due: a sender that is free takes it at once
                     }
-                    return true;
+                    return taken;
                 }
                 if (count == 0 && closing) {
-                    return false;
+                    return 0;
                 }
                 if (count == 0) {
                     wakeup.await();
@@ -196,27 +192,27 @@ public final class EventBuffer {
                 || closing;
     }
 
-    private void drainInto(BatchBody batch) {
-        batch.begin();
+    private int drainInto(Snapshot[] batch) {
         int taken = 0;
-        while (count > 0 && taken < batchSize) {
-            int length = getInt(head);
-            if (!batch.fits(length)) {
-                break; // every event fits an empty batch (checked when the client is built)
+        long takenBytes = 0;
+        int most = Math.min(batchSize, batch.length);
+        while (count > 0 && taken < most) {
+            Snapshot event = ring[head];
+            if (taken > 0 && takenBytes + event.minBytes > batchBytes) {
+                break;
             }
-            int from = wrap(head + HEADER);
-            int first = Math.min(length, ring.length - from);
-            batch.addEvent(ring, from, first, length - first);
-            head = wrap(head + HEADER + length);
-            used -= HEADER + length;
+            batch[taken++] = event;
+            takenBytes += event.minBytes;
+            ring[head] = null;
+            head = wrap(head + 1);
             count--;
-            bytes -= length;
+            bytes -= event.minBytes;
             drainedSeq++;
-            taken++;
         }
         if (count == 0) {
-            head = 0; // keeps the next events contiguous
+            head = 0;
         }
+        return taken;
     }
 
     /** {@code sender} is done with its batch (delivered or given up on). */
@@ -397,64 +393,20 @@ public final class EventBuffer {
     }
 
     private long oldestEnqueuedNanos() {
-        return getLong(wrap(head + Integer.BYTES));
+        return ring[head].enqueuedNanos;
     }
 
-    /** Doubles the ring (up to its bound), copying the queued records to its start. */
-    private void grow(int needed) {
-        int capacity = ring.length;
-        while (capacity < needed) {
-            capacity = (int) Math.min(maxCapacity, capacity * 2L);
-        }
-        byte[] bigger = new byte[capacity];
-        int first = Math.min(used, ring.length - head);
+    /** Doubles the ring (up to the event bound), moving the queued events to its start. */
+    private void grow() {
+        Snapshot[] bigger = new Snapshot[(int) Math.min(maxCapacity, ring.length * 2L)];
+        int first = Math.min(count, ring.length - head);
         System.arraycopy(ring, head, bigger, 0, first);
-        System.arraycopy(ring, 0, bigger, first, used - first);
+        System.arraycopy(ring, 0, bigger, first, count - first);
         ring = bigger;
         head = 0;
     }
 
     private int wrap(int position) {
         return position >= ring.length ? position - ring.length : position;
-    }
-
-    private void put(int at, byte[] src, int off, int len) {
-        int first = Math.min(len, ring.length - at);
-        System.arraycopy(src, off, ring, at, first);
-        System.arraycopy(src, off + first, ring, 0, len - first);
-    }
-
-    private int putInt(int at, int v) {
-        for (int i = 3; i >= 0; i--) {
-            ring[at] = (byte) (v >>> (i * 8));
-            at = wrap(at + 1);
-        }
-        return at;
-    }
-
-    private int putLong(int at, long v) {
-        for (int i = 7; i >= 0; i--) {
-            ring[at] = (byte) (v >>> (i * 8));
-            at = wrap(at + 1);
-        }
-        return at;
-    }
-
-    private int getInt(int at) {
-        int v = 0;
-        for (int i = 0; i < 4; i++) {
-            v = (v << 8) | (ring[at] & 0xff);
-            at = wrap(at + 1);
-        }
-        return v;
-    }
-
-    private long getLong(int at) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = (v << 8) | (ring[at] & 0xff);
-            at = wrap(at + 1);
-        }
-        return v;
     }
 }

@@ -48,7 +48,7 @@ import java.util.function.BiConsumer;
  *       {@code -0.0} stays {@code -0.0}. NaN and infinities are refused (JSON has no such numbers).</li>
  * </ul>
  *
- * <p>Not thread safe: an encoder is used by one caller at a time ({@link EncoderPool}). A failed encode
+ * <p>Not thread safe: each sender thread has its own encoder. A failed encode
  * leaves nothing behind: the next one starts from an empty array.
  */
 public final class EventEncoder {
@@ -143,6 +143,10 @@ public final class EventEncoder {
 
     private final byte[][] valueEncoded = new byte[2 * (NAME_SLOTS + FIXED_SLOTS)][];
     private final EntryWriter entries = new EntryWriter();
+    /** The random id of the event being encoded, for {@link #lastMessageId}. */
+    private long lastIdMsb;
+
+    private long lastIdLsb;
 
     /**
      * @param seed from a {@code SecureRandom}: message ids must differ across processes, not only
@@ -172,19 +176,29 @@ public final class EventEncoder {
     }
 
     /**
-     * Serializes {@code event}, stamped {@code nowMillis} unless it has its own timestamp.
-     *
-     * <p>Required fields are the event's own rule ({@code Event.missingField}), checked by the client
-     * before it gets here.
+     * Serializes {@code event}, stamped {@code nowMillis} unless it has its own timestamp: a snapshot
+     * taken and encoded at once (tests and tools; the client encodes its snapshots on a sender thread).
      *
      * @throws InvalidEventException a value that is not JSON-able, or over the size limit
      */
     public void encode(Event event, long nowMillis) {
+        encode(Snapshot.of(event, nowMillis, Integer.MAX_VALUE));
+    }
+
+    /**
+     * Serializes a snapshot taken at the call ({@link Snapshot}, whose values are all JSON-able).
+     *
+     * @throws InvalidEventException over the size limit (the one thing a snapshot cannot know for sure)
+     */
+    public void encode(Snapshot snapshot) {
         pos = 0;
         entries.depth = 0;
         entries.skipLibrary = false;
+        lastIdMsb = 0;
+        lastIdLsb = 0;
+        Event event = snapshot.event;
         try {
-            write(event, nowMillis);
+            write(snapshot);
             if (pos > maxEventBytes) {
                 throw LIMIT_EXCEEDED;
             }
@@ -196,12 +210,22 @@ public final class EventEncoder {
             pos = 0;
             throw e;
         } catch (RuntimeException e) {
-            pos = 0; // a map that throws from forEach (a concurrent change, say)
+            pos = 0;
             throw new InvalidEventException(event.type() + " could not be serialized: " + e, e);
         }
     }
 
-    private void write(Event event, long nowMillis) {
+    /**
+     * The message id of the last event encoded, also when it failed: the event's own, or the one this
+     * encoder drew for it. Only needed to report an event refused at the sender.
+     */
+    public String lastMessageId(Snapshot snapshot) {
+        String own = snapshot.event.messageId();
+        return own != null ? own : new UUID(lastIdMsb, lastIdLsb).toString();
+    }
+
+    private void write(Snapshot snapshot) {
+        Event event = snapshot.event;
         ensure(48);
         byte[] b = buf;
         int p = pos;
@@ -215,39 +239,34 @@ public final class EventEncoder {
         } else {
             randomUuid();
         }
-        instant(event.timestamp(), nowMillis, TIMESTAMP);
+        instant(event.timestamp(), snapshot.millis, TIMESTAMP);
         optionalString(USER_ID, event.userId(), USER_ID_SLOT);
         optionalString(ANONYMOUS_ID, event.anonymousId(), ANONYMOUS_ID_SLOT);
         if (event instanceof Track) {
-            Track track = (Track) event;
-            optionalString(EVENT, track.event(), EVENT_SLOT);
-            optionalMap(PROPERTIES, track.properties());
+            optionalString(EVENT, ((Track) event).event(), EVENT_SLOT);
+            optionalMap(PROPERTIES, snapshot.body);
         } else if (event instanceof Identify) {
-            optionalMap(TRAITS, ((Identify) event).traits());
+            optionalMap(TRAITS, snapshot.body);
         } else if (event instanceof Page) {
-            Page page = (Page) event;
-            optionalString(NAME, page.name(), EVENT_SLOT);
-            optionalMap(PROPERTIES, page.properties());
+            optionalString(NAME, ((Page) event).name(), EVENT_SLOT);
+            optionalMap(PROPERTIES, snapshot.body);
         } else if (event instanceof Screen) {
-            Screen screen = (Screen) event;
-            optionalString(NAME, screen.name(), EVENT_SLOT);
-            optionalMap(PROPERTIES, screen.properties());
+            optionalString(NAME, ((Screen) event).name(), EVENT_SLOT);
+            optionalMap(PROPERTIES, snapshot.body);
         } else if (event instanceof Group) {
-            Group group = (Group) event;
-            optionalString(GROUP_ID, group.groupId(), GROUP_ID_SLOT);
-            optionalMap(TRAITS, group.traits());
+            optionalString(GROUP_ID, ((Group) event).groupId(), GROUP_ID_SLOT);
+            optionalMap(TRAITS, snapshot.body);
         } else if (event instanceof Alias) {
             optionalString(PREVIOUS_ID, ((Alias) event).previousId(), PREVIOUS_ID_SLOT);
         }
         raw(CONTEXT);
-        Map<String, ?> context = event.context();
-        if (context != null) {
+        if (snapshot.context != null) {
             entries.skipLibrary = true;
-            entries(context, 1);
+            entries(snapshot.context, 1);
             entries.skipLibrary = false;
         } // each entry ends with a comma: the library field follows it
         raw(libraryAndClose);
-        optionalMap(INTEGRATIONS, event.integrations());
+        optionalMap(INTEGRATIONS, snapshot.integrations);
         ensure(1);
         buf[pos++] = '}';
     }
@@ -259,10 +278,31 @@ public final class EventEncoder {
         }
     }
 
-    private void optionalMap(byte[] name, Map<String, ?> map) {
+    private void optionalMap(byte[] name, Snapshot.FlatMap map) {
         if (map != null) {
             raw(name);
             map(map, 1);
+        }
+    }
+
+    private void map(Snapshot.FlatMap map, int depth) {
+        ensure(1);
+        buf[pos++] = '{';
+        entries(map, depth);
+        close('}');
+    }
+
+    /** A snapshot's map: its entries in order, each followed by a comma, as {@link EntryWriter} writes them. */
+    private void entries(Snapshot.FlatMap map, int depth) {
+        int outerDepth = entries.depth;
+        entries.depth = depth;
+        try {
+            Object[] kv = map.entries;
+            for (int i = 0; i < kv.length; i += 2) {
+                entries.accept(kv[i], kv[i + 1]);
+            }
+        } finally {
+            entries.depth = outerDepth;
         }
     }
 
@@ -431,6 +471,8 @@ public final class EventEncoder {
             raw((Boolean) value ? TRUE : FALSE);
         } else if (value instanceof Float) {
             writeFloat(key, (Float) value);
+        } else if (value instanceof Snapshot.FlatMap) {
+            map((Snapshot.FlatMap) value, depth + 1);
         } else if (value instanceof Map) {
             map((Map<?, ?>) value, depth + 1);
         } else if (value instanceof List && value instanceof RandomAccess) {
@@ -799,6 +841,8 @@ public final class EventEncoder {
         ensure(38);
         long msb = (random.nextLong() & 0xffff_ffff_ffff_0fffL) | 0x0000_0000_0000_4000L;
         long lsb = (random.nextLong() & 0x3fff_ffff_ffff_ffffL) | 0x8000_0000_0000_0000L;
+        lastIdMsb = msb;
+        lastIdLsb = lsb;
         byte[] out = buf;
         int at = pos;
         out[at] = '"';

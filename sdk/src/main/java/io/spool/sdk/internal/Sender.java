@@ -2,8 +2,10 @@ package io.spool.sdk.internal;
 
 import io.spool.sdk.DeliveryFailure;
 import io.spool.sdk.DeliveryListener;
+import io.spool.sdk.InvalidEventException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One sender thread's loop: wait for a batch, gzip it, POST it, retry what is worth retrying, tell the
- * listener, repeat until the buffer is closed and empty. It owns its batch body and every field here;
+ * One sender thread's loop: wait for a batch, encode its events (taken at the call as {@link Snapshot}s),
+ * gzip it, POST it, retry what is worth retrying, tell the listener, repeat until the buffer is closed
+ * and empty. It owns its batch body and every field here;
  * nothing in it runs on an app thread. A client runs one sender per request it may have in flight
  * ({@link Senders}); each sends one batch at a time, and a retry resends the same body, so the same
  * message ids.
@@ -30,6 +33,13 @@ public final class Sender implements Runnable {
     private final int index;
 
     private final BatchBody body;
+    /** This thread's own: encoding happens here, not on the app's thread. */
+    private final EventEncoder encoder;
+    /** The events taken from the buffer, sent in one request or, when their encoding outgrew it, several. */
+    private final Snapshot[] taken;
+    /** For each event in {@link #body}: its place in {@link #taken}, which the buffer's accounting counts by. */
+    private final int[] positions;
+
     private final Call.Factory calls;
     private final HttpUrl url;
     private final String authorization;
@@ -53,6 +63,8 @@ public final class Sender implements Runnable {
             EventBuffer buffer,
             int index,
             BatchBody body,
+            EventEncoder encoder,
+            int batchSize,
             Call.Factory calls,
             HttpUrl url,
             String authorization,
@@ -65,6 +77,9 @@ public final class Sender implements Runnable {
         this.buffer = buffer;
         this.index = index;
         this.body = body;
+        this.encoder = encoder;
+        this.taken = new Snapshot[batchSize];
+        this.positions = new int[batchSize];
         this.calls = calls;
         this.url = url;
         this.authorization = authorization;
@@ -80,15 +95,24 @@ public final class Sender implements Runnable {
     @Override
     public void run() {
         try {
-            while (buffer.awaitBatch(body, index)) {
-                body.finish(System.currentTimeMillis());
-                try {
-                    deliver();
-                } catch (RuntimeException | Error e) {
-                    // A bug here must not strand the events behind this batch: count it and go on.
-                    log.error("spool: sending a batch of {} events failed unexpectedly", body.events(), e);
-                    giveUp(DeliveryFailure.Reason.RETRIES_EXHAUSTED, 0, String.valueOf(e), null);
+            int n;
+            while ((n = buffer.awaitBatch(taken, index)) > 0) {
+                for (int next = 0; next < n; ) {
+                    next = fill(next, n);
+                    if (body.events() == 0) {
+                        continue; // every event left was over the size limit
+                    }
+                    body.finish(System.currentTimeMillis());
+                    try {
+                        deliver();
+                    } catch (RuntimeException | Error e) {
+                        // A bug here must not strand the events behind this batch: count it and go on.
+                        log.error("spool: sending a batch of {} events failed unexpectedly", body.events(), e);
+                        giveUp(DeliveryFailure.Reason.RETRIES_EXHAUSTED, 0, String.valueOf(e), null);
+                    }
                 }
+                Arrays.fill(taken, 0, n, null); // the app's values are not held past their batch
+                buffer.settled(index); // after the listener, so flush(timeout) returns with the outcome reported
             }
         } catch (InterruptedException e) {
             log.warn("spool: sender interrupted; {} events left unsent", buffer.queued());
@@ -96,6 +120,56 @@ public final class Sender implements Runnable {
         } finally {
             body.release();
             done.countDown();
+        }
+    }
+
+    /**
+     * Encodes {@code taken[from..n)} into the body until one does not fit: the buffer cut the batch by
+     * each event's lower bound, so the encoded events may need more than one request. An event the
+     * encoding finds over the size limit is reported on its own. Returns where the next request starts.
+     */
+    private int fill(int from, int n) {
+        body.begin();
+        int i = from;
+        for (; i < n; i++) {
+            Snapshot event = taken[i];
+            try {
+                encoder.encode(event);
+            } catch (InvalidEventException e) {
+                tooLarge(event, i, e);
+                continue;
+            }
+            if (body.events() > 0 && !body.fits(encoder.size())) {
+                break; // every event fits an empty batch (checked when the client is built)
+            }
+            positions[body.events()] = i;
+            body.add(encoder.array(), encoder.size());
+        }
+        return i;
+    }
+
+    /** An event whose encoding came out over maxEventBytes: a failure of its own, never sent. */
+    private void tooLarge(Snapshot event, int position, InvalidEventException e) {
+        String id = encoder.lastMessageId(event);
+        counters.failed.incrementAndGet();
+        buffer.failed(index, position, position + 1);
+        log.warn("spool: an event came out over the size limit once encoded and was not sent: {}", e.getMessage());
+        try {
+            listener.onFailed(
+                    new DeliveryFailure(DeliveryFailure.Reason.TOO_LARGE, List.of(id), 0, e.getMessage(), null));
+        } catch (RuntimeException listenerError) {
+            log.warn("spool: DeliveryListener.onFailed threw {}", listenerError.toString());
+        }
+    }
+
+    /** The body's events {@code [from, to)} failed: tell the buffer, by their places in {@link #taken}. */
+    private void failedInBody(int from, int to) {
+        int run = from;
+        for (int i = from + 1; i <= to; i++) {
+            if (i == to || positions[i] != positions[i - 1] + 1) {
+                buffer.failed(index, positions[run], positions[i - 1] + 1);
+                run = i;
+            }
         }
     }
 
@@ -153,7 +227,7 @@ public final class Sender implements Runnable {
             for (int index : rejections.indexes) {
                 if (index < all.size()) {
                     ids.add(all.get(index));
-                    buffer.failed(this.index, index, index + 1); // before settled(): flush(timeout) answers false
+                    failedInBody(index, index + 1); // before settled(): flush(timeout) answers false
                 }
             }
             rejected = ids.size();
@@ -178,7 +252,6 @@ public final class Sender implements Runnable {
         } catch (RuntimeException e) {
             log.warn("spool: DeliveryListener.onDelivered threw {}", e.toString());
         }
-        buffer.settled(index); // after the listener, so flush(timeout) returns with the outcome reported
     }
 
     /** One HTTP attempt: the status, or 0 for an I/O error; sets {@link #error}, {@link #retryAfterNanos}. */
@@ -225,7 +298,7 @@ public final class Sender implements Runnable {
         int events = body.events();
         DeliveryFailure failure = new DeliveryFailure(reason, body.messageIds(), status, message, cause);
         counters.failed.addAndGet(events);
-        buffer.failed(index, 0, events);
+        failedInBody(0, events);
         // counted into DeliveryLog's lines (and close()'s), not one line per batch: an outage gives up many
         deliveryLog.gaveUp(reason, events);
         log.debug(
@@ -239,7 +312,6 @@ public final class Sender implements Runnable {
         } catch (RuntimeException e) {
             log.warn("spool: DeliveryListener.onFailed threw {}", e.toString());
         }
-        buffer.settled(index);
     }
 
     /** Ends the request in flight, if any (close() at its deadline): the sender then gives the batch up. */
