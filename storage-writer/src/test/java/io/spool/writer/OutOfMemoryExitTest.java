@@ -8,8 +8,8 @@ import io.spool.testsupport.ChildJvm;
 import io.spool.testsupport.DuckDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,7 +40,8 @@ class OutOfMemoryExitTest {
             }
         }
         Path log = dir.resolve("writer.log");
-        Process writer = ChildJvm.main(StorageWriterMain.class)
+        int status;
+        try (ChildJvm writer = ChildJvm.main(StorageWriterMain.class)
                 .jvmArgs(ChildJvm.QUICK_START)
                 .log(log)
                 .jvmArgs("-Dspool.test.out-of-memory-at=" + where)
@@ -55,17 +56,11 @@ class OutOfMemoryExitTest {
                         "1s",
                         "--upkeep-interval",
                         "0s")
-                .start()
-                .process();
-        try {
-            assertThat(writer.waitFor(120, TimeUnit.SECONDS))
-                    .as("the writer exits by itself")
-                    .isTrue();
-        } finally {
-            writer.destroyForcibly();
+                .start()) {
+            status = writer.awaitExit(Duration.ofSeconds(120)); // it exits by itself
         }
         String out = Files.readString(log);
-        assertThat(writer.exitValue()).as(out).isEqualTo(1);
+        assertThat(status).as(out).isEqualTo(1);
         assertThat(ChildJvm.count(log, "fatal java.lang.OutOfMemoryError"))
                 .as(out)
                 .isEqualTo(1);
@@ -73,7 +68,7 @@ class OutOfMemoryExitTest {
 
         // restarted (as a supervisor would), without the fault: every event once
         Path log2 = dir.resolve("writer2.log");
-        Process again = ChildJvm.main(StorageWriterMain.class)
+        try (ChildJvm again = ChildJvm.main(StorageWriterMain.class)
                 .jvmArgs(ChildJvm.QUICK_START)
                 .log(log2)
                 .args(
@@ -86,14 +81,11 @@ class OutOfMemoryExitTest {
                         "--upkeep-interval",
                         "0s",
                         "--drain")
-                .start()
-                .process();
-        try {
-            assertThat(again.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        } finally {
-            again.destroyForcibly();
+                .start()) {
+            assertThat(again.awaitExit(Duration.ofSeconds(120)))
+                    .as(Files.readString(log2))
+                    .isZero();
         }
-        assertThat(again.exitValue()).as(Files.readString(log2)).isZero();
         assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(lake)))
                 .isEqualTo(1000);
         assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))

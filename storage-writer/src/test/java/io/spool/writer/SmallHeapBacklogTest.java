@@ -8,8 +8,8 @@ import io.spool.testsupport.ChildJvm;
 import io.spool.testsupport.DuckDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +43,7 @@ class SmallHeapBacklogTest {
             }
         }
         Path log = dir.resolve("writer.log");
-        Process writer = ChildJvm.main(StorageWriterMain.class)
+        try (ChildJvm writer = ChildJvm.main(StorageWriterMain.class)
                 .jvmArgs(ChildJvm.QUICK_START)
                 .jvmArgs("-Xmx128m")
                 .log(log)
@@ -59,16 +59,11 @@ class SmallHeapBacklogTest {
                         "--upkeep-interval",
                         "0s",
                         "--drain")
-                .start()
-                .process();
-        try {
-            assertThat(writer.waitFor(180, TimeUnit.SECONDS))
-                    .as("the drain finishes")
-                    .isTrue();
-        } finally {
-            writer.destroyForcibly();
+                .start()) {
+            assertThat(writer.awaitExit(Duration.ofSeconds(180)))
+                    .as(Files.readString(log))
+                    .isZero(); // the drain finishes
         }
-        assertThat(writer.exitValue()).as(Files.readString(log)).isZero();
         // a quarter of 128 MB holds ~630,000 ids: the window was cut short, and the writer said so
         assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError").contains("(--dedup-memory)");
         assertThat(DuckDb.count("SELECT count(DISTINCT message_id) FROM " + TestJournal.events(lake)))

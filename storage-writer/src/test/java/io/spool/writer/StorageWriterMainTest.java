@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -218,7 +217,7 @@ class StorageWriterMainTest {
         // a real process: a drain in this JVM would take over its SIGTERM handling
         Path journal = dir.resolve("new-journal");
         Path log = dir.resolve("drain.log");
-        Process drain = ChildJvm.main(StorageWriterMain.class)
+        try (ChildJvm drain = ChildJvm.main(StorageWriterMain.class)
                 .jvmArgs(ChildJvm.QUICK_START)
                 .jvmArgs("-Dspool.drain.relaunch=false")
                 .log(log)
@@ -233,14 +232,11 @@ class StorageWriterMainTest {
                         "--drain",
                         "--upkeep-interval",
                         "0s")
-                .start()
-                .process();
-        try {
-            assertThat(drain.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        } finally {
-            drain.destroyForcibly();
+                .start()) {
+            assertThat(drain.awaitExit(Duration.ofSeconds(60)))
+                    .as(Files.readString(log))
+                    .isZero();
         }
-        assertThat(drain.exitValue()).as(Files.readString(log)).isZero();
         assertThat(Files.isDirectory(journal)).isTrue();
     }
 
