@@ -21,6 +21,12 @@ import org.xerial.snappy.Snappy;
 public final class ParquetCodecs implements CompressionCodecFactory {
     /** zstd's own default level, the one DuckDB and parquet-java use too. */
     static final int ZSTD_LEVEL = 3;
+    /**
+     * An 8 MB window, a page's size ({@link ParquetSettings#PAGE_BYTES}): level 3 alone looks back 2 MB.
+     * A smaller page gets a smaller window (zstd fits it to the input); every zstd decoder takes windows
+     * up to 128 MB without being asked.
+     */
+    static final int ZSTD_WINDOW_LOG = 23;
 
     private ZstdCompressCtx zstd;
 
@@ -39,7 +45,7 @@ public final class ParquetCodecs implements CompressionCodecFactory {
                     @Override
                     public BytesInput compress(BytesInput bytes) throws IOException {
                         if (zstd == null) {
-                            zstd = new ZstdCompressCtx().setLevel(ZSTD_LEVEL);
+                            zstd = new ZstdCompressCtx().setLevel(ZSTD_LEVEL).setWindowLog(ZSTD_WINDOW_LOG);
                         }
                         return BytesInput.from(zstd.compress(bytes.toByteArray()));
                     }

@@ -54,21 +54,40 @@ public final class WriterLoop implements Runnable {
 
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /**
-     * Heap a row of the commit being written takes until it lands: its message id in the dedup index's
-     * pending list (24 B, in an array that doubles: up to 48 B), the same again in the segment file's
-     * buffer at commit, and its compressed Parquet pages (~20 B for small events).
+     * Heap a row of the commit being written takes until it lands, besides its Parquet file: its message
+     * id in the dedup index's pending list (24 B, in an array that doubles: up to 48 B) and its compressed
+     * Parquet pages (~20 B for small events; a file keeps them until it is closed).
      */
-    private static final long HEAP_BYTES_PER_PENDING_ROW = 96;
+    private static final long HEAP_BYTES_PER_PENDING_ROW = 68;
+    /**
+     * Heap an open Parquet file of the events table takes per row written to it, until it reaches
+     * {@link #HEAP_BYTES_PER_OPEN_FILE}: its column writers' open pages (up to 1 MB a column), their
+     * dictionaries (up to a 1 MB page each, held as hash maps of two to three times that) and the page
+     * buffers kept for reuse. Measured on small events with unique ids, users and times (the dictionaries
+     * fill as fast as they can): 2.6 MB at 10,000 rows, 7.4 MB at 30,000, 9.0 MB at 87,000 (a live heap
+     * after a full GC; /tmp/bench/smallheap.md). Counting only the compressed pages (the old estimate)
+     * missed ~9 MB per open file: two writer threads in a 128 MB heap ran out of it now and then.
+     */
+    private static final long PARQUET_HEAP_BYTES_PER_ROW = 250;
+    /**
+     * The most an open events file takes: the 10 MB measured with 1 MB pages, plus what the two JSON
+     * columns' larger pages ({@link ParquetSettings#PAGE_BYTES}) hold before they are flushed. A file of
+     * wide rows (browser contexts) reaches it after a few thousand rows, so its rows are also counted at
+     * their raw size ({@link #pendingHeapBytes}).
+     */
+    private static final long HEAP_BYTES_PER_OPEN_FILE = (10L << 20) + 2L * (ParquetSettings.PAGE_BYTES - (1L << 20));
+    /** The fewest rows a commit ends with because of its heap estimate (below that, commits cost more than they save). */
+    private static final long MIN_ROWS_PER_COMMIT = 10_000;
     /** How often at most the writer says that the dedup window's memory bound shortened it. */
     private static final long DEDUP_WARNING_INTERVAL_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
     private final WriterConfig config;
     /**
-     * A commit ends early once its rows would take an eighth of the heap, whatever the roll settings:
-     * a writer far behind (or in a small heap) commits more often instead of holding more.
+     * A commit ends early once what it holds (its rows and its open Parquet files, {@link #pendingHeapBytes})
+     * would take an eighth of the heap, whatever the roll settings: a writer far behind (or in a small
+     * heap) commits more often instead of holding more.
      */
-    private final long maxPendingRows =
-            Math.max(10_000, Runtime.getRuntime().maxMemory() / 8 / HEAP_BYTES_PER_PENDING_ROW);
+    private final long commitHeapBudget = Runtime.getRuntime().maxMemory() / 8;
 
     private final WriterMetrics metrics;
     private final Seams seams;
@@ -104,6 +123,11 @@ public final class WriterLoop implements Runnable {
 
     private long[] shardFirst;
     private long[] shardLast;
+    /** Rows handed to each shard in the commit being written. */
+    private long[] shardRows;
+    /** Record bytes handed to each shard in the commit being written. */
+    private long[] shardBytes;
+
     private int shard;
     private long rowsSinceSwitch;
     private final int[] pendingDays = new int[MAX_OPEN_FILES + 2];
@@ -415,10 +439,24 @@ public final class WriterLoop implements Runnable {
     /** Whether the commit being written is as large as it may get. */
     private boolean full() {
         return pendingRows >= config.rollRows()
-                || pendingRows >= maxPendingRows
+                || pendingRows >= MIN_ROWS_PER_COMMIT && pendingHeapBytes() >= commitHeapBudget
                 || pendingBytes >= config.rollBytes()
                 || pendingDayCount > MAX_OPEN_FILES
                 || files.openFiles() > MAX_OPEN_FILES;
+    }
+
+    /**
+     * Heap the commit being written holds until it lands: its rows' ids and compressed pages, and each
+     * shard's open files (one per day partition it was given, counted as the commit's day count: an upper
+     * bound), each growing with its rows up to the most an open file takes.
+     */
+    private long pendingHeapBytes() {
+        long bytes = pendingRows * HEAP_BYTES_PER_PENDING_ROW;
+        long fileBytes = Math.max(1, pendingDayCount) * HEAP_BYTES_PER_OPEN_FILE;
+        for (int s = 0; s < shardRows.length; s++) {
+            bytes += Math.min(Math.max(shardRows[s] * PARQUET_HEAP_BYTES_PER_ROW, shardBytes[s]), fileBytes);
+        }
+        return bytes;
     }
 
     // ---------------------------------------------------------------- reading
@@ -508,6 +546,8 @@ public final class WriterLoop implements Runnable {
                 shardFirst[s] = index;
             }
             shardLast[s] = index;
+            shardRows[s] += accepted;
+            shardBytes[s] += used;
             pendingRows += accepted;
             rowsSinceSwitch += accepted;
             if (rowsSinceSwitch >= ROWS_PER_SHARD_TURN) {
@@ -708,6 +748,8 @@ public final class WriterLoop implements Runnable {
         if (shardFirst != null) {
             java.util.Arrays.fill(shardFirst, -1);
             java.util.Arrays.fill(shardLast, -1);
+            java.util.Arrays.fill(shardRows, 0);
+            java.util.Arrays.fill(shardBytes, 0);
         }
         pendingDayCount = 0;
         lastDay = Integer.MIN_VALUE;
@@ -771,6 +813,8 @@ public final class WriterLoop implements Runnable {
             }
             shardFirst = new long[shards.length];
             shardLast = new long[shards.length];
+            shardRows = new long[shards.length];
+            shardBytes = new long[shards.length];
         }
         resetPending();
         closeTailers();

@@ -27,6 +27,8 @@ import java.util.stream.Stream;
 public final class WriterState implements Closeable {
     private static final String POSITIONS = "positions";
     private static final String SEGMENT_SUFFIX = ".ids";
+    /** Bytes of a segment written at a time (a multiple of an id's 24 bytes, plus the count's 4). */
+    private static final int SEGMENT_WRITE_BUFFER = 4 + 24 * 2048;
 
     private final Path dir;
     private final Path dedupDir;
@@ -144,15 +146,29 @@ public final class WriterState implements Closeable {
     public Path writeSegmentTemp(DedupIndex.Pending ids) throws IOException {
         Path tmp = dedupDir.resolve("pending" + SEGMENT_SUFFIX + ".tmp");
         io.before(StateIo.DEDUP_WRITE, tmp);
-        // One bulk write: the layout is the big-endian int count, then hi, lo, time per id.
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 + 24 * ids.size());
+        // The layout is the big-endian int count, then hi, lo, time per id. Written through one small
+        // buffer, not one the size of the segment: at commit that would be a second copy of the pending
+        // ids on the heap (24 B a row; and the JDK copies a heap buffer into a direct one as large).
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(SEGMENT_WRITE_BUFFER);
+        long[] raw = ids.raw();
+        int longs = 3 * ids.size();
         bytes.putInt(ids.size());
-        bytes.asLongBuffer().put(ids.raw(), 0, 3 * ids.size());
-        bytes.position(0);
         try (FileChannel channel = FileChannel.open(
                 tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+            int done = 0;
+            while (true) {
+                int n = Math.min(longs - done, bytes.remaining() / Long.BYTES);
+                bytes.asLongBuffer().put(raw, done, n);
+                bytes.position(bytes.position() + n * Long.BYTES);
+                done += n;
+                bytes.flip();
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                bytes.clear();
+                if (done == longs) {
+                    break;
+                }
             }
             channel.force(true);
         }
