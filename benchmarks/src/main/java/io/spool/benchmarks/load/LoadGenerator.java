@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
         usageHelpAutoWidth = true,
         description = {
             "Sends Segment batches (POST /v1/batch, Basic auth with the write key) of ~390-byte server-side track "
-                    + "events to a collector over keep-alive connections, one thread each.",
+                    + "events to a collector over keep-alive connections (one request in flight on each), "
+                    + "shared out over --threads non-blocking sending threads.",
             "A progress line a second goes to stderr (elapsed, events/s, requests/s, p50/p99 of that second, errors so far); "
                     + "the summary to stdout. At a fixed rate, latency is measured from each request's intended send time "
                     + "(corrected for coordinated omission).",
@@ -52,8 +53,16 @@ public final class LoadGenerator implements Callable<Integer> {
             names = {"-c", "--connections"},
             paramLabel = "N",
             defaultValue = "16",
-            description = "Keep-alive connections, one sending thread each. Default: ${DEFAULT-VALUE}.")
+            description = "Keep-alive connections, one request in flight on each. Default: ${DEFAULT-VALUE}.")
     int connections;
+
+    @Option(
+            names = {"-t", "--threads"},
+            paramLabel = "N",
+            defaultValue = "1",
+            description =
+                    "Sending threads, each an event loop over its share of the connections. Default: ${DEFAULT-VALUE}.")
+    int threads;
 
     @Option(
             names = {"-b", "--batch-size"},
@@ -120,6 +129,7 @@ public final class LoadGenerator implements Callable<Integer> {
         LoadPlan.Builder builder = LoadPlan.builder(url)
                 .writeKey(writeKey)
                 .connections(connections)
+                .threads(threads)
                 .batchSize(batchSize)
                 .eventsPerSecond(rate)
                 .duration(duration)

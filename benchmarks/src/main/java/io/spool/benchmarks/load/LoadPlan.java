@@ -13,6 +13,7 @@ public final class LoadPlan {
     private final URI endpoint;
     private final String writeKey;
     private final int connections;
+    private final int threads;
     private final int batchSize;
     private final boolean gzip;
     private final double eventsPerSecond;
@@ -20,11 +21,13 @@ public final class LoadPlan {
     private final Duration warmup;
     private final Duration timeout;
     private final int bodyPool;
+    private final byte[] batchBody;
 
     private LoadPlan(Builder b) {
         this.endpoint = b.endpoint;
         this.writeKey = b.writeKey;
         this.connections = b.connections;
+        this.threads = b.threads;
         this.batchSize = b.batchSize;
         this.gzip = b.gzip;
         this.eventsPerSecond = b.eventsPerSecond;
@@ -32,6 +35,7 @@ public final class LoadPlan {
         this.warmup = b.warmup;
         this.timeout = b.timeout;
         this.bodyPool = b.bodyPool;
+        this.batchBody = b.batchBody;
     }
 
     /**
@@ -52,6 +56,11 @@ public final class LoadPlan {
 
     public int connections() {
         return connections;
+    }
+
+    /** Sending threads, each an event loop over its share of the connections (at most one thread a connection). */
+    public int threads() {
+        return threads;
     }
 
     public int batchSize() {
@@ -95,6 +104,14 @@ public final class LoadPlan {
         return bodyPool;
     }
 
+    /**
+     * The batch sent (before its ids are rewritten), or null for {@link
+     * io.spool.benchmarks.collector.LoadBodies#batch(int)}'s server-side events.
+     */
+    byte[] batchBody() {
+        return batchBody;
+    }
+
     /** Requests per second at the fixed rate (0 when flat out). */
     double requestsPerSecond() {
         return eventsPerSecond / batchSize;
@@ -102,7 +119,8 @@ public final class LoadPlan {
 
     @Override
     public String toString() {
-        return connections + " connections, batches of " + batchSize + " events, " + (gzip ? "gzip" : "plain")
+        return connections + " connections" + (threads > 1 ? " on " + Math.min(threads, connections) + " threads" : "")
+                + ", batches of " + batchSize + " events, " + (gzip ? "gzip" : "plain")
                 + ", " + (fixedRate() ? String.format("fixed rate %,.0f events/s", eventsPerSecond) : "flat out")
                 + ", " + duration.toSeconds() + " s after " + warmup.toSeconds() + " s of warm-up"
                 + (bodyPool > 0 ? ", a pool of " + bodyPool + " bodies (ids repeat)" : ", new ids in every request");
@@ -113,6 +131,7 @@ public final class LoadPlan {
         private final URI endpoint;
         private String writeKey = "bench";
         private int connections = 16;
+        private int threads = 1;
         private int batchSize = 100;
         private boolean gzip;
         private double eventsPerSecond;
@@ -120,6 +139,7 @@ public final class LoadPlan {
         private Duration warmup = Duration.ofSeconds(10);
         private Duration timeout = Duration.ofSeconds(30);
         private int bodyPool;
+        private byte[] batchBody;
 
         private Builder(URI endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -131,9 +151,15 @@ public final class LoadPlan {
             return this;
         }
 
-        /** Keep-alive connections, one sending thread each. Default 16. */
+        /** Keep-alive connections, one request in flight on each. Default 16. */
         public Builder connections(int connections) {
             this.connections = connections;
+            return this;
+        }
+
+        /** Sending threads (event loops) the connections are shared out over. Default 1. */
+        public Builder threads(int threads) {
+            this.threads = threads;
             return this;
         }
 
@@ -188,12 +214,26 @@ public final class LoadPlan {
             return this;
         }
 
+        /**
+         * Sends this {@code {"batch":[…]}} body instead of the server-side events of {@link
+         * io.spool.benchmarks.collector.LoadBodies}: {@link #batchSize} events, each with a 36-character
+         * {@code "messageId"} (rewritten per request as usual), e.g. a batch as an SDK client encodes it, so
+         * the generator and the client can be compared on the same bytes.
+         */
+        public Builder batchBody(byte[] batchBody) {
+            this.batchBody = batchBody.clone();
+            return this;
+        }
+
         public LoadPlan build() {
             if (!"http".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
                 throw new IllegalArgumentException("endpoint must be http://host[:port][/path], not " + endpoint);
             }
             if (connections < 1 || connections > 10_000) {
                 throw new IllegalArgumentException("connections must be 1..10000, not " + connections);
+            }
+            if (threads < 1 || threads > 256) {
+                throw new IllegalArgumentException("threads must be 1..256, not " + threads);
             }
             if (batchSize < 1 || batchSize > 100_000) {
                 throw new IllegalArgumentException("batch size must be 1..100000 events, not " + batchSize);

@@ -1,23 +1,21 @@
 package io.spool.benchmarks.load;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
 
 /**
- * Runs a {@link LoadPlan}: one sending thread per connection, and the calling thread as the reporter,
- * which prints a progress line every second and returns the {@link LoadReport} at the end.
+ * Runs a {@link LoadPlan}: {@link LoadPlan#threads()} sending threads, each an {@link EventLoop} over its
+ * share of the connections, and the calling thread as the reporter, which prints a progress line every
+ * second and returns the {@link LoadReport} at the end.
  *
  * <p>At a fixed rate each connection has its own schedule (rate / connections), and a request's latency
  * is measured from the time it was due, not from when it was sent: when the server stalls, the requests
@@ -27,16 +25,12 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadRun {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
-    /** Flat out, after a refused connect: do not spin a core on a server that is down. */
-    private static final long CONNECT_BACKOFF = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final LoadPlan plan;
     private final Requests.Template template;
     private final InetSocketAddress address;
     private final LoadStats stats = new LoadStats();
     private final AtomicBoolean stop = new AtomicBoolean();
-    private final LongAdder senderCpuNanos = new LongAdder();
-    private final LongAdder behind = new LongAdder();
     private final long t0;
     private final long warmupEnd;
     private final long end;
@@ -64,10 +58,17 @@ public final class LoadRun {
         if (address.isUnresolved()) {
             throw new IllegalArgumentException("cannot resolve the host of " + plan.endpoint());
         }
+        int threads = Math.min(plan.threads(), plan.connections());
+        List<EventLoop> loops = new ArrayList<>();
         List<Thread> senders = new ArrayList<>();
-        for (int i = 0; i < plan.connections(); i++) {
-            int index = i;
-            Thread t = new Thread(() -> send(index), "load-" + i);
+        for (int i = 0; i < threads; i++) {
+            // connection i on thread i % threads: each thread's share is spread over the whole schedule
+            int[] indexes = IntStream.range(0, plan.connections())
+                    .filter(c -> c % threads == loops.size())
+                    .toArray();
+            EventLoop loop = new EventLoop(plan, template, address, stats, stop, t0, end, indexes);
+            loops.add(loop);
+            Thread t = new Thread(loop, "load-" + i);
             t.setDaemon(true);
             senders.add(t);
         }
@@ -124,6 +125,7 @@ public final class LoadRun {
             }
         }
         stop.set(true);
+        loops.forEach(EventLoop::wakeup);
         long joinDeadline = System.nanoTime() + plan.timeout().toNanos() + 5 * SECOND;
         for (Thread t : senders) {
             try {
@@ -133,7 +135,19 @@ public final class LoadRun {
                 break;
             }
         }
-        long stillSending = senders.stream().filter(Thread::isAlive).count();
+        long stillSending = 0;
+        long behind = 0;
+        long senderCpuNanos = 0;
+        for (int i = 0; i < loops.size(); i++) {
+            EventLoop loop = loops.get(i);
+            if (senders.get(i).isAlive()) {
+                stillSending += plan.connections() / threads; // a loop that did not stop: count its share as waiting
+            } else {
+                stillSending += loop.stillSending;
+                behind += loop.behind;
+                senderCpuNanos += loop.cpuNanos;
+            }
+        }
         // the requests in flight at the end were sent within the measured time: their latency counts
         total.add(stats.latency.getIntervalHistogram());
         double measured = plan.duration().toNanos() / 1e9;
@@ -149,69 +163,12 @@ public final class LoadRun {
                 .acknowledgedEvents(stats.acknowledgedEvents.sum())
                 .requests(stats.requests.sum())
                 .errors(stats.errors.sum(), stats.errorsByStatus(), stats.errorsByIoError(), stats.firstErrorBodies())
-                .behind(behind.sum())
+                .behind(behind)
                 .stillSending(stillSending)
-                .generatorThreadsCpuCores(senderCpuNanos.sum() / 1e9 / wall)
+                .generatorThreadsCpuCores(senderCpuNanos / 1e9 / wall)
                 .processCpuCores(cpuAtStart >= 0 && cpuAtEnd >= 0 ? (cpuAtEnd - cpuAtStart) / 1e9 / measured : -1)
                 .seconds(seconds)
                 .build();
-    }
-
-    private void send(int index) {
-        Requests requests = new Requests(template, index);
-        HttpConnection connection =
-                new HttpConnection(address, (int) plan.timeout().toMillis());
-        boolean fixed = plan.fixedRate();
-        long interval = fixed ? Math.max(1, (long) (SECOND * plan.connections() / plan.requestsPerSecond())) : 0;
-        // the next slot of this connection's schedule not yet sent; staggered, so that the connections'
-        // requests do not all fall due at the same instant
-        long next = t0 + (fixed ? interval * index / plan.connections() : 0);
-        long lastAnswered = t0;
-        try {
-            while (!stop.get() && !(fixed && next >= end)) {
-                requests.next();
-                long due;
-                if (fixed) {
-                    due = next;
-                    for (long wait; (wait = due - System.nanoTime()) > 0 && !stop.get(); ) {
-                        LockSupport.parkNanos(wait);
-                    }
-                    if (stop.get()) {
-                        break;
-                    }
-                    next += interval;
-                    if (lastAnswered <= due) {
-                        stats.sendDelay.recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
-                    }
-                } else {
-                    due = System.nanoTime();
-                }
-                try {
-                    connection.connect();
-                    connection.exchange(requests.bytes(), requests.length());
-                    lastAnswered = System.nanoTime();
-                    stats.answered(connection, plan.batchSize(), (lastAnswered - due) / 1000);
-                } catch (IOException e) {
-                    lastAnswered = System.nanoTime();
-                    stats.failed(e);
-                    connection.close();
-                    if (!fixed && e instanceof ConnectException) {
-                        LockSupport.parkNanos(CONNECT_BACKOFF);
-                    }
-                }
-            }
-            if (fixed && next < end) {
-                // slots that fell due before the end but were never sent: the server was behind the rate
-                behind.add(1 + (end - next - 1) / interval);
-            }
-        } finally {
-            connection.close();
-            requests.close();
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            if (threads.isCurrentThreadCpuTimeSupported()) {
-                senderCpuNanos.add(threads.getCurrentThreadCpuTime());
-            }
-        }
     }
 
     private static com.sun.management.OperatingSystemMXBean processBean() {

@@ -33,17 +33,20 @@ final class LoadStats {
     private final ConcurrentHashMap<String, String> firstBodies = new ConcurrentHashMap<>();
 
     /** A complete answer (any status), {@code micros} after the request's start time. */
-    void answered(HttpConnection answer, int events, long micros) {
+    void answered(HttpAnswer answer, int events, long micros) {
         latency.recordValue(Math.max(0, micros));
         requests.increment();
-        if (answer.status == 200 && !answer.rejected) {
+        boolean rejected = answer.rejected();
+        if (answer.status == 200 && !rejected) {
             acknowledgedEvents.add(events);
             return;
         }
         errors.increment();
-        String key = answer.status == 200 ? "200 with rejected events" : Integer.toString(answer.status);
+        String key = rejected ? "200 with rejected events" : Integer.toString(answer.status);
         byStatus.computeIfAbsent(key, k -> new LongAdder()).increment();
-        firstBodies.putIfAbsent(key, answer.body);
+        if (!firstBodies.containsKey(key)) {
+            firstBodies.putIfAbsent(key, answer.body());
+        }
     }
 
     /** A request that got no complete answer: its events may or may not be stored. */
@@ -64,7 +67,7 @@ final class LoadStats {
         if (e instanceof EOFException) {
             return "closed by the server before answering";
         }
-        if (e instanceof HttpConnection.MalformedAnswerException) {
+        if (e instanceof HttpAnswer.MalformedAnswerException) {
             return "malformed answer";
         }
         if (e instanceof SocketException && e.getMessage() != null) {

@@ -50,7 +50,7 @@ final class Requests {
         Template(LoadPlan plan, int runId) {
             this.plan = plan;
             this.runId = runId;
-            this.body = LoadBodies.batch(plan.batchSize());
+            this.body = plan.batchBody() != null ? plan.batchBody() : LoadBodies.batch(plan.batchSize());
             this.idOffsets = idOffsets(body, plan.batchSize());
             String path = plan.endpoint().getRawPath() == null
                             || plan.endpoint().getRawPath().isEmpty()

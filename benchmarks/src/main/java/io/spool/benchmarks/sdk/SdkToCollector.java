@@ -1,15 +1,17 @@
 package io.spool.benchmarks.sdk;
 
-import com.sun.management.OperatingSystemMXBean;
+import io.spool.benchmarks.collector.LoadBodies;
 import io.spool.benchmarks.load.LoadPlan;
 import io.spool.benchmarks.load.LoadReport;
 import io.spool.benchmarks.load.LoadRun;
 import io.spool.sdk.Spool;
 import io.spool.sdk.Stats;
 import io.spool.sdk.Track;
+import io.spool.sdk.internal.BatchBody;
+import io.spool.sdk.internal.EventEncoder;
+import io.spool.sdk.internal.Version;
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,10 +19,15 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -29,71 +36,153 @@ import java.util.stream.Stream;
 /**
  * Delivered events per second from ONE Spool client to the REAL collector, run as users run it
  * ({@code java -jar spool-collector.jar}, a child process with its own journal in a temporary folder):
- * the app thread tracks {@link RealisticEvent}s as fast as the client delivers them (it pauses while more
- * than half the buffer is queued, so nothing is dropped), and the figure is what the collector
- * acknowledged, from the client's {@code stats().sent()}, over the measured seconds.
+ * the app thread tracks events as fast as the client delivers them (it pauses while more than half the
+ * buffer is queued, so nothing is dropped), and the figure is what the collector acknowledged, from the
+ * client's {@code stats().sent()}, over the measured seconds.
  *
- * <p>Rounds alternate the {@code maxRequestsInFlight} values given (on a noisy machine a trend shows
- * as a trend, not as one setting's luck), then the load generator alone, flat out with 16 connections
- * of 100-event plain batches, says what the same collector takes from many clients: the rate one client
- * should be able to fill. {@code --background EVENTS_PER_SECOND} adds the load generator at that fixed
- * rate beside the client during its rounds (the collector "under load").
+ * <p>Each setting is an event kind ({@code --events}: {@code small}, the load generator's ~400-byte
+ * server-side track events with the same fields and values, see {@link SmallEvents}; {@code realistic},
+ * {@link RealisticEvent}'s ~750-byte order) and a body encoding ({@code --gzip on,off}, the client's
+ * {@code gzip(boolean)}). For each, the client runs with each {@code --in-flight} value, then the load
+ * generator, flat out with 16 connections, sends the SAME bodies (the client's encoding of the same 100
+ * events, gzipped or plain as the client sends them): what the same collector takes from many clients,
+ * the rate one client should fill. Every row gives the collector's CPU per event, the sender's (the
+ * client's process, or the generator's) and, for the client, where its CPU went by thread
+ * ({@code /proc/self/task}: the app thread {@code main}, {@code spool-sender-#}, OkHttp's, GC, JIT). Round
+ * 2 runs the settings in the reverse order, so a drift of the machine shows as a drift.
+ * {@code --background EVENTS_PER_SECOND} adds the load generator at that fixed rate (its own small
+ * plain events) beside the client during the rounds (the collector "under load").
+ * {@code --collector-cpus 1} starts the collector under {@code taskset -c 1}: run the benchmark itself
+ * under {@code taskset -c 0} and the client (or the generator) and the collector each have a core of
+ * their own, as they would on two machines, instead of taking CPU from each other.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.spool.benchmarks.sdk.SdkToCollector \
- *     --collector collector/target/spool-collector.jar --seconds 15 --in-flight 1,4,8 --rounds 2
+ *     --collector collector/target/spool-collector.jar --seconds 10 --rounds 1 \
+ *     --events small,realistic --gzip on,off --in-flight 4,8
  * </pre>
  */
 public final class SdkToCollector {
     private static final String KEY = "bench";
+    private static final int BATCH = 100;
 
     private SdkToCollector() {}
+
+    /** What the app tracks. */
+    enum Events {
+        SMALL,
+        REALISTIC;
+
+        private static final SmallEvents SMALL_EVENTS = new SmallEvents();
+
+        Track track(int i) {
+            return this == SMALL
+                    ? SMALL_EVENTS.track(i)
+                    : Track.builder(RealisticEvent.EVENT)
+                            .userId(RealisticEvent.USER_ID)
+                            .properties(RealisticEvent.PROPERTIES)
+                            .context(RealisticEvent.CONTEXT)
+                            .build();
+        }
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** A batch of 100 as the client encodes it, plain: the body the generator sends for this setting. */
+        byte[] batch() {
+            EventEncoder encoder = new EventEncoder(32_000, Version.VERSION, new SecureRandom().nextLong());
+            BatchBody body = new BatchBody(480_000, false);
+            body.begin();
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < BATCH; i++) {
+                encoder.encode(track(i), now);
+                body.add(encoder.array(), encoder.size());
+            }
+            body.finish(now);
+            body.release();
+            return Arrays.copyOf(body.json(), body.jsonSize());
+        }
+    }
+
+    private record Setting(Events events, boolean gzip) {
+        String label() {
+            return events.label() + (gzip ? " gzip" : " plain");
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of("collector/target/spool-collector.jar");
         int seconds = 15;
         int rounds = 2;
+        int warmup = 5;
         List<Integer> inFlight = List.of(1, 4, 8);
+        List<Events> events = List.of(Events.REALISTIC);
+        List<Boolean> gzips = List.of(true);
         double background = 0;
         boolean generator = true;
+        String collectorCpus = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--collector" -> jar = Path.of(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--in-flight" ->
                     inFlight = Stream.of(args[++i].split(","))
                             .map(Integer::parseInt)
                             .toList();
+                case "--events" ->
+                    events = Stream.of(args[++i].split(","))
+                            .map(e -> Events.valueOf(e.toUpperCase(Locale.ROOT)))
+                            .toList();
+                case "--gzip" ->
+                    gzips = Stream.of(args[++i].split(","))
+                            .map(g -> switch (g) {
+                                case "on" -> true;
+                                case "off" -> false;
+                                default -> throw new IllegalArgumentException("--gzip takes on,off: " + g);
+                            })
+                            .toList();
                 case "--background" -> background = Double.parseDouble(args[++i]);
                 case "--no-generator" -> generator = false;
+                case "--collector-cpus" -> collectorCpus = args[++i];
                 default ->
                     throw new IllegalArgumentException("unknown argument " + args[i]
-                            + " (--collector JAR --seconds N --rounds N --in-flight 1,4,8 --background EVENTS_PER_SECOND"
-                            + " --no-generator)");
+                            + " (--collector JAR --seconds N --rounds N --warmup SECONDS_PER_SETTING"
+                            + " --in-flight 1,4,8 --events small,realistic --gzip on,off"
+                            + " --background EVENTS_PER_SECOND --no-generator --collector-cpus LIST)");
             }
         }
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException(jar + " is not a built collector jar (mvn -pl collector -am package)");
         }
+        List<Setting> settings = new ArrayList<>();
+        for (Events e : events) {
+            for (boolean g : gzips) {
+                settings.add(new Setting(e, g));
+            }
+        }
         Path dir = Files.createTempDirectory("spool-sdk-to-collector");
         int port = freePort();
-        Process collector = startCollector(jar, port, dir);
+        Process collector = startCollector(jar, port, dir, collectorCpus);
         try {
             String endpoint = "http://127.0.0.1:" + port;
             awaitHealthy(endpoint, collector, dir);
             System.out.printf("collector pid %d on %s, journal %s%n", collector.pid(), endpoint, dir);
-            System.out.println("warm-up: 10 s at 4 in flight");
-            run(endpoint, 4, 10, collector.pid());
+            for (Setting s : settings) {
+                System.out.printf("warm-up: %d s of %s at 4 in flight%n", warmup, s.label());
+                client(endpoint, s, 4, warmup, collector.pid());
+            }
 
             AtomicReference<LoadReport> backgroundReport = new AtomicReference<>();
             Thread backgroundLoad = null;
             if (background > 0) {
-                int total = rounds * inFlight.size() * (seconds + 2) + 5;
+                int total = rounds * settings.size() * (inFlight.size() * (seconds + 2) + (seconds + 5)) + 5;
                 LoadPlan plan = LoadPlan.builder(URI.create(endpoint))
                         .writeKey(KEY)
                         .connections(8)
-                        .batchSize(100)
+                        .batchSize(BATCH)
                         .plain()
                         .eventsPerSecond(background)
                         .warmup(Duration.ofSeconds(2))
@@ -111,19 +200,28 @@ public final class SdkToCollector {
 
             List<String> rows = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                for (int n : inFlight) {
-                    Result r = run(endpoint, n, seconds, collector.pid());
-                    String row = String.format(
-                            "%-8d %6d %,14.0f %,12.0f %10.2f %10.2f %8d",
-                            round,
-                            n,
-                            r.eventsPerSecond,
-                            r.requestsPerSecond,
-                            r.collectorCores,
-                            r.clientCores,
-                            r.dropped);
-                    System.out.println(row);
-                    rows.add(row);
+                List<Setting> order = new ArrayList<>(settings);
+                List<Integer> ns = new ArrayList<>(inFlight);
+                if (round % 2 == 0) {
+                    Collections.reverse(order);
+                    Collections.reverse(ns);
+                }
+                for (Setting s : order) {
+                    for (int n : ns) {
+                        Result r = client(endpoint, s, n, seconds, collector.pid());
+                        String row = r.row(round, s, Integer.toString(n));
+                        System.out.println(row);
+                        System.out.println("    client µs/event by thread: " + r.clientThreads);
+                        System.out.println("    collector µs/event by thread: " + r.collectorThreads);
+                        rows.add(row);
+                    }
+                    if (generator && background <= 0) {
+                        Result g = generator(endpoint, s, seconds, collector.pid());
+                        String row = g.row(round, s, "gen 16");
+                        System.out.println(row + "  " + g.note);
+                        System.out.println("    collector µs/event by thread: " + g.collectorThreads);
+                        rows.add(row + "  " + g.note);
+                    }
                 }
             }
             if (backgroundLoad != null) {
@@ -134,35 +232,8 @@ public final class SdkToCollector {
                         b.eventsPerSecond(), b.latency().p99(), b.errors());
             }
             System.out.println();
-            System.out.println("round  in-flight  delivered ev/s   requests/s  collector  client     dropped");
-            System.out.println("                                                 CPU cores  CPU cores");
+            System.out.println(HEADER);
             rows.forEach(System.out::println);
-
-            if (generator) {
-                LoadPlan plan = LoadPlan.builder(URI.create(endpoint))
-                        .writeKey(KEY)
-                        .connections(16)
-                        .batchSize(100)
-                        .plain()
-                        .flatOut()
-                        .warmup(Duration.ofSeconds(5))
-                        .duration(Duration.ofSeconds(seconds))
-                        .build();
-                long cpu0 = processCpuNanos(collector.pid());
-                long t0 = System.nanoTime();
-                LoadReport report = LoadRun.run(plan, line -> {});
-                double wall = (System.nanoTime() - t0) / 1e9;
-                double cores = (processCpuNanos(collector.pid()) - cpu0) / 1e9 / wall;
-                System.out.printf(
-                        "%nload generator, 16 connections flat out (what the collector takes): %,.0f events/s,"
-                                + " %,.0f requests/s, p50 %.2f ms, p99 %.2f ms, %d errors, collector %.2f cores (warm-up included)%n",
-                        report.eventsPerSecond(),
-                        report.requestsPerSecond(),
-                        report.latency().p50(),
-                        report.latency().p99(),
-                        report.errors(),
-                        cores);
-            }
         } finally {
             collector.destroy();
             if (!collector.waitFor(20, TimeUnit.SECONDS)) {
@@ -172,18 +243,59 @@ public final class SdkToCollector {
         }
     }
 
+    private static final String HEADER = String.format(
+                    "%-5s %-15s %-9s %12s %8s %8s %8s %9s %9s %7s",
+                    "round",
+                    "events",
+                    "in-flight",
+                    "events/s",
+                    "B/event",
+                    "sender",
+                    "sender",
+                    "collector",
+                    "collector",
+                    "dropped")
+            + String.format(
+                    "%n%-5s %-15s %-9s %12s %8s %8s %8s %9s %9s%n",
+                    "", "", "", "", "on wire", "cores", "µs/ev", "cores", "µs/ev");
+
+    /**
+     * One row: what was delivered, its bytes on the wire an event, the sender's CPU (the client's whole
+     * process, or the generator's) and the collector's, in cores and in µs an event.
+     */
     private record Result(
             double eventsPerSecond,
-            double requestsPerSecond,
+            double wireBytesPerEvent,
+            double senderCores,
             double collectorCores,
-            double clientCores,
-            long dropped) {}
+            long dropped,
+            String clientThreads,
+            String collectorThreads,
+            String note) {
+        String row(int round, Setting s, String sender) {
+            return String.format(
+                    "%-5d %-15s %-9s %,12.0f %8.0f %8.2f %8.2f %9.2f %9.2f %7d",
+                    round,
+                    s.label(),
+                    sender,
+                    eventsPerSecond,
+                    wireBytesPerEvent,
+                    senderCores,
+                    senderCores * 1e6 / eventsPerSecond,
+                    collectorCores,
+                    collectorCores * 1e6 / eventsPerSecond,
+                    dropped);
+        }
+    }
 
     /** One client, {@code inFlight} requests at most on the wire, tracking flat out for {@code seconds}. */
-    private static Result run(String endpoint, int inFlight, int seconds, long collectorPid) throws Exception {
+    private static Result client(String endpoint, Setting setting, int inFlight, int seconds, long collectorPid)
+            throws Exception {
         int maxQueued = 100_000;
+        long self = ProcessHandle.current().pid();
         try (Spool spool = Spool.builder(KEY)
                 .endpoint(endpoint)
+                .gzip(setting.gzip())
                 .maxRequestsInFlight(inFlight)
                 .maxQueuedEvents(maxQueued)
                 .maxQueuedBytes(256L << 20)
@@ -194,16 +306,18 @@ public final class SdkToCollector {
             long start = 0;
             long end = Long.MAX_VALUE;
             Stats first = null;
-            long collectorCpu0 = 0;
-            long clientCpu0 = 0;
+            ThreadCpu.Sample collector0 = null;
+            ThreadCpu.Sample client0 = null;
+            Events events = setting.events();
+            int next = 0;
             while (true) {
                 long now = System.nanoTime();
                 if (first == null && now >= warm) {
                     first = spool.stats();
                     start = now;
                     end = start + TimeUnit.SECONDS.toNanos(seconds);
-                    collectorCpu0 = processCpuNanos(collectorPid);
-                    clientCpu0 = ownCpuNanos();
+                    collector0 = ThreadCpu.sample(collectorPid);
+                    client0 = ThreadCpu.sample(self);
                 } else if (now >= end) {
                     break;
                 }
@@ -212,28 +326,88 @@ public final class SdkToCollector {
                     continue;
                 }
                 for (int i = 0; i < 500; i++) {
-                    spool.track(Track.builder(RealisticEvent.EVENT)
-                            .userId(RealisticEvent.USER_ID)
-                            .properties(RealisticEvent.PROPERTIES)
-                            .context(RealisticEvent.CONTEXT)
-                            .build());
+                    spool.track(events.track(next++));
                 }
             }
             Stats last = spool.stats();
-            long stop = System.nanoTime();
-            double wall = (stop - start) / 1e9;
-            long requests = Math.max(1, (last.sent() - first.sent()) / 100); // full batches of 100
+            ThreadCpu.Sample collector1 = ThreadCpu.sample(collectorPid);
+            ThreadCpu.Sample client1 = ThreadCpu.sample(self);
+            double wall = (System.nanoTime() - start) / 1e9;
+            long sent = last.sent() - first.sent();
+            Map<String, Long> clientThreads = client1.since(client0);
+            long backgroundNanos = clientThreads.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("load-") || e.getKey().equals("background-load"))
+                    .mapToLong(Map.Entry::getValue)
+                    .sum();
             return new Result(
-                    (last.sent() - first.sent()) / wall,
-                    requests / wall,
-                    (processCpuNanos(collectorPid) - collectorCpu0) / 1e9 / wall,
-                    (ownCpuNanos() - clientCpu0) / 1e9 / wall,
-                    last.dropped());
+                    sent / wall,
+                    (last.bytesSent() - first.bytesSent()) / (double) Math.max(1, sent),
+                    (client1.process() - client0.process() - backgroundNanos) / 1e9 / wall,
+                    (collector1.process() - collector0.process()) / 1e9 / wall,
+                    last.dropped(),
+                    ThreadCpu.perEvent(clientThreads, sent),
+                    ThreadCpu.perEvent(collector1.since(collector0), sent),
+                    "");
         }
     }
 
-    private static Process startCollector(Path jar, int port, Path dir) throws IOException {
-        List<String> command = List.of(
+    /**
+     * The load generator, 16 connections flat out, sending the setting's events as the client encodes
+     * them (plain or gzip as the client sends them); the CPU figures are over its measured seconds only.
+     */
+    private static Result generator(String endpoint, Setting setting, int seconds, long collectorPid) {
+        byte[] batch = setting.events().batch();
+        int warmup = 5;
+        LoadPlan.Builder plan = LoadPlan.builder(URI.create(endpoint))
+                .writeKey(KEY)
+                .connections(16)
+                .batchSize(BATCH)
+                .batchBody(batch)
+                .flatOut()
+                .warmup(Duration.ofSeconds(warmup))
+                .duration(Duration.ofSeconds(seconds));
+        if (setting.gzip()) {
+            plan.gzip();
+        }
+        ThreadCpu.Sample[] window = new ThreadCpu.Sample[2];
+        int[] line = {0};
+        int measuredFrom = warmup;
+        int measuredTo = warmup + seconds;
+        // the progress line comes once a second, on the tick the run's own counters are read at
+        LoadReport report = LoadRun.run(plan.build(), progress -> {
+            line[0]++;
+            if (line[0] == measuredFrom) {
+                window[0] = ThreadCpu.sample(collectorPid);
+            } else if (line[0] == measuredTo) {
+                window[1] = ThreadCpu.sample(collectorPid);
+            }
+        });
+        if (window[0] == null || window[1] == null) {
+            throw new IllegalStateException("the load run printed " + line[0] + " progress lines, not " + measuredTo
+                    + ": its measured window is unknown");
+        }
+        double collectorCores = (window[1].process() - window[0].process()) / 1e9 / seconds;
+        double events = report.eventsPerSecond() * seconds;
+        double wire = setting.gzip() ? LoadBodies.gzip(batch).length / (double) BATCH : batch.length / (double) BATCH;
+        return new Result(
+                report.eventsPerSecond(),
+                wire,
+                report.processCpuCores(),
+                collectorCores,
+                0,
+                "",
+                ThreadCpu.perEvent(window[1].since(window[0]), events),
+                String.format(
+                        "p50 %.2f ms, p99 %.2f ms, %d errors, %d B JSON/event",
+                        report.latency().p50(), report.latency().p99(), report.errors(), batch.length / BATCH));
+    }
+
+    private static Process startCollector(Path jar, int port, Path dir, String cpus) throws IOException {
+        List<String> command = new ArrayList<>();
+        if (cpus != null) {
+            command.addAll(List.of("taskset", "-c", cpus)); // the collector on cores of its own
+        }
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms1g",
                 "-Xmx1g",
@@ -248,7 +422,7 @@ public final class SdkToCollector {
                 "--write-key",
                 KEY,
                 "--min-free-disk",
-                "64MB");
+                "64MB"));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
@@ -278,22 +452,6 @@ public final class SdkToCollector {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
         throw new IllegalStateException("the collector was not healthy within 60 s");
-    }
-
-    /** utime + stime of a process, from /proc (Linux), in nanoseconds. */
-    private static long processCpuNanos(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of the whole line
-            return ticks * (1_000_000_000L / 100); // USER_HZ is 100 on Linux
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
-    private static long ownCpuNanos() {
-        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static int freePort() throws IOException {
