@@ -53,7 +53,7 @@ public final class Stats {
         return invalid;
     }
 
-    /** Bytes of delivered request bodies, as sent (gzipped). */
+    /** Bytes of delivered request bodies, as sent: gzipped, or plain JSON under {@code gzip(false)}. */
     public long bytesSent() {
         return bytesSent;
     }

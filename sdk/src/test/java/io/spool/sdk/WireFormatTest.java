@@ -54,6 +54,7 @@ class WireFormatTest {
         assertThat(r.method).isEqualTo("POST");
         assertThat(r.path).isEqualTo("/v1/batch");
         assertThat(r.headers.get("Content-Encoding")).isEqualTo("gzip");
+        assertThat(spool.stats().bytesSent()).isEqualTo(Long.parseLong(r.headers.get("Content-Length")));
         assertThat(r.headers.get("Content-Type")).startsWith("application/json");
         String expectedAuth = "Basic " + Base64.getEncoder().encodeToString("wk_123:".getBytes(StandardCharsets.UTF_8));
         assertThat(r.headers.get("Authorization")).isEqualTo(expectedAuth);
@@ -71,6 +72,34 @@ class WireFormatTest {
         assertThat(map(map(event, "context"), "library"))
                 .containsEntry("name", "spool-java")
                 .containsKey("version");
+    }
+
+    @Test
+    void gzipOffPostsThePlainJsonAndCountsItsBytes() throws Exception {
+        try (Spool plain = Spool.builder("wk_123")
+                .endpoint(collector.endpoint())
+                .gzip(false)
+                .linger(Duration.ofHours(1))
+                .drainOnShutdown(Duration.ZERO)
+                .build()) {
+            for (int i = 0; i < 3; i++) {
+                plain.track(Track.builder("Order Completed")
+                        .userId("u" + i)
+                        .property("total", 99.5)
+                        .build());
+            }
+            assertThat(plain.flush(Duration.ofSeconds(10))).isTrue();
+
+            assertThat(collector.requests).hasSize(1);
+            CollectorStub.Received r = collector.requests.get(0);
+            assertThat(r.headers.get("Content-Encoding")).isNull();
+            assertThat(r.headers.get("Content-Type")).startsWith("application/json");
+            String body = new String(r.json, StandardCharsets.UTF_8);
+            assertThat(body).startsWith("{\"batch\":[{\"type\":\"track\",\"messageId\":\"");
+            assertThat(r.headers.get("Content-Length")).isEqualTo(Integer.toString(r.json.length));
+            assertThat(r.events()).extracting(e -> e.get("userId")).containsExactly("u0", "u1", "u2");
+            assertThat(plain.stats().bytesSent()).isEqualTo(r.json.length);
+        }
     }
 
     @Test

@@ -9,8 +9,8 @@ import java.util.zip.Deflater;
 
 /**
  * One request body, built in place from events already serialized: {@code {"batch":[e1,e2,…],"sentAt":"…"}},
- * then gzipped. Its arrays and the {@link Deflater} are reused for every batch; only the sender thread
- * touches it.
+ * then gzipped unless the client sends plain JSON. Its arrays and the {@link Deflater} are reused for every
+ * batch; only the sender thread touches it.
  */
 public final class BatchBody {
     private static final byte[] OPEN = "{\"batch\":[".getBytes(StandardCharsets.US_ASCII);
@@ -22,7 +22,9 @@ public final class BatchBody {
     private static final int GZIP_HEADER_TRAILER = 18;
 
     private final int maxBytes;
+    /** Null when the body is sent as plain JSON. */
     private final Deflater deflater;
+
     private final CRC32 crc = new CRC32();
     private byte[] json = new byte[16 * 1024];
     private int size;
@@ -35,10 +37,11 @@ public final class BatchBody {
 
     /**
      * @param maxBytes the most a body may hold before gzip (the collector's limit is on inflated bytes)
+     * @param gzip whether the body is sent gzipped (level 1, the fastest) or as the plain JSON
      */
-    public BatchBody(int maxBytes, int gzipLevel) {
+    public BatchBody(int maxBytes, boolean gzip) {
         this.maxBytes = maxBytes;
-        this.deflater = new Deflater(gzipLevel, true);
+        this.deflater = gzip ? new Deflater(Deflater.BEST_SPEED, true) : null;
     }
 
     public void begin() {
@@ -71,14 +74,16 @@ public final class BatchBody {
         events++;
     }
 
-    /** Closes the JSON and gzips it. */
+    /** Closes the JSON and gzips it (when gzipped). */
     public void finish(long sentAtMillis) {
         append(SENT_AT, 0, SENT_AT.length);
         ensureJson(IsoTime.LENGTH);
         IsoTime.format(sentAtMillis, json, size);
         size += IsoTime.LENGTH;
         append(CLOSE, 0, CLOSE.length);
-        gzip();
+        if (deflater != null) {
+            gzip();
+        }
     }
 
     public int events() {
@@ -93,12 +98,19 @@ public final class BatchBody {
         return size;
     }
 
-    public byte[] gzipped() {
-        return gzip;
+    /** Whether {@link #wire()} is gzip ({@code Content-Encoding: gzip}) or the JSON itself. */
+    public boolean gzipped() {
+        return deflater != null;
     }
 
-    public int gzippedSize() {
-        return gzipSize;
+    /** The bytes as sent: the gzip, or the JSON itself (no copy) when the body is plain. */
+    public byte[] wire() {
+        return deflater != null ? gzip : json;
+    }
+
+    /** How many of {@link #wire()}'s bytes are the body. */
+    public int wireSize() {
+        return deflater != null ? gzipSize : size;
     }
 
     /**
@@ -222,6 +234,8 @@ public final class BatchBody {
 
     /** Frees the deflater's native memory; the body is unusable afterwards. */
     public void release() {
-        deflater.end();
+        if (deflater != null) {
+            deflater.end();
+        }
     }
 }

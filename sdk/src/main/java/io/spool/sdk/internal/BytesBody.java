@@ -6,7 +6,7 @@ import okhttp3.RequestBody;
 import okio.BufferedSink;
 
 /**
- * A request body over the sender's reused gzip array. Safe because the sender waits for each call to
+ * A request body over the sender's reused body array (the gzip, or the JSON when sent plain). Safe because the sender waits for each call to
  * end (OkHttp's own retries included) before it touches the array again.
  */
 final class BytesBody extends RequestBody {

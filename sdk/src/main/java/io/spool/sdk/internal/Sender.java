@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One sender thread's loop: wait for a batch, encode its events (taken at the call as {@link Snapshot}s),
- * gzip it, POST it, retry what is worth retrying, tell the listener, repeat until the buffer is closed
+ * gzip it (unless the client sends plain JSON), POST it, retry what is worth retrying, tell the listener, repeat until the buffer is closed
  * and empty. It owns its batch body and every field here;
  * nothing in it runs on an app thread. A client runs one sender per request it may have in flight
  * ({@link Senders}); each sends one batch at a time, and a retry resends the same body, so the same
@@ -245,7 +245,7 @@ public final class Sender implements Runnable {
             }
         }
         counters.sent.addAndGet(events - rejected);
-        counters.bytesSent.addAndGet(body.gzippedSize());
+        counters.bytesSent.addAndGet(body.wireSize());
         deliveryLog.delivered();
         try {
             listener.onDelivered(events - rejected);
@@ -260,13 +260,15 @@ public final class Sender implements Runnable {
         responseText = "";
         error = null;
         cause = null;
-        Request request = new Request.Builder()
+        Request.Builder builder = new Request.Builder()
                 .url(url)
                 .header("Authorization", authorization)
-                .header("Content-Encoding", "gzip")
-                .header("User-Agent", userAgent)
-                .post(new BytesBody(body.gzipped(), body.gzippedSize()))
-                .build();
+                .header("User-Agent", userAgent);
+        if (body.gzipped()) {
+            builder.header("Content-Encoding", "gzip");
+        }
+        Request request =
+                builder.post(new BytesBody(body.wire(), body.wireSize())).build();
         Call call = calls.newCall(request);
         inFlight = call;
         try {

@@ -156,7 +156,7 @@ class EventEncoderTest {
 
     @Test
     void theIdOfEveryEventInABatchIsReadBackFromItsBytes() {
-        BatchBody batch = new BatchBody(480_000, 1);
+        BatchBody batch = new BatchBody(480_000, true);
         batch.begin();
         String[] ids = {"plain", "with \"quotes\" and \\", "tab\there", "ünï 🚀", null};
         List<String> expected = new ArrayList<>();
