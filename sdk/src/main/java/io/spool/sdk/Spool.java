@@ -106,11 +106,8 @@ public final class Spool implements AutoCloseable {
             ownClient = new OkHttpClient.Builder()
                     .socketFactory(new NoDelaySocketFactory())
                     .connectTimeout(Duration.ofSeconds(10))
-                    // one deadline per call, not one per socket read and write: okio arms its watchdog
-                    // (a shared queue, and a thread to wake) around every timed read and write
-                    .callTimeout(Duration.ofSeconds(30))
-                    .writeTimeout(Duration.ZERO)
-                    .readTimeout(Duration.ZERO)
+                    .writeTimeout(Duration.ofSeconds(10))
+                    .readTimeout(Duration.ofSeconds(30))
                     // one connection per request in flight stays open between batches (OkHttp keeps 5 by default)
                     .connectionPool(new ConnectionPool(Math.max(5, b.maxRequestsInFlight), 5, TimeUnit.MINUTES))
                     .build();
