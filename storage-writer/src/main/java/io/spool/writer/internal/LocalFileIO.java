@@ -23,7 +23,20 @@ public final class LocalFileIO implements FileIO {
 
     @Override
     public OutputFile newOutputFile(String path) {
-        return Files.localOutput(LakeLocations.localPath(path).toFile());
+        java.nio.file.Path file = LakeLocations.localPath(path);
+        java.nio.file.Path parent = file.getParent();
+        if (parent != null) {
+            // Iceberg's local output checks isDirectory() then mkdirs(): when two writers create the same
+            // table folder at once, the one whose mkdirs() finds it already made fails ("Failed to create
+            // the file's directory", seen in MultiWriterSparkIT). createDirectories() accepts a folder that
+            // exists.
+            try {
+                java.nio.file.Files.createDirectories(parent);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the folder of " + path, e);
+            }
+        }
+        return Files.localOutput(file.toFile());
     }
 
     @Override
