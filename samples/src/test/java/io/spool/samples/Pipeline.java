@@ -1,11 +1,14 @@
 package io.spool.samples;
 
 import io.spool.collector.Collector;
+import io.spool.journal.EventRecord;
 import io.spool.journal.Journal;
+import io.spool.journal.JournalTailer;
 import io.spool.testsupport.DuckDb;
 import io.spool.writer.StorageWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /** A real collector and a real storage writer on one journal in a temporary folder, for end-to-end tests. */
 final class Pipeline implements AutoCloseable {
@@ -40,6 +43,20 @@ final class Pipeline implements AutoCloseable {
     /** Commits everything the journal holds now. */
     void drain() {
         writer.drain();
+    }
+
+    /** Hands every event the journal holds now to {@code check}, in journal order (one reused record). */
+    void forEachJournalEvent(Consumer<EventRecord> check) {
+        JournalTailer tailer = journal.events().newTailer();
+        EventRecord record = new EventRecord();
+        while (tailer.readBatch((index, batch) -> {
+            while (batch.next()) {
+                batch.view().copyTo(record);
+                check.accept(record);
+            }
+        })) {
+            // read on
+        }
     }
 
     String events() {

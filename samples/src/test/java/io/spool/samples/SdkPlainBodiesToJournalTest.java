@@ -2,8 +2,6 @@ package io.spool.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.spool.journal.EventRecord;
-import io.spool.journal.JournalTailer;
 import io.spool.sdk.Spool;
 import io.spool.sdk.Track;
 import java.nio.file.Path;
@@ -43,21 +41,14 @@ class SdkPlainBodiesToJournalTest {
             assertThat(spool.stats().bytesSent()).isGreaterThan(events * 100L);
 
             Map<String, Integer> seen = new HashMap<>();
-            JournalTailer tailer = pipeline.journal.events().newTailer();
-            EventRecord record = new EventRecord();
-            while (tailer.readBatch((index, batch) -> {
-                while (batch.next()) {
-                    batch.view().copyTo(record);
-                    int i = Integer.parseInt(record.messageId().substring("plain-".length()));
-                    assertThat(record.event()).isEqualTo("Product Viewed");
-                    assertThat(record.userId()).isEqualTo("user-" + (i % 7));
-                    assertThat(record.properties().toString())
-                            .isEqualTo("{\"i\":" + i + ",\"name\":\"Trail Runner ü 🚀\"}");
-                    seen.merge(record.messageId(), 1, Integer::sum);
-                }
-            })) {
-                // read on
-            }
+            pipeline.forEachJournalEvent(record -> {
+                int i = Integer.parseInt(record.messageId().substring("plain-".length()));
+                assertThat(record.event()).isEqualTo("Product Viewed");
+                assertThat(record.userId()).isEqualTo("user-" + (i % 7));
+                assertThat(record.properties().toString())
+                        .isEqualTo("{\"i\":" + i + ",\"name\":\"Trail Runner ü 🚀\"}");
+                seen.merge(record.messageId(), 1, Integer::sum);
+            });
             assertThat(seen).hasSize(events);
             assertThat(seen.values()).containsOnly(1);
         }

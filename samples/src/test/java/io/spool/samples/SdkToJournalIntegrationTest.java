@@ -2,9 +2,7 @@ package io.spool.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.spool.journal.EventRecord;
 import io.spool.journal.EventType;
-import io.spool.journal.JournalTailer;
 import io.spool.sdk.Spool;
 import io.spool.sdk.Track;
 import java.nio.file.Path;
@@ -57,23 +55,16 @@ class SdkToJournalIntegrationTest {
             assertThat(spool.stats().dropped()).isZero();
 
             Map<String, Integer> seen = new HashMap<>();
-            JournalTailer tailer = pipeline.journal.events().newTailer();
-            EventRecord record = new EventRecord();
-            while (tailer.readBatch((index, batch) -> {
-                while (batch.next()) {
-                    batch.view().copyTo(record);
-                    assertThat(record.type()).isEqualTo(EventType.TRACK);
-                    assertThat(record.event()).isEqualTo("Button Clicked");
-                    assertThat(record.writeKey()).isEqualTo(Pipeline.WRITE_KEY);
-                    assertThat(record.userId())
-                            .isEqualTo("user-" + record.messageId().split("-")[1]);
-                    assertThat(record.properties().toString())
-                            .isEqualTo("{\"i\":" + record.messageId().split("-")[2] + "}");
-                    seen.merge(record.messageId(), 1, Integer::sum);
-                }
-            })) {
-                // read on
-            }
+            pipeline.forEachJournalEvent(record -> {
+                assertThat(record.type()).isEqualTo(EventType.TRACK);
+                assertThat(record.event()).isEqualTo("Button Clicked");
+                assertThat(record.writeKey()).isEqualTo(Pipeline.WRITE_KEY);
+                assertThat(record.userId())
+                        .isEqualTo("user-" + record.messageId().split("-")[1]);
+                assertThat(record.properties().toString())
+                        .isEqualTo("{\"i\":" + record.messageId().split("-")[2] + "}");
+                seen.merge(record.messageId(), 1, Integer::sum);
+            });
             assertThat(seen).hasSize(threads * perThread);
             assertThat(seen.values()).containsOnly(1);
         }
