@@ -3,7 +3,7 @@
 # `strace -f -c` (only the sync calls are traced, through seccomp, so the rest runs at full speed),
 # puts the same wrk load on each, and prints requests answered, journal syncs from /metrics and the
 # fdatasync/fsync/msync calls strace counted. Build first: mvn -B -DskipTests install
-# Usage: benchmarks/load/run-fsync-strace.sh [seconds=10] [connections=16]
+# Usage: [COLLECTOR_JAR=other.jar] benchmarks/load/run-fsync-strace.sh [seconds=10] [connections=16]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SECONDS_RUN="${1:-10}"
@@ -20,7 +20,7 @@ run() { # $1 label, $2.. collector flags
   local label="$1"; shift
   rm -rf "$WORK/journal"
   strace -f --seccomp-bpf -c -e trace=fdatasync,fsync,msync -o "$WORK/strace-$label.txt" \
-    java -Xms1g -Xmx1g -jar "$ROOT/collector/target/spool-collector.jar" --port "$PORT" --host 127.0.0.1 \
+    java -Xms1g -Xmx1g -jar "${COLLECTOR_JAR:-$ROOT/collector/target/spool-collector.jar}" --port "$PORT" --host 127.0.0.1 \
     --journal-dir "$WORK/journal" --write-key bench "$@" 2>"$WORK/collector-$label.log" &
   local pid=$!
   for _ in $(seq 150); do curl -s -o /dev/null "http://127.0.0.1:$PORT/health" && break; sleep 0.2; done

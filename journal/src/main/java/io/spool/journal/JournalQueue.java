@@ -46,6 +46,11 @@ public final class JournalQueue implements Closeable {
         return new JournalAppender(writer);
     }
 
+    /** Whether an append returns (or its {@code awaitSync}) only once it is on disk. */
+    public boolean fsync() {
+        return fsync;
+    }
+
     /** The fsyncs done for this queue's appends so far (each serves every append before it). */
     public synchronized long syncs() {
         return writer == null ? 0 : writer.syncs();

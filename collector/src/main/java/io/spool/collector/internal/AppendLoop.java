@@ -10,9 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that appends to the journal. Requests arrive prepared (parsed and encoded on the I/O
- * threads); this thread takes every request waiting, appends each one's excerpt, then, with fsync,
- * waits for one sync that covers them all (group commit on one thread), and answers each.
+ * With {@code --fsync}, the one thread that appends to the journal. Requests arrive prepared (parsed and
+ * encoded on the I/O threads); this thread takes every request waiting, appends each one's excerpt,
+ * then waits for one sync that covers them all (group commit on one thread), and answers each. Without
+ * fsync there is no loop: an append never waits for the disk, and the I/O thread that prepared a request
+ * appends it itself (measured 1.06–1.09× the throughput of handing it here, BENCHMARKS.md).
  *
  * <p>Why one thread: sixteen workers that each parsed and then appended under the journal's lock
  * spent their time contending for it (monitor waits of 10–25 ms under load, and 16 threads on two

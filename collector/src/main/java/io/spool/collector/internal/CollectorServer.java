@@ -85,7 +85,9 @@ public final class CollectorServer {
         this.sink = new JournalSink(j, ownsJournal, settings.minFreeDiskBytes(), metrics);
         RefusedKeys refusedKeys = new RefusedKeys();
         Ingest ingest = new Ingest(settings, writeKeys, sink, metrics, refusedKeys);
-        this.appends = new AppendLoop(ingest, sink);
+        // Without fsync an append never waits for the disk: the I/O thread that prepared a request appends
+        // it itself. With fsync one thread appends and syncs for every request waiting (group commit).
+        this.appends = sink.fsync() ? new AppendLoop(ingest, sink) : null;
         this.pretoucher = new Pretoucher(sink);
         ConsoleHandler consoleHandler = null;
         if (console.enabled()) {

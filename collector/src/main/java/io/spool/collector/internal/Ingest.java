@@ -105,6 +105,19 @@ final class Ingest {
         return null;
     }
 
+    /**
+     * Appends a prepared request without waiting for a sync (so for a journal without fsync, where the
+     * events are in the journal when the append returns) and decides its answer.
+     */
+    Outcome appendUnsynced(Workspace ws, EventType single) {
+        try {
+            sink.appendUnsynced(ws);
+        } catch (RuntimeException e) {
+            return notStored(e);
+        }
+        return stored(ws, single);
+    }
+
     /** The answer to a prepared request whose appends (and sync) succeeded; counts its events. */
     Outcome stored(Workspace ws, EventType single) {
         metrics.events(ws);

@@ -16,10 +16,12 @@ import org.slf4j.LoggerFactory;
  * The HTTP side of ingest, all of it on the I/O thread that owns the connection: what needs no body
  * (route, method, CORS, encoding, size, Basic auth, journal state), a non-blocking read of the whole
  * body into a pooled workspace ({@link BodyReader}), then the body's processing up to its encoded
- * records ({@link Ingest#prepare}), which never waits. The append, which may wait for the disk, and
- * the answer are the {@link AppendLoop}'s. No worker thread is involved: measured against dispatching
- * each body to one of sixteen workers (BENCHMARKS.md), this saves a thread hand-off per request and the
- * workers' contention for the journal's lock.
+ * records ({@link Ingest#prepare}), which never waits. Without fsync the append, a copy into the
+ * mapped journal, is done here too and the request answered at once; with fsync the append and the
+ * answer, which wait for the disk, are the {@link AppendLoop}'s (group commit). No worker thread is
+ * involved: measured against dispatching each body to one of sixteen workers, and against handing every
+ * append to one appender thread (BENCHMARKS.md), this saves the thread hand-offs and wake-ups per
+ * request.
  */
 final class IngestHandler implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
@@ -219,8 +221,22 @@ final class IngestHandler implements HttpHandler {
             respond(exchange, route.id, refused);
             return;
         }
+        if (appends == null) {
+            // Without fsync the append is a copy into the mapped file that never waits for the disk: done
+            // here, under the journal's lock, it saves two thread hand-offs and a wake-up per request.
+            Outcome outcome;
+            try {
+                outcome = ingest.appendUnsynced(ws, route.single);
+            } catch (RuntimeException | Error e) {
+                log.error("Appending a request failed; answering 500", e);
+                outcome = Outcome.error(500, "internal error; the events may not have been stored, send them again");
+            }
+            workspaces.give(ws);
+            respond(exchange, route.id, outcome);
+            return;
+        }
         // Dispatched to the same thread: tells Undertow the exchange is not over when the handler
-        // returns; the appender thread answers it later.
+        // returns; the append loop's thread answers it once its group's sync is done.
         exchange.dispatch(
                 SameThreadExecutor.INSTANCE,
                 () -> appends.submit(ws, route.single, outcome -> {

@@ -20,7 +20,7 @@ final class JournalSink implements AutoCloseable {
     private static final long CHECK_EVERY_NANOS = 1_000_000_000L;
     /** How far ahead of the append position pages are read in: about a hundred 40 KB requests. */
     private static final long PRETOUCH_AHEAD = 4L << 20;
-    /** Read in per step, so that the appender thread looks at its queue again within ~100 µs. */
+    /** Read in per step, so that the pretoucher looks at the append position (and at close) every ~100 µs. */
     private static final long PRETOUCH_STEP = 256L << 10;
 
     private final Journal journal;
@@ -48,6 +48,11 @@ final class JournalSink implements AutoCloseable {
 
     Path dir() {
         return journal.dir();
+    }
+
+    /** Whether an append is acknowledged only once it is on disk (then through one group sync). */
+    boolean fsync() {
+        return journal.events().fsync();
     }
 
     /** Null when the journal can take writes now, else why not (said to clients and to /health). */

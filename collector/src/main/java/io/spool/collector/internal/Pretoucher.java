@@ -6,11 +6,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A thread that keeps the journal's next few megabytes in the page cache ahead of the appends
- * ({@link JournalSink#pretouch()}), so that the appender thread copies into pages that exist instead
- * of faulting each new one in. Why a thread of its own: measured under load, the first touch of a page
- * (the kernel allocating and zeroing it; in this VM ~10 µs per 4 KB page of memory the host had not
- * backed yet) was two thirds of the appender thread's time, and the appender thread, the one that
- * answers every request, is never idle under full load. Chronicle's own {@code pretouch()} overflows its
+ * ({@link JournalSink#pretouch()}), so that the threads that append (the I/O threads, or with fsync the
+ * {@link AppendLoop}) copy into pages that exist instead of faulting each new one in. Why a thread of its
+ * own: measured under load, the first touch of a page (the kernel allocating and zeroing it; in this VM
+ * ~10 µs per 4 KB page of memory the host had not backed yet) was two thirds of the appending thread's
+ * time, and that thread, the one that answers requests, is never idle under full load. Chronicle's own {@code pretouch()} overflows its
  * stack in the open-source 2026.2.
  */
 final class Pretoucher implements AutoCloseable {
