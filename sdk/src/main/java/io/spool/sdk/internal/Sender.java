@@ -28,6 +28,16 @@ import org.slf4j.LoggerFactory;
 public final class Sender implements Runnable {
     private static final Logger log = LoggerFactory.getLogger("io.spool.sdk.Spool");
 
+    /**
+     * A call's deadline on the client's own OkHttpClient, which has no per-read/write timeouts: the
+     * collector's time to answer (the 30 s the read timeout gave) plus connecting (10 s) plus the body at
+     * {@link #SLOWEST_UPLOAD_BYTES_PER_SECOND}, so an upload cut off is one slower than a modem.
+     */
+    static final long CALL_TIMEOUT_BASE_NANOS = TimeUnit.SECONDS.toNanos(40);
+
+    /** 8 KB/s: a 60 KB gzip batch gets 7.5 s more, the largest plain body (500 KB) 62.5 s. */
+    static final long SLOWEST_UPLOAD_BYTES_PER_SECOND = 8_000;
+
     private final EventBuffer buffer;
     /** This sender's slot in the buffer's record of batches in flight. */
     private final int index;
@@ -47,6 +57,9 @@ public final class Sender implements Runnable {
     private final RetryPolicy retry;
     private final RetryTimer timer;
     private final long deliveryTimeoutNanos;
+    /** Whether each call gets its own deadline ({@link #callTimeoutNanos}): the client's own OkHttpClient. */
+    private final boolean callDeadlines;
+
     private final Counters counters;
     private final DeliveryListener listener;
     private final DeliveryLog deliveryLog;
@@ -71,6 +84,7 @@ public final class Sender implements Runnable {
             RetryPolicy retry,
             RetryTimer timer,
             long deliveryTimeoutNanos,
+            boolean callDeadlines,
             Counters counters,
             DeliveryListener listener,
             DeliveryLog deliveryLog) {
@@ -87,6 +101,7 @@ public final class Sender implements Runnable {
         this.retry = retry;
         this.timer = timer;
         this.deliveryTimeoutNanos = deliveryTimeoutNanos;
+        this.callDeadlines = callDeadlines;
         this.counters = counters;
         this.listener = listener;
         this.deliveryLog = deliveryLog;
@@ -270,6 +285,9 @@ public final class Sender implements Runnable {
         Request request =
                 builder.post(new BytesBody(body.wire(), body.wireSize())).build();
         Call call = calls.newCall(request);
+        if (callDeadlines) {
+            call.timeout().timeout(callTimeoutNanos(body.wireSize()), TimeUnit.NANOSECONDS);
+        }
         inFlight = call;
         try {
             if (buffer.closeDeadlinePassed()) {
@@ -294,6 +312,11 @@ public final class Sender implements Runnable {
         } finally {
             inFlight = null;
         }
+    }
+
+    /** The deadline of one call sending {@code wireBytes}: see {@link #CALL_TIMEOUT_BASE_NANOS}. */
+    static long callTimeoutNanos(int wireBytes) {
+        return CALL_TIMEOUT_BASE_NANOS + wireBytes * (TimeUnit.SECONDS.toNanos(1) / SLOWEST_UPLOAD_BYTES_PER_SECOND);
     }
 
     private void giveUp(DeliveryFailure.Reason reason, int status, String message, Throwable cause) {
