@@ -26,7 +26,9 @@ mkdir -p "$WORK"
 
 DUCK_JAR=$(ls ~/.m2/repository/org/duckdb/duckdb_jdbc/2.0.0.1/duckdb_jdbc-2.0.0.1.jar)
 if [ ! -x "$WORK/duckdb-sql" ]; then
-  (cd "$WORK" && unzip -o -q "$DUCK_JAR" libduckdb_java.so_linux_amd64 && mv libduckdb_java.so_linux_amd64 libduckdb.so)
+  # The library's SONAME is libduckdb_java.so_linux_amd64, so the binary asks for that name at run time:
+  # keep the file under it (found through the rpath) and link through a libduckdb.so link to it.
+  (cd "$WORK" && unzip -o -q "$DUCK_JAR" libduckdb_java.so_linux_amd64 && ln -sf libduckdb_java.so_linux_amd64 libduckdb.so)
   gcc -O2 -o "$WORK/duckdb-sql" benchmarks/load/duckdb-sql.c "$WORK/libduckdb.so" -Wl,-rpath,"$WORK"
 fi
 FLAGS=$(awk '/<chronicle.jvm.args>/,/<\/chronicle.jvm.args>/' pom.xml | sed 's/<[^>]*>//g' | tr -s ' \n' ' ')

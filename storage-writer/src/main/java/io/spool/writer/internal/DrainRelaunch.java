@@ -56,6 +56,7 @@ public final class DrainRelaunch {
     public static OptionalInt runInChildJvm(String[] args) {
         if (System.getProperty(CHILD_PROPERTY) != null) {
             watchParent();
+            noPosixBindings();
             return OptionalInt.empty();
         }
         if (!isDrain(args)
@@ -177,6 +178,22 @@ public final class DrainRelaunch {
             return dir.resolve("drain-" + Integer.toHexString(key.hashCode()) + ".jsa");
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * In the drain's child, before Chronicle loads: Chronicle's POSIX bindings stay unbound. Chronicle's
+     * {@code Jvm} binds them when it loads (through jnr-ffi: about 0.15 s of class loading and native
+     * stubs), but only an appender uses them ({@code fallocate} ahead of writes, {@code msync}, the
+     * pre-toucher); a drain only tails the journal, which is plain memory-mapped reads. The no-op binding
+     * answers those calls with "done" (an {@code msync} would silently not sync), so it is only set in
+     * this JVM, which never appends.
+     */
+    private static void noPosixBindings() {
+        try {
+            net.openhft.posix.PosixAPI.useNoOpPosixApi();
+        } catch (LinkageError e) {
+            // another Chronicle without this switch: it binds them as usual
         }
     }
 

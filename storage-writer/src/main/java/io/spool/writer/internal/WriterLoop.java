@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -660,7 +661,7 @@ public final class WriterLoop implements Runnable {
         for (CompletableFuture<List<CommitFiles.Written>> c : closing) {
             try {
                 written.addAll(c.join());
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 if (e.getCause() instanceof VirtualMachineError vm) {
                     throw vm; // a Parquet thread ran out of memory: as fatal as on this thread
                 }
@@ -768,6 +769,49 @@ public final class WriterLoop implements Runnable {
      * and the tailers are positioned after it.
      */
     private void recover() throws IOException {
+        // The catalog (SQLite, Iceberg, Jackson) and the journal (Chronicle) each take a few tenths of a
+        // second of class loading and set-up at start: open the lake on another core meanwhile.
+        CompletableFuture<Lake> opening = null;
+        if (lake == null && journal == null && config.journal() == null) {
+            opening = CompletableFuture.supplyAsync(() -> Lake.open(config.lake(), seams.store()), runnable -> {
+                Thread t = new Thread(runnable, "spool-storage-writer-" + config.writerId() + "-open");
+                t.setDaemon(true);
+                t.start();
+            });
+        }
+        try {
+            openJournal();
+        } catch (Throwable t) {
+            if (opening != null) {
+                try {
+                    lake = joinOpening(opening); // opened: closed with the writer, as before
+                } catch (RuntimeException | Error e) {
+                    t.addSuppressed(e);
+                }
+            }
+            throw t;
+        }
+        if (opening != null) {
+            lake = joinOpening(opening);
+        }
+        recoverOpened();
+    }
+
+    private static Lake joinOpening(CompletableFuture<Lake> opening) {
+        try {
+            return opening.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    private void openJournal() throws IOException {
         if (journal == null) {
             if (config.journal() != null) {
                 journal = config.journal();
@@ -780,8 +824,13 @@ public final class WriterLoop implements Runnable {
             state = new WriterState(journal.dir().resolve("writer").resolve(config.writerId()), seams.stateIo());
             intent = new CommitIntent(state.intentFile(), seams.stateIo());
         }
-        if (lake == null) {
-            lake = Lake.open(config.lake(), seams.store());
+    }
+
+    private void recoverOpened() throws IOException {
+        if (lake == null || committer == null) {
+            if (lake == null) {
+                lake = Lake.open(config.lake(), seams.store());
+            }
             committer = new Committer(lake, config.writerId(), intent, state);
             eventsTable = new TableFiles("events", lake.events(), EventWriteSupport.SCHEMA, "timestamp");
             rejectedTable = new TableFiles("rejected", lake.rejected(), RejectedWriteSupport.SCHEMA, "received_at");
