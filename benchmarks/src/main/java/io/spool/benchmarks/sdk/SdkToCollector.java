@@ -109,6 +109,16 @@ public final class SdkToCollector {
         String label() {
             return events.label() + (gzip ? " gzip" : " plain");
         }
+
+        /** {@code small-plain}, {@code realistic-gzip}, …: one setting, instead of --events × --gzip. */
+        static Setting parse(String s) {
+            int dash = s.indexOf('-');
+            String body = s.substring(dash + 1);
+            if (dash < 0 || !(body.equals("plain") || body.equals("gzip"))) {
+                throw new IllegalArgumentException("--settings takes EVENTS-plain or EVENTS-gzip: " + s);
+            }
+            return new Setting(Events.valueOf(s.substring(0, dash).toUpperCase(Locale.ROOT)), body.equals("gzip"));
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -122,6 +132,8 @@ public final class SdkToCollector {
         double background = 0;
         boolean generator = true;
         String collectorCpus = null;
+        List<Setting> only = null;
+        int clientBatch = BATCH;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--collector" -> jar = Path.of(args[++i]);
@@ -147,20 +159,28 @@ public final class SdkToCollector {
                 case "--background" -> background = Double.parseDouble(args[++i]);
                 case "--no-generator" -> generator = false;
                 case "--collector-cpus" -> collectorCpus = args[++i];
+                case "--client-batch" -> clientBatch = Integer.parseInt(args[++i]);
+                case "--settings" ->
+                    only = Stream.of(args[++i].split(",")).map(Setting::parse).toList();
                 default ->
                     throw new IllegalArgumentException("unknown argument " + args[i]
                             + " (--collector JAR --seconds N --rounds N --warmup SECONDS_PER_SETTING"
                             + " --in-flight 1,4,8 --events small,realistic --gzip on,off"
-                            + " --background EVENTS_PER_SECOND --no-generator --collector-cpus LIST)");
+                            + " --background EVENTS_PER_SECOND --no-generator --collector-cpus LIST"
+                            + " --settings small-plain,small-gzip,realistic-gzip --client-batch EVENTS)");
             }
         }
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException(jar + " is not a built collector jar (mvn -pl collector -am package)");
         }
         List<Setting> settings = new ArrayList<>();
-        for (Events e : events) {
-            for (boolean g : gzips) {
-                settings.add(new Setting(e, g));
+        if (only != null) {
+            settings.addAll(only);
+        } else {
+            for (Events e : events) {
+                for (boolean g : gzips) {
+                    settings.add(new Setting(e, g));
+                }
             }
         }
         Path dir = Files.createTempDirectory("spool-sdk-to-collector");
@@ -172,7 +192,7 @@ public final class SdkToCollector {
             System.out.printf("collector pid %d on %s, journal %s%n", collector.pid(), endpoint, dir);
             for (Setting s : settings) {
                 System.out.printf("warm-up: %d s of %s at 4 in flight%n", warmup, s.label());
-                client(endpoint, s, 4, warmup, collector.pid());
+                client(endpoint, s, 4, clientBatch, warmup, collector.pid());
             }
 
             AtomicReference<LoadReport> backgroundReport = new AtomicReference<>();
@@ -208,7 +228,7 @@ public final class SdkToCollector {
                 }
                 for (Setting s : order) {
                     for (int n : ns) {
-                        Result r = client(endpoint, s, n, seconds, collector.pid());
+                        Result r = client(endpoint, s, n, clientBatch, seconds, collector.pid());
                         String row = r.row(round, s, Integer.toString(n));
                         System.out.println(row);
                         System.out.println("    client µs/event by thread: " + r.clientThreads);
@@ -288,8 +308,12 @@ public final class SdkToCollector {
         }
     }
 
-    /** One client, {@code inFlight} requests at most on the wire, tracking flat out for {@code seconds}. */
-    private static Result client(String endpoint, Setting setting, int inFlight, int seconds, long collectorPid)
+    /**
+     * One client, {@code inFlight} requests at most on the wire, {@code batchSize} events a request
+     * ({@code --client-batch}; the generator's rows stay at 100), tracking flat out for {@code seconds}.
+     */
+    private static Result client(
+            String endpoint, Setting setting, int inFlight, int batchSize, int seconds, long collectorPid)
             throws Exception {
         int maxQueued = 100_000;
         long self = ProcessHandle.current().pid();
@@ -297,6 +321,7 @@ public final class SdkToCollector {
                 .endpoint(endpoint)
                 .gzip(setting.gzip())
                 .maxRequestsInFlight(inFlight)
+                .batchSize(batchSize)
                 .maxQueuedEvents(maxQueued)
                 .maxQueuedBytes(256L << 20)
                 .drainOnShutdown(Duration.ZERO)
