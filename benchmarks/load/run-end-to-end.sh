@@ -17,7 +17,7 @@
 #   ~0.1 core: the same pipeline without the SDK's CPU, as the peer of an SDK run).
 # Env (defaults): SENDER=sdk, WARMUP=30, INTERVAL=10, CLIENTS=2, THREADS=4, IN_FLIGHT= (the SDK's default), APP_HEAP=1g,
 #   COLLECTOR_HEAP=1g, WRITER_HEAP=2g, DEDUP_WINDOW=1m (as the soak; the writer's default is 24h),
-#   COLLECTOR_JAR, WRITER_JAR, BENCH_JAR (other jars than the tree's), WRITER_FLAGS= (more writer flags), WORK=$(mktemp -d /tmp/spool-e2e.XXXXXX), KEEP=0, OUT=e2e-<sender>-<rate>-<UTC time>.md
+#   COLLECTOR_JAR, WRITER_JAR, BENCH_JAR (other jars than the tree's), WRITER_FLAGS= (more writer flags), WORK=$(mktemp -d /tmp/spool-e2e.XXXXXX), KEEP=0, OUT=benchmarks/load/results/e2e-<sender>-<rate>-<UTC time>.md
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -35,7 +35,7 @@ WRITER_HEAP="${WRITER_HEAP:-2g}"
 DEDUP_WINDOW="${DEDUP_WINDOW:-1m}"
 WRITER_FLAGS="${WRITER_FLAGS:-}"
 KEEP="${KEEP:-0}"
-OUT="${OUT:-e2e-${SENDER:-sdk}-$RATE-$(date -u +%Y%m%dT%H%M%SZ).md}"
+OUT="${OUT:-$ROOT/benchmarks/load/results/e2e-${SENDER:-sdk}-$RATE-$(date -u +%Y%m%dT%H%M%SZ).md}"
 KEY=e2e
 COLLECTOR_JAR="${COLLECTOR_JAR:-$ROOT/collector/target/spool-collector.jar}"
 WRITER_JAR="${WRITER_JAR:-$ROOT/storage-writer/target/spool-storage-writer.jar}"
