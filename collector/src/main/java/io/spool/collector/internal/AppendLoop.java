@@ -99,8 +99,7 @@ final class AppendLoop implements AutoCloseable {
                 outcomes[i] = Ingest.notStored(e);
             } catch (Error e) {
                 log.error("Appending a request failed; answering 500", e);
-                outcomes[i] =
-                        Outcome.error(500, "internal error; the events may not have been stored, send them again");
+                outcomes[i] = Outcome.internalError();
             }
         }
         Outcome syncFailed = null;

@@ -214,7 +214,7 @@ final class IngestHandler implements HttpHandler {
             refused = ingest.prepare(ws, route.single, length, gzip, key, ip);
         } catch (RuntimeException | Error e) {
             log.error("Processing a request failed; answering 500", e);
-            refused = Outcome.error(500, "internal error; the events may not have been stored, send them again");
+            refused = Outcome.internalError();
         }
         if (refused != null) {
             workspaces.give(ws);
@@ -229,7 +229,7 @@ final class IngestHandler implements HttpHandler {
                 outcome = ingest.appendUnsynced(ws, route.single);
             } catch (RuntimeException | Error e) {
                 log.error("Appending a request failed; answering 500", e);
-                outcome = Outcome.error(500, "internal error; the events may not have been stored, send them again");
+                outcome = Outcome.internalError();
             }
             workspaces.give(ws);
             respond(exchange, route.id, outcome);

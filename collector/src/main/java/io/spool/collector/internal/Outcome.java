@@ -24,6 +24,11 @@ final class Outcome {
         return new Outcome(status, errorBody(message), 0);
     }
 
+    /** A failure of our own (a bug, an Error) while storing a request: the client should send it again. */
+    static Outcome internalError() {
+        return error(500, "internal error; the events may not have been stored, send them again");
+    }
+
     static Outcome tooManyRequests(String message, long retryAfterSeconds) {
         return new Outcome(429, errorBody(message), retryAfterSeconds);
     }
