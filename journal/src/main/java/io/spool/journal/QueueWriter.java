@@ -14,6 +14,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.chronicle.core.OS;
+import net.openhft.chronicle.core.UnsafeMemory;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -22,6 +26,8 @@ import net.openhft.chronicle.queue.impl.single.PrecreatedFiles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import net.openhft.chronicle.wire.Wire;
+import net.openhft.posix.MAdviseFlag;
+import net.openhft.posix.PosixAPI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +65,7 @@ final class QueueWriter implements AutoCloseable {
     private long appended; // appends so far, guarded by this
     private long lastIndex; // the index of the last append, guarded by this
     private final Touch touch = new Touch(); // guarded by itself
+    private BytesStore<?, ?> advised; // the mapping last advised MADV_RANDOM, guarded by this
     private boolean directoryForced = true; // with fsync: whether the folder was forced since the file changed
     private boolean closed;
 
@@ -195,9 +202,36 @@ final class QueueWriter implements AutoCloseable {
             } finally {
                 clock.release();
             }
+            adviseRandomAccess();
             space.releasePrevious(); // after a roll: the old file has its EOF now
             lastIndex = appender.lastIndexAppended();
             return ++appended;
+        }
+    }
+
+    /**
+     * Advises each part of the file Chronicle maps for the appends {@code MADV_RANDOM} (once, when the
+     * appends move into it): the kernel then reads no pages around or ahead of a page the appends fault
+     * in. Its read-around is the disk's {@code read_ahead_kb} (8 MB on this project's machines), every
+     * page of it allocated and zeroed inside the faulting append, on the thread that answers requests;
+     * and a page it brought in carries a mark whose next touch reads the following window too, so one
+     * such read kept every later append paying for it (p99 18-20 ms at a tenth of the maximum rate).
+     * The pages ahead are brought in by the pretoucher instead ({@link #pretouch}), one at a time.
+     */
+    private void adviseRandomAccess() {
+        Wire wire = appender.wire();
+        if (wire == null || Touch.POSIX == null) {
+            return;
+        }
+        BytesStore<?, ?> store = wire.bytes().bytesStore();
+        if (store == advised || !(store instanceof MappedBytesStore mapped)) {
+            return;
+        }
+        advised = store;
+        try {
+            Touch.POSIX.madvise(mapped.addressForRead(mapped.start()), mapped.realCapacity(), MAdviseFlag.MADV_RANDOM);
+        } catch (RuntimeException e) {
+            log.debug("Cannot advise the journal's mapping: {}", e.toString());
         }
     }
 
@@ -255,11 +289,8 @@ final class QueueWriter implements AutoCloseable {
                     return false;
                 }
                 long to = Math.min(end, from + maxBytes);
-                for (long at = from; at < to; at += PAGE) {
-                    touch.probe.clear();
-                    if (touch.channel.read(touch.probe, at) < 0) {
-                        break;
-                    }
+                if (!touch.touchMapped(from & ~(PAGE - 1), to)) {
+                    touch.touchRead(from, to);
                 }
                 touch.end = to;
                 return to < end;
@@ -273,18 +304,86 @@ final class QueueWriter implements AutoCloseable {
 
     private static final long PAGE = 4096;
 
-    /** The pretouching side's own read-only view of the current file. */
+    /**
+     * The pretouching side's own read-only view of the current file.
+     *
+     * <p>Why not plain reads: reading the file in order, the kernel takes it for a sequential stream and
+     * reads ahead of it, up to the disk's {@code read_ahead_kb} (8 MB on this project's machines) in one
+     * call that allocates and zeroes every page of that window (the reserved space reads as zeros). One
+     * such call held a CPU for up to 28 ms, and the I/O threads woken on that CPU waited behind it: p99
+     * 10-15 ms at a tenth of the collector's maximum rate, 0.8 ms with {@code read_ahead_kb} at 128
+     * (BENCHMARKS.md, latency). A page of a mapping advised {@code MADV_RANDOM} is faulted in alone, with
+     * no read-around, so this thread does one page of work at a time and can be preempted between pages.
+     */
     private static final class Touch {
+        /** The native binding for madvise; null where there is none (then plain reads, downwards). */
+        private static final PosixAPI POSIX = posixOrNull();
+
         final java.nio.ByteBuffer probe = java.nio.ByteBuffer.allocateDirect(1);
         Path file;
         FileChannel channel;
         long end;
+        /** What the touches read (kept so that the reads are not optimised away). */
+        long sum;
+
+        /** Maps [from, to) read-only, advises it random and reads a byte of each page. False when it cannot. */
+        boolean touchMapped(long from, long to) {
+            if (POSIX == null) {
+                return false;
+            }
+            long size = (to - from + PAGE - 1) & ~(PAGE - 1);
+            long address;
+            try {
+                address = OS.map(channel, FileChannel.MapMode.READ_ONLY, from, size);
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+            try {
+                POSIX.madvise(address, size, MAdviseFlag.MADV_RANDOM);
+                long s = 0;
+                for (long at = 0; at < size; at += PAGE) {
+                    s += UnsafeMemory.MEMORY.readByte(address + at);
+                }
+                sum += s;
+            } catch (InternalError e) {
+                // SIGBUS: the file was cut short under the mapping (Chronicle shrinks a file it rolled away from)
+            } finally {
+                try {
+                    OS.unmap(address, size);
+                } catch (IOException e) {
+                    log.debug("Cannot unmap the journal's read-ahead view: {}", e.toString());
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Reads a byte of each page of [from, to), last page first: read downwards, each read misses with
+         * no cached page just before it, so the kernel brings in that page only instead of reading ahead.
+         */
+        void touchRead(long from, long to) throws IOException {
+            long top = (to - 1) & ~(PAGE - 1);
+            for (long at = top; at >= from; at -= PAGE) {
+                probe.clear();
+                channel.read(probe, at);
+            }
+        }
 
         void close() {
             closeQuietly(channel);
             channel = null;
             file = null;
             end = 0;
+        }
+
+        private static PosixAPI posixOrNull() {
+            try {
+                PosixAPI api = PosixAPI.posix();
+                api.gettid(); // the stub handed out when JNR cannot load throws here
+                return api;
+            } catch (Throwable e) {
+                return null;
+            }
         }
     }
 
