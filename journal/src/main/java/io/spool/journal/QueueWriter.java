@@ -326,35 +326,63 @@ final class QueueWriter implements AutoCloseable {
         /** What the touches read (kept so that the reads are not optimised away). */
         long sum;
 
-        /** Maps [from, to) read-only, advises it random and reads a byte of each page. False when it cannot. */
-        boolean touchMapped(long from, long to) {
+        /** Bytes of the file mapped at a time: one map and unmap (a TLB shootdown on every core) per window. */
+        private static final long WINDOW = 8L << 20;
+
+        private long windowAddress; // 0: none mapped
+        private long windowStart;
+
+        /**
+         * Reads a byte of each page of [from, to) through a read-only mapping advised random, mapped one
+         * aligned window at a time. False when it cannot map (then the caller reads instead).
+         */
+        boolean touchMapped(long from, long to) throws IOException {
             if (POSIX == null) {
                 return false;
             }
-            long size = (to - from + PAGE - 1) & ~(PAGE - 1);
-            long address;
-            try {
-                address = OS.map(channel, FileChannel.MapMode.READ_ONLY, from, size);
-            } catch (IOException | RuntimeException e) {
-                return false;
-            }
-            try {
-                POSIX.madvise(address, size, MAdviseFlag.MADV_RANDOM);
+            long at = from;
+            while (at < to) {
+                long start = at & ~(WINDOW - 1);
+                if (windowAddress == 0 || windowStart != start) {
+                    unmapWindow();
+                    if (start + WINDOW > channel.size()) {
+                        return false; // the file does not reach the window's end yet: mapping it could fault
+                    }
+                    try {
+                        windowAddress = OS.map(channel, FileChannel.MapMode.READ_ONLY, start, WINDOW);
+                    } catch (IOException | RuntimeException e) {
+                        windowAddress = 0;
+                        return false;
+                    }
+                    windowStart = start;
+                    POSIX.madvise(windowAddress, WINDOW, MAdviseFlag.MADV_RANDOM);
+                }
+                long until = Math.min(to, start + WINDOW);
                 long s = 0;
-                for (long at = 0; at < size; at += PAGE) {
-                    s += UnsafeMemory.MEMORY.readByte(address + at);
+                try {
+                    for (long page = at & ~(PAGE - 1); page < until; page += PAGE) {
+                        s += UnsafeMemory.MEMORY.readByte(windowAddress + (page - start));
+                    }
+                } catch (InternalError e) {
+                    // SIGBUS: the file was cut short under the mapping (Chronicle shrinks a file it rolled away from)
+                    unmapWindow();
+                    return true;
                 }
                 sum += s;
-            } catch (InternalError e) {
-                // SIGBUS: the file was cut short under the mapping (Chronicle shrinks a file it rolled away from)
-            } finally {
+                at = until;
+            }
+            return true;
+        }
+
+        private void unmapWindow() {
+            if (windowAddress != 0) {
                 try {
-                    OS.unmap(address, size);
+                    OS.unmap(windowAddress, WINDOW);
                 } catch (IOException e) {
                     log.debug("Cannot unmap the journal's read-ahead view: {}", e.toString());
                 }
+                windowAddress = 0;
             }
-            return true;
         }
 
         /**
@@ -370,6 +398,7 @@ final class QueueWriter implements AutoCloseable {
         }
 
         void close() {
+            unmapWindow();
             closeQuietly(channel);
             channel = null;
             file = null;
