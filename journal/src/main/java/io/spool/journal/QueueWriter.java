@@ -317,7 +317,7 @@ final class QueueWriter implements AutoCloseable {
      */
     private static final class Touch {
         /** The native binding for madvise; null where there is none (then plain reads, downwards). */
-        private static final PosixAPI POSIX = posixOrNull();
+        private static final PosixAPI POSIX = NativePosix.orNull();
 
         final java.nio.ByteBuffer probe = java.nio.ByteBuffer.allocateDirect(1);
         Path file;
@@ -403,16 +403,6 @@ final class QueueWriter implements AutoCloseable {
             channel = null;
             file = null;
             end = 0;
-        }
-
-        private static PosixAPI posixOrNull() {
-            try {
-                PosixAPI api = PosixAPI.posix();
-                api.gettid(); // the stub handed out when JNR cannot load throws here
-                return api;
-            } catch (Throwable e) {
-                return null;
-            }
         }
     }
 

@@ -47,21 +47,10 @@ final class SpaceReserver implements AutoCloseable {
     private long previousReservedEnd;
 
     SpaceReserver() {
-        PosixAPI api = null;
-        boolean ok = System.getProperty("os.name", "")
-                .toLowerCase(java.util.Locale.ROOT)
-                .contains("linux");
-        if (ok) {
-            try {
-                api = PosixAPI.posix();
-            } catch (Throwable e) {
-                ok = false;
-            }
-        }
-        this.posix = api;
-        this.supported = ok;
-        if (!ok) {
-            logUnsupported("fallocate is not available on " + System.getProperty("os.name"));
+        this.posix = NativePosix.orNull();
+        this.supported = posix != null;
+        if (!supported) {
+            logUnsupported("no native fallocate on " + System.getProperty("os.name"));
         }
     }
 
