@@ -2,6 +2,9 @@
 # The collector's load figures: 100-event batches (~390 B events), plain and gzip, sent by wrk to
 #   1. the I/O-thread ceiling: Undertow that reads each body on its I/O thread and answers 200 there
 #      (IoThreadCeilingServer: no dispatch, no parsing, no storing): what HTTP alone costs here
+#   1b. the same with --store: each body, as received, also copied into a memory-mapped file with its next
+#      pages touched ahead on a thread of its own (MappedStore): what storing alone costs here, the page
+#      cache's new memory included (the collector's journal pays the same for its ~420 B an event)
 #   2. the ceiling: Undertow that reads the body, dispatches to a worker thread and answers 200 there
 #      (CeilingServer), as the collector used to be set up
 #   3. the Spool collector (java -jar collector/target/spool-collector.jar), which parses, stores, then answers
@@ -108,6 +111,8 @@ COLLECTOR_ARGS=(--port "$PORT" --journal-dir "$WORK/journal" --write-key "$KEY" 
 for round in $(seq 1 "$ROUNDS"); do
   echo >&2 "round $round of $ROUNDS"
   run_server "I/O-thread ceiling" -cp "$BENCH_JAR" io.spool.benchmarks.collector.IoThreadCeilingServer "$PORT"
+  run_server "I/O-thread ceiling + store" -cp "$BENCH_JAR" io.spool.benchmarks.collector.IoThreadCeilingServer "$PORT" \
+      --store "$WORK/journal"
   run_server "ceiling (worker dispatch)" -cp "$BENCH_JAR" io.spool.benchmarks.collector.CeilingServer "$PORT"
   run_server "Spool collector" -jar "$COLLECTOR_JAR" "${COLLECTOR_ARGS[@]}"
   if [[ -n "$BASELINE_JAR" ]]; then
@@ -116,20 +121,21 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 # One table: every row with its ratio to the two ceilings of the same round and body.
-echo "| server, body | requests/s | events/s | of I/O-thread ceiling | of ceiling (dispatch) | p50 ms | p99 ms | server CPU (cores: user+sys) | µs CPU per event | wrk CPU (cores) | errors |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| server, body | requests/s | events/s | of I/O-thread ceiling | of it + store | of ceiling (dispatch) | p50 ms | p99 ms | server CPU (cores: user+sys) | µs CPU per event | wrk CPU (cores) | errors |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 awk -F'|' -v hz="$CLK_TCK" -v d="$DURATION" '
   { n++; label[n]=$1; enc[n]=$2; rps[n]=$3; p50[n]=$4; p99[n]=$5; u[n]=$6; s[n]=$7; w[n]=$8; e[n]=$9
     if ($1 == "I/O-thread ceiling") r[$2]++   # each round starts with the I/O-thread ceiling
     round[n] = r[$2]
     if ($1 == "I/O-thread ceiling") io[r[$2], $2] = $3
+    if ($1 == "I/O-thread ceiling + store") st[r[$2], $2] = $3
     if ($1 == "ceiling (worker dispatch)") cd[r[$2], $2] = $3 }
   END {
     for (i = 1; i <= n; i++) {
       body = enc[i] == "gzip" ? "gzip" : "plain"
       ev = rps[i] * 100
-      printf "| %s, %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f (%.2f+%.2f) | %.2f | %.2f | %s |\n", label[i], body, rps[i], ev,
-        rps[i] / io[round[i], enc[i]], rps[i] / cd[round[i], enc[i]], p50[i] / 1000, p99[i] / 1000,
+      printf "| %s, %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f (%.2f+%.2f) | %.2f | %.2f | %s |\n", label[i], body, rps[i], ev,
+        rps[i] / io[round[i], enc[i]], rps[i] / st[round[i], enc[i]], rps[i] / cd[round[i], enc[i]], p50[i] / 1000, p99[i] / 1000,
         (u[i] + s[i]) / hz / d, u[i] / hz / d, s[i] / hz / d, (u[i] + s[i]) / hz / (ev * d) * 1e6, w[i] / d, e[i]
     }
   }' "$WORK/rows"

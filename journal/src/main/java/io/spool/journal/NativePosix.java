@@ -7,19 +7,14 @@ import net.openhft.posix.PosixAPI;
  * The one place the journal asks for Chronicle's native POSIX binding ({@code fallocate} for
  * {@link SpaceReserver}, {@code madvise} for {@link QueueWriter}): Linux only, and only when the
  * binding really loads. {@link PosixAPI#posix()} hands out a stub that throws on its first call when
- * JNR cannot load (a temp folder mounted {@code noexec}, say), so a cheap call proves it here once.
+ * JNR cannot load (a temp folder mounted {@code noexec}, say), so a cheap call proves it here. Asked
+ * once a journal, not once a JVM: cheap, and a test can swap the binding for the no-op one.
  */
 final class NativePosix {
-    private static final PosixAPI API = load();
-
     private NativePosix() {}
 
     /** The binding, or null where there is none (then each caller falls back and says so). */
     static PosixAPI orNull() {
-        return API;
-    }
-
-    private static PosixAPI load() {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return null; // the flags and constants the journal passes are Linux's
         }

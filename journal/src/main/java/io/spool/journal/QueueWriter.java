@@ -220,7 +220,7 @@ final class QueueWriter implements AutoCloseable {
      */
     private void adviseRandomAccess() {
         Wire wire = appender.wire();
-        if (wire == null || Touch.POSIX == null) {
+        if (wire == null || touch.posix == null) {
             return;
         }
         BytesStore<?, ?> store = wire.bytes().bytesStore();
@@ -229,7 +229,7 @@ final class QueueWriter implements AutoCloseable {
         }
         advised = store;
         try {
-            Touch.POSIX.madvise(mapped.addressForRead(mapped.start()), mapped.realCapacity(), MAdviseFlag.MADV_RANDOM);
+            touch.posix.madvise(mapped.addressForRead(mapped.start()), mapped.realCapacity(), MAdviseFlag.MADV_RANDOM);
         } catch (RuntimeException e) {
             log.debug("Cannot advise the journal's mapping: {}", e.toString());
         }
@@ -317,7 +317,7 @@ final class QueueWriter implements AutoCloseable {
      */
     private static final class Touch {
         /** The native binding for madvise; null where there is none (then plain reads, downwards). */
-        private static final PosixAPI POSIX = NativePosix.orNull();
+        final PosixAPI posix = NativePosix.orNull();
 
         final java.nio.ByteBuffer probe = java.nio.ByteBuffer.allocateDirect(1);
         Path file;
@@ -337,7 +337,7 @@ final class QueueWriter implements AutoCloseable {
          * aligned window at a time. False when it cannot map (then the caller reads instead).
          */
         boolean touchMapped(long from, long to) throws IOException {
-            if (POSIX == null) {
+            if (posix == null) {
                 return false;
             }
             long at = from;
@@ -355,7 +355,7 @@ final class QueueWriter implements AutoCloseable {
                         return false;
                     }
                     windowStart = start;
-                    POSIX.madvise(windowAddress, WINDOW, MAdviseFlag.MADV_RANDOM);
+                    posix.madvise(windowAddress, WINDOW, MAdviseFlag.MADV_RANDOM);
                 }
                 long until = Math.min(to, start + WINDOW);
                 long s = 0;

@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -444,6 +445,84 @@ class JournalAppendSafetyTest {
             try (FileChannel c = FileChannel.open(Path.of(args[0]), StandardOpenOption.WRITE)) {
                 FileLock lock = c.tryLock();
                 System.out.println(lock == null ? "held" : "free");
+            }
+        }
+    }
+
+    @Test
+    void pretouchingAheadOfTheAppendsChangesNoByteOfThemAcrossChunksAndARoll() throws Exception {
+        // The pretoucher reads the file's next pages from its own thread through its own mapping while the
+        // appends move through Chronicle's 64 MB mapped chunks and into the next hour's file.
+        JournalRoundTripTest.MutableClock clock =
+                new JournalRoundTripTest.MutableClock(Instant.parse("2026-12-01T10:30:00Z"));
+        int appends = 2_400;
+        int perAppend = 10;
+        String filler = "x".repeat(4_000);
+        try (Journal journal = Journal.builder(dir).clock(clock).build()) {
+            JournalAppender appender = journal.events().newAppender();
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            AtomicInteger touches = new AtomicInteger();
+            CountDownLatch stop = new CountDownLatch(1);
+            Thread pretoucher = new Thread(() -> {
+                try {
+                    while (stop.getCount() > 0) {
+                        if (appender.pretouch(4L << 20, 256L << 10)) {
+                            touches.incrementAndGet();
+                        } else {
+                            stop.await(100, TimeUnit.MICROSECONDS);
+                        }
+                    }
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            });
+            pretoucher.start();
+            try {
+                for (int a = 0; a < appends; a++) {
+                    if (a == appends * 3 / 4) {
+                        clock.now = Instant.parse("2026-12-01T11:00:01Z");
+                    }
+                    BatchEncoder batch = new BatchEncoder();
+                    for (int i = 0; i < perAppend; i++) {
+                        String id = a + "-" + i;
+                        EventRecord r = record(id);
+                        r.properties().set("{\"id\":\"" + id + "\",\"f\":\"" + filler + "\"}");
+                        batch.add(r);
+                    }
+                    appender.append(batch);
+                }
+            } finally {
+                stop.countDown();
+                pretoucher.join();
+            }
+            assertThat(failed.get()).isNull();
+            assertThat(touches.get())
+                    .as("pretouch calls that had pages left ahead")
+                    .isPositive();
+
+            AtomicInteger read = new AtomicInteger();
+            List<String> wrong = new ArrayList<>();
+            EventRecord copy = new EventRecord();
+            JournalTailer tailer = journal.events().newTailer();
+            while (tailer.readBatch((index, b) -> {
+                while (b.next()) {
+                    b.view().copyTo(copy);
+                    int n = read.getAndIncrement();
+                    String id = (n / perAppend) + "-" + (n % perAppend);
+                    String expected = "{\"id\":\"" + id + "\",\"f\":\"" + filler + "\"}";
+                    if (!id.equals(copy.messageId())
+                            || !expected.equals(new String(copy.properties().toByteArray(), StandardCharsets.UTF_8))) {
+                        wrong.add(copy.messageId());
+                    }
+                }
+            })) {
+                // keep reading
+            }
+            assertThat(wrong).isEmpty();
+            assertThat(read.get()).isEqualTo(appends * perAppend);
+            try (Stream<Path> files = Files.list(dir.resolve("events"))) {
+                assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cq4")))
+                        .containsExactlyInAnyOrder("20261201-10F.cq4", "20261201-11F.cq4");
             }
         }
     }

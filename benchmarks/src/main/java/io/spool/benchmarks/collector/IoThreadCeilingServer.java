@@ -12,11 +12,15 @@ import org.xnio.channels.StreamSourceChannel;
 /**
  * The upper ceiling of the collector's load figures: Undertow with one I/O thread per core and no
  * dispatch at all. Each body is read on the I/O thread into a buffer that thread reuses, and the
- * {@code 200 {"success":true}} goes out from the same thread. Nothing is parsed, inflated or stored:
+ * {@code 200 {"success":true}} goes out from the same thread. Nothing is parsed, inflated or (by default) stored:
  * this is what HTTP alone costs on the machine, so a server that does any work per request (the
  * collector, {@link CeilingServer}) is measured as a fraction of it.
  *
- * <p>{@code java -cp benchmarks.jar io.spool.benchmarks.collector.IoThreadCeilingServer [port]}
+ * <p>With {@code --store DIR} it also copies every body, as received, into a memory-mapped file in
+ * {@code DIR} ({@link MappedStore}) before it answers: the ceiling of a server that stores what it is
+ * sent and does nothing else, the page cache's cost of new memory included.
+ *
+ * <p>{@code java -cp benchmarks.jar io.spool.benchmarks.collector.IoThreadCeilingServer [port] [--store DIR]}
  */
 public final class IoThreadCeilingServer {
     private static final byte[] OK = "{\"success\":true}".getBytes(StandardCharsets.US_ASCII);
@@ -25,8 +29,21 @@ public final class IoThreadCeilingServer {
 
     private IoThreadCeilingServer() {}
 
-    public static void main(String[] args) throws InterruptedException {
+    private static MappedStore store; // null: store nothing
+
+    public static void main(String[] args) throws InterruptedException, IOException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8090;
+        if (args.length > 2 && args[1].equals("--store")) {
+            store = new MappedStore(java.nio.file.Path.of(args[2]));
+            MappedStore opened = store;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    opened.close();
+                } catch (IOException e) {
+                    System.err.println("ceiling store: " + e);
+                }
+            }));
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         Undertow server = Undertow.builder()
                 .addHttpListener(port, "0.0.0.0")
@@ -35,7 +52,8 @@ public final class IoThreadCeilingServer {
                 .setHandler(IoThreadCeilingServer::handle)
                 .build();
         server.start();
-        System.err.println("I/O-thread ceiling server listening on port " + port);
+        System.err.println("I/O-thread ceiling server listening on port " + port
+                + (store == null ? "" : ", storing every body in " + args[2]));
         Thread.currentThread().join();
     }
 
@@ -63,6 +81,9 @@ public final class IoThreadCeilingServer {
                             c.getReadSetter().set(this);
                             c.resumeReads();
                             return;
+                        }
+                        if (store != null) {
+                            store.append(buffer.flip());
                         }
                     }
                 } catch (IOException e) {
