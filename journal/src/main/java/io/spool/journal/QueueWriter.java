@@ -56,7 +56,10 @@ final class QueueWriter implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final ExcerptAppender appender;
-    private final SpaceReserver space = new SpaceReserver();
+    /** Chronicle's native binding, looked up once for both its users here; null where there is none. */
+    private final PosixAPI posix = NativePosix.orNull();
+
+    private final SpaceReserver space = new SpaceReserver(posix);
     private final GroupSync sync;
     private final DateTimeFormatter cycleFormat;
     private Path file; // the cycle file of the last append
@@ -64,7 +67,7 @@ final class QueueWriter implements AutoCloseable {
     private FileChannel closedAfterForce; // the last channel this writer forced whole, then closed
     private long appended; // appends so far, guarded by this
     private long lastIndex; // the index of the last append, guarded by this
-    private final Touch touch = new Touch(); // guarded by itself
+    private final Touch touch = new Touch(posix); // guarded by itself
     private BytesStore<?, ?> advised; // the mapping last advised MADV_RANDOM, guarded by this
     private boolean directoryForced = true; // with fsync: whether the folder was forced since the file changed
     private boolean closed;
@@ -220,7 +223,7 @@ final class QueueWriter implements AutoCloseable {
      */
     private void adviseRandomAccess() {
         Wire wire = appender.wire();
-        if (wire == null || touch.posix == null) {
+        if (wire == null || posix == null) {
             return;
         }
         BytesStore<?, ?> store = wire.bytes().bytesStore();
@@ -229,7 +232,7 @@ final class QueueWriter implements AutoCloseable {
         }
         advised = store;
         try {
-            touch.posix.madvise(mapped.addressForRead(mapped.start()), mapped.realCapacity(), MAdviseFlag.MADV_RANDOM);
+            posix.madvise(mapped.addressForRead(mapped.start()), mapped.realCapacity(), MAdviseFlag.MADV_RANDOM);
         } catch (RuntimeException e) {
             log.debug("Cannot advise the journal's mapping: {}", e.toString());
         }
@@ -317,7 +320,7 @@ final class QueueWriter implements AutoCloseable {
      */
     private static final class Touch {
         /** The native binding for madvise; null where there is none (then plain reads, downwards). */
-        final PosixAPI posix = NativePosix.orNull();
+        private final PosixAPI posix;
 
         final java.nio.ByteBuffer probe = java.nio.ByteBuffer.allocateDirect(1);
         Path file;
@@ -325,6 +328,10 @@ final class QueueWriter implements AutoCloseable {
         long end;
         /** What the touches read (kept so that the reads are not optimised away). */
         long sum;
+
+        Touch(PosixAPI posix) {
+            this.posix = posix;
+        }
 
         /** Bytes of the file mapped at a time: one map and unmap (a TLB shootdown on every core) per window. */
         private static final long WINDOW = 8L << 20;

@@ -46,8 +46,9 @@ final class SpaceReserver implements AutoCloseable {
     private long previousWrittenEnd;
     private long previousReservedEnd;
 
-    SpaceReserver() {
-        this.posix = NativePosix.orNull();
+    /** @param posix the native binding ({@link NativePosix#orNull()}); null where there is none */
+    SpaceReserver(PosixAPI posix) {
+        this.posix = posix;
         this.supported = posix != null;
         if (!supported) {
             logUnsupported("no native fallocate on " + System.getProperty("os.name"));
