@@ -62,6 +62,31 @@ class DrainRelaunchTest {
     }
 
     @Test
+    void optionsFromJavaToolOptionsApplyOnceNotAgainInTheChild() throws Exception {
+        Path journalDir = journal(3);
+        // the JVM prints "Picked up JAVA_TOOL_OPTIONS" once for each JVM that reads the variable; a
+        // child that read it too would also apply its options twice (an agent there would load twice)
+        ChildJvm drain = ChildJvm.main(StorageWriterMain.class)
+                .jvmArgs("-Xmx256m")
+                .environment("JAVA_TOOL_OPTIONS", "-Dspool.test.tool.option=1")
+                .log(dir.resolve("drain.log"))
+                .args(
+                        "--journal-dir",
+                        journalDir.toString(),
+                        "--output",
+                        dir.resolve("lake").toString(),
+                        "--writer-id",
+                        "relaunch4",
+                        "--drain")
+                .start();
+        assertThat(childOf(drain.process())).as("a child JVM does the drain").isPresent();
+        assertThat(drain.awaitExit(Duration.ofSeconds(60))).as(log()).isZero();
+        assertThat(drain.count("Picked up JAVA_TOOL_OPTIONS")).as(log()).isEqualTo(1);
+        assertThat(DuckDb.count("SELECT count(*) FROM " + TestJournal.events(dir.resolve("lake"))))
+                .isEqualTo(3);
+    }
+
+    @Test
     void killingTheProcessWithSigkillEndsTheDrainToo() throws Exception {
         Path journalDir = journal(2_000);
         Process drain = start(

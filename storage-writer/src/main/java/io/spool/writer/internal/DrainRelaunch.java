@@ -18,8 +18,9 @@ import java.util.OptionalInt;
  * When launched with {@code -jar}, the child also maps a class-data-sharing archive of the classes a
  * drain loads, kept per jar in {@code ~/.cache/spool-storage-writer} ({@link #classArchive}).
  *
- * <p>The child gets the parent's JVM options, class path (or {@code -jar}, so the manifest's
- * {@code Add-Opens} apply), arguments and environment; its output is the parent's. The parent exits
+ * <p>The child gets the parent's JVM options (those from {@code JAVA_TOOL_OPTIONS} and the like once, on
+ * its command line), class path (or {@code -jar}, so the manifest's {@code Add-Opens} apply), arguments
+ * and environment; its output is the parent's. The parent exits
  * with the child's status and forwards SIGTERM (its shutdown hook stops the child and waits for it).
  * When the parent dies however it dies ({@code kill -9} included), the child halts too, as if it had
  * been killed, so no drain outlives the process the user started.
@@ -31,6 +32,9 @@ import java.util.OptionalInt;
 public final class DrainRelaunch {
     static final String CHILD_PROPERTY = "spool.drain.child";
     private static final String MAIN_CLASS = "io.spool.writer.StorageWriterMain";
+    /** The environment variables whose JVM options the launcher or the JVM adds to the input arguments. */
+    private static final List<String> OPTION_VARIABLES =
+            List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     private DrainRelaunch() {}
 
@@ -105,9 +109,14 @@ public final class DrainRelaunch {
             command.add(MAIN_CLASS);
         }
         command.addAll(List.of(args));
+        ProcessBuilder launch = new ProcessBuilder(command).inheritIO();
+        // The JVM's input arguments include the options these variables gave this JVM, and the child
+        // gets all of them on its command line: left in its environment too, it would apply each twice
+        // (a -javaagent an APM set in JAVA_TOOL_OPTIONS would load twice) and print "Picked up" again.
+        launch.environment().keySet().removeAll(OPTION_VARIABLES);
         Process child;
         try {
-            child = new ProcessBuilder(command).inheritIO().start();
+            child = launch.start();
         } catch (IOException e) {
             System.err.println(
                     "storage writer: cannot start a JVM for the drain (" + e.getMessage() + "); draining in this one");
