@@ -528,6 +528,86 @@ class JournalAppendSafetyTest {
     }
 
     @Test
+    void withFsyncUnmappingTheSyncedPagesChangesNoByteAndTheIndexFindsEveryAppend() throws Exception {
+        // Before each sync the writer unmaps the pages appended since the last one (MADV_DONTNEED): the
+        // data must stay in the file (the page cache keeps it, the sync writes it), Chronicle's index
+        // entries written into those pages afterwards must land too, and across a 64 MB chunk boundary.
+        JournalRoundTripTest.MutableClock clock =
+                new JournalRoundTripTest.MutableClock(Instant.parse("2026-12-01T10:30:00Z"));
+        int threads = 2;
+        int appendsEach = 1_000;
+        int perAppend = 10;
+        String filler = "y".repeat(4_000);
+        long[][] indexes = new long[threads][appendsEach];
+        try (Journal journal = Journal.builder(dir).clock(clock).fsync(true).build()) {
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            List<Thread> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                JournalAppender appender = journal.events().newAppender();
+                Thread writer = new Thread(() -> {
+                    try {
+                        for (int a = 0; a < appendsEach; a++) {
+                            BatchEncoder batch = new BatchEncoder();
+                            for (int i = 0; i < perAppend; i++) {
+                                String id = thread + "-" + a + "-" + i;
+                                EventRecord r = record(id);
+                                r.properties().set("{\"id\":\"" + id + "\",\"f\":\"" + filler + "\"}");
+                                batch.add(r);
+                            }
+                            indexes[thread][a] = appender.append(batch); // returns once synced
+                        }
+                    } catch (Throwable e) {
+                        failed.set(e);
+                    }
+                });
+                writers.add(writer);
+                writer.start();
+            }
+            for (Thread writer : writers) {
+                writer.join();
+            }
+            assertThat(failed.get()).isNull();
+            AtomicInteger read = new AtomicInteger();
+            List<String> wrong = new ArrayList<>();
+            EventRecord copy = new EventRecord();
+            JournalTailer tailer = journal.events().newTailer();
+            while (tailer.readBatch((index, b) -> {
+                while (b.next()) {
+                    b.view().copyTo(copy);
+                    read.incrementAndGet();
+                    String expected = "{\"id\":\"" + copy.messageId() + "\",\"f\":\"" + filler + "\"}";
+                    if (!expected.equals(new String(copy.properties().toByteArray(), StandardCharsets.UTF_8))) {
+                        wrong.add(copy.messageId());
+                    }
+                }
+            })) {
+                // keep reading
+            }
+            assertThat(wrong).isEmpty();
+            assertThat(read.get()).isEqualTo(threads * appendsEach * perAppend);
+
+            // Chronicle's index, written into pages after they were unmapped, finds every append
+            for (int t = 0; t < threads; t++) {
+                for (int a = 1; a < appendsEach; a += 37) {
+                    AtomicReference<String> first = new AtomicReference<>();
+                    long target = indexes[t][a];
+                    try (JournalTailer seek = journal.events().newTailer()) {
+                        seek.moveAfter(target - 1); // one cycle file: its indexes are consecutive
+                        seek.readBatch((index, b) -> {
+                            if (index == target && b.next()) {
+                                b.view().copyTo(copy);
+                                first.set(copy.messageId());
+                            }
+                        });
+                    }
+                    assertThat(first.get()).as("the append at index %d", target).isEqualTo(t + "-" + a + "-0");
+                }
+            }
+        }
+    }
+
+    @Test
     void withoutANativePosixLibraryTheJournalStillAppends() {
         // Chronicle's posix binding falls back to a stub that throws when JNR cannot load (a noexec /tmp, say).
         PosixAPI real = PosixAPI.posix();
