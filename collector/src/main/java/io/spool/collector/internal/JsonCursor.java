@@ -1,8 +1,5 @@
 package io.spool.collector.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -28,15 +25,6 @@ final class JsonCursor {
 
     /** As deep as Jackson's default {@code maxNestingDepth} lets a document nest. */
     static final int MAX_DEPTH = 1000;
-
-    /** Eight bytes of the body at once, for {@link #plainBytes}. */
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long QUOTES = '"' * ONES;
-    private static final long BACKSLASHES = '\\' * ONES;
-    private static final long CONTROLS = 0x20 * ONES;
 
     byte[] b;
     int end;
@@ -116,7 +104,6 @@ final class JsonCursor {
         boolean esc = false;
         brokenPair = false;
         while (true) {
-            p = plainBytes(a, p, end);
             if (p >= end) {
                 throw malformed("unexpected end of input in a string");
             }
@@ -216,29 +203,6 @@ final class JsonCursor {
             return c - 'A' + 10;
         }
         return -1;
-    }
-
-    /**
-     * Where the first byte from {@code p} on that may end the string's plain run is: a quote, a backslash
-     * or a control character, in the first of the eight-byte words that holds one (or where fewer than
-     * eight bytes are left). Eight bytes a step instead of one: string contents were the largest part
-     * of the collector's parsing (BENCHMARKS.md, collector). Each test is exact for a whole word: a byte
-     * equal to a quote or backslash makes {@code x ^ pattern} hold a zero byte, and {@code (x - ONES *
-     * n) & ~x & HIGHS} is not zero exactly when some byte of {@code x} is below {@code n} (n ≤ 128).
-     * The byte loop after it then finds which byte it was.
-     */
-    private static int plainBytes(byte[] a, int p, int end) {
-        while (p + Long.BYTES <= end) {
-            long x = (long) LONGS.get(a, p);
-            long q = x ^ QUOTES;
-            long s = x ^ BACKSLASHES;
-            long special = ((q - ONES) & ~q) | ((s - ONES) & ~s) | ((x - CONTROLS) & ~x);
-            if ((special & HIGHS) != 0) {
-                return p;
-            }
-            p += Long.BYTES;
-        }
-        return p;
     }
 
     /** The text of the string just read ({@link #string()}), escapes decoded. */
