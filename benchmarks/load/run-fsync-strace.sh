@@ -29,7 +29,7 @@ run() { # $1 label, $2.. collector flags
   "${load[@]}" -d5s >/dev/null 2>&1 # warm-up
   "${load[@]}" -d"${SECONDS_RUN}s" >"$WORK/wrk-$label.txt" 2>&1
   curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/metrics-$label.txt"
-  pkill -TERM -f "spool-collector.jar --port $PORT" || true # the JVM, not strace: strace reports when it exits
+  pkill -TERM -P "$pid" || true # the JVM (strace's child, whatever its jar is named), not strace: strace reports when it exits
   wait "$pid" || true
   local requests syncs calls
   requests=$(grep -E '^spool_collector_requests_total\{route="/v1/batch",status="200"\}' "$WORK/metrics-$label.txt" | awk '{print $2}')
