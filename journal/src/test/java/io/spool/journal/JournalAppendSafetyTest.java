@@ -486,7 +486,7 @@ class JournalAppendSafetyTest {
                     for (int i = 0; i < perAppend; i++) {
                         String id = a + "-" + i;
                         EventRecord r = record(id);
-                        r.properties().set("{\"id\":\"" + id + "\",\"f\":\"" + filler + "\"}");
+                        r.properties().set(fillerProperties(id, filler));
                         batch.add(r);
                     }
                     appender.append(batch);
@@ -500,26 +500,15 @@ class JournalAppendSafetyTest {
                     .as("pretouch calls that had pages left ahead")
                     .isPositive();
 
-            AtomicInteger read = new AtomicInteger();
             List<String> wrong = new ArrayList<>();
-            EventRecord copy = new EventRecord();
-            JournalTailer tailer = journal.events().newTailer();
-            while (tailer.readBatch((index, b) -> {
-                while (b.next()) {
-                    b.view().copyTo(copy);
-                    int n = read.getAndIncrement();
-                    String id = (n / perAppend) + "-" + (n % perAppend);
-                    String expected = "{\"id\":\"" + id + "\",\"f\":\"" + filler + "\"}";
-                    if (!id.equals(copy.messageId())
-                            || !expected.equals(new String(copy.properties().toByteArray(), StandardCharsets.UTF_8))) {
-                        wrong.add(copy.messageId());
-                    }
+            int read = readEach(journal, (r, n) -> {
+                String id = (n / perAppend) + "-" + (n % perAppend);
+                if (!id.equals(r.messageId()) || !fillerProperties(id, filler).equals(propertiesOf(r))) {
+                    wrong.add(r.messageId());
                 }
-            })) {
-                // keep reading
-            }
+            });
             assertThat(wrong).isEmpty();
-            assertThat(read.get()).isEqualTo(appends * perAppend);
+            assertThat(read).isEqualTo(appends * perAppend);
             try (Stream<Path> files = Files.list(dir.resolve("events"))) {
                 assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cq4")))
                         .containsExactlyInAnyOrder("20261201-10F.cq4", "20261201-11F.cq4");
@@ -552,7 +541,7 @@ class JournalAppendSafetyTest {
                             for (int i = 0; i < perAppend; i++) {
                                 String id = thread + "-" + a + "-" + i;
                                 EventRecord r = record(id);
-                                r.properties().set("{\"id\":\"" + id + "\",\"f\":\"" + filler + "\"}");
+                                r.properties().set(fillerProperties(id, filler));
                                 batch.add(r);
                             }
                             indexes[thread][a] = appender.append(batch); // returns once synced
@@ -568,26 +557,17 @@ class JournalAppendSafetyTest {
                 writer.join();
             }
             assertThat(failed.get()).isNull();
-            AtomicInteger read = new AtomicInteger();
             List<String> wrong = new ArrayList<>();
-            EventRecord copy = new EventRecord();
-            JournalTailer tailer = journal.events().newTailer();
-            while (tailer.readBatch((index, b) -> {
-                while (b.next()) {
-                    b.view().copyTo(copy);
-                    read.incrementAndGet();
-                    String expected = "{\"id\":\"" + copy.messageId() + "\",\"f\":\"" + filler + "\"}";
-                    if (!expected.equals(new String(copy.properties().toByteArray(), StandardCharsets.UTF_8))) {
-                        wrong.add(copy.messageId());
-                    }
+            int read = readEach(journal, (r, n) -> {
+                if (!fillerProperties(r.messageId(), filler).equals(propertiesOf(r))) {
+                    wrong.add(r.messageId());
                 }
-            })) {
-                // keep reading
-            }
+            });
             assertThat(wrong).isEmpty();
-            assertThat(read.get()).isEqualTo(threads * appendsEach * perAppend);
+            assertThat(read).isEqualTo(threads * appendsEach * perAppend);
 
             // Chronicle's index, written into pages after they were unmapped, finds every append
+            EventRecord copy = new EventRecord();
             for (int t = 0; t < threads; t++) {
                 for (int a = 1; a < appendsEach; a += 37) {
                     AtomicReference<String> first = new AtomicReference<>();
@@ -605,6 +585,31 @@ class JournalAppendSafetyTest {
                 }
             }
         }
+    }
+
+    /** The properties of the big-record tests: the record's id and {@code filler}. */
+    private static String fillerProperties(String id, String filler) {
+        return "{\"id\":\"" + id + "\",\"f\":\"" + filler + "\"}";
+    }
+
+    private static String propertiesOf(EventRecord r) {
+        return new String(r.properties().toByteArray(), StandardCharsets.UTF_8);
+    }
+
+    /** Reads the events queue from its start to its end, handing each record and its number; returns how many. */
+    private static int readEach(Journal journal, java.util.function.ObjIntConsumer<EventRecord> each) {
+        int[] read = {0};
+        EventRecord copy = new EventRecord();
+        JournalTailer tailer = journal.events().newTailer();
+        while (tailer.readBatch((index, b) -> {
+            while (b.next()) {
+                b.view().copyTo(copy);
+                each.accept(copy, read[0]++);
+            }
+        })) {
+            // keep reading
+        }
+        return read[0];
     }
 
     @Test
