@@ -6,9 +6,14 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.stream.Stream;
 
 /**
  * Runs {@code --drain} in a child JVM with the C1 compiler only ({@code -XX:TieredStopAtLevel=1}). A
@@ -37,6 +42,9 @@ public final class DrainRelaunch {
             List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     private DrainRelaunch() {}
+
+    /** How many class archives the cache keeps (one per jar version, JVM and JVM options in use). */
+    static final int KEPT_ARCHIVES = 4;
 
     private static boolean watching;
 
@@ -88,12 +96,17 @@ public final class DrainRelaunch {
         Path archive = null;
         Path newArchive = null;
         if (!classPath.contains(File.pathSeparator) && classPath.endsWith(".jar") && launched.startsWith(classPath)) {
-            archive = classArchive(Path.of(classPath), jvmArgs);
+            // The jar's real path, not the one typed: the JVM only maps an archive whose recorded class
+            // path is spelled the same, so `-jar x.jar` in one folder and `-jar /opt/x.jar` (or a
+            // link) would each make an archive the other cannot use and silently load every class again.
+            Path jar = realPath(Path.of(classPath));
+            archive = classArchive(jar, jvmArgs);
             if (archive != null) {
                 // -Xlog: a missing or stale archive is not worth a warning; the JVM then loads classes as usual
                 command.add("-Xlog:cds=off");
                 command.add("-Xlog:cds+dynamic=off");
                 if (Files.isRegularFile(archive)) {
+                    markUsed(archive);
                     command.add("-XX:SharedArchiveFile=" + archive);
                 } else {
                     newArchive = archive.resolveSibling(archive.getFileName() + "."
@@ -102,7 +115,7 @@ public final class DrainRelaunch {
                 }
             }
             command.add("-jar"); // the manifest's Add-Opens/Add-Exports apply only to -jar
-            command.add(classPath);
+            command.add(jar.toString());
         } else {
             command.add("-cp");
             command.add(classPath);
@@ -149,6 +162,7 @@ public final class DrainRelaunch {
                 if (status == 0 && Files.isRegularFile(newArchive)) {
                     Files.move(
                             newArchive, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    removeUnusedArchives(archive.getParent());
                 }
                 Files.deleteIfExists(newArchive);
             } catch (IOException ignored) {
@@ -180,13 +194,66 @@ public final class DrainRelaunch {
                     : Path.of(System.getProperty("user.home"), ".cache");
             dir = dir.resolve("spool-storage-writer");
             Files.createDirectories(dir);
-            Path real = jar.toRealPath();
-            String key = real + "|" + Files.size(real) + "|"
-                    + Files.getLastModifiedTime(real).toMillis() + "|" + System.getProperty("java.vm.version") + "|"
+            String key = jar + "|" + Files.size(jar) + "|"
+                    + Files.getLastModifiedTime(jar).toMillis() + "|" + System.getProperty("java.vm.version") + "|"
                     + String.join(" ", jvmArgs);
             return dir.resolve("drain-" + Integer.toHexString(key.hashCode()) + ".jsa");
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    private static Path realPath(Path jar) {
+        try {
+            return jar.toRealPath();
+        } catch (IOException | RuntimeException e) {
+            return jar.toAbsolutePath();
+        }
+    }
+
+    /** An archive's modification time is when a drain last used it: the cache keeps the recently used. */
+    private static void markUsed(Path archive) {
+        try {
+            Files.setLastModifiedTime(archive, FileTime.from(Instant.now()));
+        } catch (IOException | RuntimeException ignored) {
+            // then it may be removed sooner; the next drain makes another
+        }
+    }
+
+    /**
+     * Each jar version (and JVM, and set of JVM options) has an archive of ~40 MB: after a new one is
+     * written, only the {@value #KEPT_ARCHIVES} most recently used stay, so upgrades do not pile them up
+     * in the user's cache; dumps a killed drain left behind go after an hour.
+     */
+    static void removeUnusedArchives(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> archives = new ArrayList<>();
+            Instant stale = Instant.now().minus(Duration.ofHours(1));
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (!name.startsWith("drain-")) {
+                    continue;
+                }
+                if (name.endsWith(".jsa")) {
+                    archives.add(f);
+                } else if (name.endsWith(".tmp") && modified(f).isBefore(stale)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            archives.sort(Comparator.comparing(DrainRelaunch::modified).reversed());
+            for (Path old : archives.subList(Math.min(KEPT_ARCHIVES, archives.size()), archives.size())) {
+                Files.deleteIfExists(old);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // a cache: what is not removed now is removed after the next new archive
+        }
+    }
+
+    private static Instant modified(Path f) {
+        try {
+            return Files.getLastModifiedTime(f).toInstant();
+        } catch (IOException e) {
+            return Instant.EPOCH;
         }
     }
 
