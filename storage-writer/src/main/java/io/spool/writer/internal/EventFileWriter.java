@@ -17,17 +17,18 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
- * Writes journal records into one Parquet file of the {@code events} table by driving parquet-java's
- * column writers directly: one {@link ColumnWriter} call per value, with the definition level known
- * from the record, instead of {@link EventWriteSupport}'s path through the {@code RecordConsumer}
- * ({@code MessageColumnIO}'s field bookkeeping, a start/end call pair per field, a null pass over the
- * missing fields of every row). The file is the same: {@link EventWriteSupport#SCHEMA}'s columns with
- * the table's field ids, the same encodings, page and row-group sizes, dictionaries and statistics as
- * {@link ParquetSettings}; {@code EventFileWriterTest} reads both and compares them.
+ * Writes journal records into one Parquet file of the {@code events} table, a column at a time with the
+ * definition level known from the record, instead of {@link EventWriteSupport}'s path through the
+ * {@code RecordConsumer} ({@code MessageColumnIO}'s field bookkeeping, a start/end call pair per field, a
+ * null pass over the missing fields of every row). The string and JSON columns go through
+ * {@link BinaryColumnWriter}, straight from the record's bytes; the four timestamps through parquet-java's
+ * column writers. The file is the same: {@link EventWriteSupport#SCHEMA}'s columns with the table's field
+ * ids, the same encodings, page and row-group sizes, dictionaries and statistics as
+ * {@link ParquetSettings}; {@code EventFileWriterTest} reads both and compares rows and footers.
  *
  * <p>One per file, used by one thread. After a failed write, {@link #close} aborts the file instead of
  * writing its footer.
@@ -58,13 +59,13 @@ final class EventFileWriter implements RowFileWriter<RecordView> {
         RecordField.USER_AGENT,
     };
 
-    private static final Binary[] TYPE_NAMES = new Binary[8];
+    private static final byte[][] TYPE_NAMES = new byte[8][];
     /** How often (in rows) the buffered size is compared with the row-group size. */
     private static final int SIZE_CHECK_ROWS = 1024;
 
     static {
         for (EventType t : EventType.values()) {
-            TYPE_NAMES[t.code()] = Binary.fromConstantByteArray(t.wireName().getBytes(StandardCharsets.UTF_8));
+            TYPE_NAMES[t.code()] = t.wireName().getBytes(StandardCharsets.UTF_8);
         }
     }
 
@@ -73,9 +74,16 @@ final class EventFileWriter implements RowFileWriter<RecordView> {
     private final ParquetFileWriter file;
     private final ParquetCodecs codecs = new ParquetCodecs();
     private final BytesInputCompressor compressor;
+    /** The four timestamp columns only, written by parquet-java's column writers. */
+    private final MessageType timeSchema;
+
     private ColumnChunkPageWriteStore pages;
     private ColumnWriteStore columns;
+    /** The timestamp columns' writers, at their column's index (null for the others). */
     private final ColumnWriter[] writers;
+    /** The string and JSON columns' writers, at their column's index (null for the timestamps). */
+    private final BinaryColumnWriter[] binary;
+
     private long rowsInGroup;
     private boolean failed;
     private boolean closed;
@@ -90,6 +98,9 @@ final class EventFileWriter implements RowFileWriter<RecordView> {
                 EventWriteSupport.HIGH_CARDINALITY_COLUMNS, EventWriteSupport.NO_STATISTICS_COLUMNS);
         this.compressor = codecs.getCompressor(codec);
         this.writers = new ColumnWriter[FIELDS.length];
+        this.binary = new BinaryColumnWriter[FIELDS.length];
+        this.timeSchema = new MessageType(
+                schema.getName(), schema.getType(8), schema.getType(9), schema.getType(10), schema.getType(11));
         this.file = new ParquetFileWriter(
                 out, schema, ParquetFileWriter.Mode.OVERWRITE, ParquetSettings.ROW_GROUP_BYTES, 0, null, props);
         file.start();
@@ -104,10 +115,15 @@ final class EventFileWriter implements RowFileWriter<RecordView> {
                 .withPageWriteChecksumEnabled(props.getPageWriteChecksumEnabled())
                 .withCompressorProvider(column -> compressor)
                 .build();
-        columns = props.newColumnWriteStore(schema, pages, pages);
+        columns = props.newColumnWriteStore(timeSchema, pages, pages);
         int i = 0;
         for (ColumnDescriptor column : schema.getColumns()) {
-            writers[i++] = columns.getColumnWriter(column);
+            if (column.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.BINARY) {
+                binary[i] = new BinaryColumnWriter(column, pages.getPageWriter(column), props);
+            } else {
+                writers[i] = columns.getColumnWriter(column);
+            }
+            i++;
         }
         rowsInGroup = 0;
     }
@@ -119,6 +135,7 @@ final class EventFileWriter implements RowFileWriter<RecordView> {
         }
         try {
             ColumnWriter[] w = writers;
+            BinaryColumnWriter[] b = binary;
             byte[] array = r.array();
             for (int c = 0; c < FIELDS.length; c++) {
                 RecordField field = FIELDS[c];
@@ -127,19 +144,22 @@ final class EventFileWriter implements RowFileWriter<RecordView> {
                 }
                 int len = r.length(field);
                 if (len < 0) {
-                    w[c].writeNull(0, 0);
+                    b[c].writeNull();
                 } else {
-                    // "Reused": the journal buffer is overwritten by the next excerpt; Parquet copies what it keeps
-                    w[c].write(Binary.fromReusedByteArray(array, r.offset(field), len), 0, 1);
+                    // the journal buffer is overwritten by the next excerpt: the writer copies what it keeps
+                    b[c].write(array, r.offset(field), len);
                 }
+                b[c].endRow();
             }
-            w[1].write(TYPE_NAMES[r.type().code()], 0, 0);
+            byte[] typeName = TYPE_NAMES[r.type().code()];
+            b[1].write(typeName, 0, typeName.length);
+            b[1].endRow();
             time(w[8], r.timestamp(), 0);
             time(w[9], r.originalTimestamp(), 1);
             time(w[10], r.sentAt(), 1);
             time(w[11], r.receivedAt(), 0);
             columns.endRecord();
-            if (++rowsInGroup % SIZE_CHECK_ROWS == 0 && columns.getBufferedSize() >= ParquetSettings.ROW_GROUP_BYTES) {
+            if (++rowsInGroup % SIZE_CHECK_ROWS == 0 && bufferedBytes() >= ParquetSettings.ROW_GROUP_BYTES) {
                 flushRowGroup();
                 startRowGroup();
             }
@@ -162,12 +182,32 @@ final class EventFileWriter implements RowFileWriter<RecordView> {
         }
     }
 
+    private long bufferedBytes() {
+        long bytes = columns.getBufferedSize();
+        for (BinaryColumnWriter b : binary) {
+            if (b != null) {
+                bytes += b.bufferedBytes();
+            }
+        }
+        return bytes;
+    }
+
     private void flushRowGroup() throws IOException {
         if (rowsInGroup > 0) {
             file.startBlock(rowsInGroup);
             columns.flush();
+            for (BinaryColumnWriter b : binary) {
+                if (b != null) {
+                    b.flush();
+                }
+            }
             pages.flushToFileWriter(file);
             file.endBlock();
+        }
+        for (BinaryColumnWriter b : binary) {
+            if (b != null) {
+                b.close();
+            }
         }
         columns.close();
         pages.close();

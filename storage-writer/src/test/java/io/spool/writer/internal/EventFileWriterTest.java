@@ -14,6 +14,8 @@ import java.sql.Statement;
 import java.util.Random;
 import java.util.UUID;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.LocalOutputFile;
@@ -31,37 +33,13 @@ class EventFileWriterTest {
 
     @Test
     void writesTheSameRowsAsTheRecordConsumerPath() throws Exception {
-        byte[] records = records(20_000);
         Path direct = dir.resolve("direct.parquet");
         Path consumer = dir.resolve("consumer.parquet");
-        RecordView view = new RecordView();
-        ParquetMetadata footer;
-        try (EventFileWriter writer =
-                new EventFileWriter(new LocalOutputFile(direct), EventWriteSupport.SCHEMA, CompressionCodecName.ZSTD)) {
-            forEach(records, view, writer::write);
-            writer.close();
-            footer = writer.footer();
-        }
-        try (ParquetWriter<RecordView> writer = ParquetSettings.open(
-                new LocalOutputFile(consumer),
-                new EventWriteSupport(),
-                CompressionCodecName.ZSTD,
-                EventWriteSupport.HIGH_CARDINALITY_COLUMNS,
-                EventWriteSupport.NO_STATISTICS_COLUMNS)) {
-            forEach(records, view, writer::write);
-        }
-        assertThat(footer.getBlocks().stream().mapToLong(b -> b.getRowCount()).sum())
-                .isEqualTo(20_000);
-        assertThat(footer.getFileMetaData().getSchema()).isEqualTo(EventWriteSupport.SCHEMA);
+        writeBoth(records(20_000, false), direct, consumer);
         try (Connection c = DuckDb.connect();
                 Statement s = c.createStatement()) {
             String a = "read_parquet('" + direct + "')";
-            String b = "read_parquet('" + consumer + "')";
-            assertThat(count(s, "SELECT count(*) FROM " + a)).isEqualTo(20_000);
-            assertThat(count(s, "SELECT count(*) FROM (SELECT * FROM " + a + " EXCEPT ALL SELECT * FROM " + b + ")"))
-                    .isZero();
-            assertThat(count(s, "SELECT count(*) FROM (SELECT * FROM " + b + " EXCEPT ALL SELECT * FROM " + a + ")"))
-                    .isZero();
+            assertSameRows(s, a, "read_parquet('" + consumer + "')", 20_000);
             // what the generator made is what comes back: absent fields as NULL, times in microseconds
             assertThat(count(s, "SELECT count(*) FROM " + a + " WHERE sent_at IS NULL"))
                     .isBetween(9_000L, 11_000L);
@@ -72,6 +50,82 @@ class EventFileWriterTest {
             assertThat(count(s, "SELECT count(*) FROM " + a + " WHERE epoch_ms(received_at) = 1777777777000 + 3"))
                     .isEqualTo(1);
         }
+    }
+
+    /**
+     * Several pages a column (20,000 rows each), and a statistics column whose dictionary pays on the first
+     * page and then passes its 1 MB (unique user ids after row 20,000): the pages before keep the
+     * dictionary, the rest are plain, as parquet-java decides.
+     */
+    @Test
+    void manyPagesAndADictionaryThatOutgrowsItsLimitMidChunkReadTheSame() throws Exception {
+        Path direct = dir.resolve("direct.parquet");
+        Path consumer = dir.resolve("consumer.parquet");
+        writeBoth(records(90_000, true), direct, consumer);
+        try (Connection c = DuckDb.connect();
+                Statement s = c.createStatement()) {
+            String a = "read_parquet('" + direct + "')";
+            assertSameRows(s, a, "read_parquet('" + consumer + "')", 90_000);
+            assertThat(count(s, "SELECT count(DISTINCT user_id) FROM " + a)).isGreaterThan(40_000);
+            assertThat(count(
+                            s,
+                            "SELECT count(*) FROM parquet_metadata('" + direct + "') WHERE path_in_schema"
+                                    + " = 'user_id' AND encodings LIKE '%PLAIN_DICTIONARY%' AND regexp_matches(encodings,"
+                                    + " '(^|, )PLAIN(,|$)')"))
+                    .as("user_id: dictionary pages, then plain ones")
+                    .isEqualTo(1);
+        }
+    }
+
+    /** Writes the records with {@link EventFileWriter} and with parquet-java's record path; the footers agree. */
+    private static void writeBoth(byte[] records, Path direct, Path consumer) throws Exception {
+        RecordView view = new RecordView();
+        ParquetMetadata footer;
+        try (EventFileWriter writer =
+                new EventFileWriter(new LocalOutputFile(direct), EventWriteSupport.SCHEMA, CompressionCodecName.ZSTD)) {
+            forEach(records, view, writer::write);
+            writer.close();
+            footer = writer.footer();
+        }
+        ParquetMetadata theirs;
+        try (ParquetWriter<RecordView> writer = ParquetSettings.open(
+                new LocalOutputFile(consumer),
+                new EventWriteSupport(),
+                CompressionCodecName.ZSTD,
+                EventWriteSupport.HIGH_CARDINALITY_COLUMNS,
+                EventWriteSupport.NO_STATISTICS_COLUMNS)) {
+            forEach(records, view, writer::write);
+            writer.close();
+            theirs = writer.getFooter();
+        }
+        assertThat(footer.getFileMetaData().getSchema()).isEqualTo(EventWriteSupport.SCHEMA);
+        assertThat(footer.getBlocks()).hasSameSizeAs(theirs.getBlocks());
+        for (int b = 0; b < footer.getBlocks().size(); b++) {
+            BlockMetaData ours = footer.getBlocks().get(b);
+            BlockMetaData parquet = theirs.getBlocks().get(b);
+            assertThat(ours.getRowCount()).isEqualTo(parquet.getRowCount());
+            for (int col = 0; col < ours.getColumns().size(); col++) {
+                ColumnChunkMetaData o = ours.getColumns().get(col);
+                ColumnChunkMetaData p = parquet.getColumns().get(col);
+                String name = o.getPath().toDotString();
+                // what a table's metrics and a reader's pruning come from
+                assertThat(o.getStatistics()).as(name + " statistics").isEqualTo(p.getStatistics());
+                assertThat(o.getValueCount()).as(name + " values").isEqualTo(p.getValueCount());
+                assertThat(o.getEncodings()).as(name + " encodings").isEqualTo(p.getEncodings());
+                assertThat(o.getEncodingStats().usesV2Pages()).isFalse();
+                assertThat(o.getEncodingStats().hasDictionaryPages())
+                        .as(name + " dictionary page")
+                        .isEqualTo(p.getEncodingStats().hasDictionaryPages());
+            }
+        }
+    }
+
+    private static void assertSameRows(Statement s, String a, String b, long rows) throws Exception {
+        assertThat(count(s, "SELECT count(*) FROM " + a)).isEqualTo(rows);
+        assertThat(count(s, "SELECT count(*) FROM (SELECT * FROM " + a + " EXCEPT ALL SELECT * FROM " + b + ")"))
+                .isZero();
+        assertThat(count(s, "SELECT count(*) FROM (SELECT * FROM " + b + " EXCEPT ALL SELECT * FROM " + a + ")"))
+                .isZero();
     }
 
     private interface Sink {
@@ -98,7 +152,7 @@ class EventFileWriterTest {
     }
 
     /** Records framed as in a journal excerpt ({@code int32 length, record}...). */
-    private static byte[] records(int n) {
+    private static byte[] records(int n, boolean uniqueUsers) {
         Random random = new Random(7);
         BatchEncoder encoder = new BatchEncoder(n * 400);
         EventType[] types = EventType.values();
@@ -118,7 +172,10 @@ class EventFileWriterTest {
                 r.sentAt(receivedAt - 20).originalTimestamp(receivedAt - 900).userAgent("Mozilla/5.0 (X11; Linux)");
             }
             if (i % 3 != 0) {
-                r.userId("user_" + random.nextInt(500));
+                r.userId(
+                        uniqueUsers && i >= 20_000
+                                ? "user_" + new UUID(random.nextLong(), i)
+                                : "user_" + random.nextInt(500));
             } else {
                 r.anonymousId("anon-" + i);
             }
