@@ -92,8 +92,19 @@ public final class WriterMetrics {
             .callback(callback -> callback.call(lag.getAsDouble()))
             .register(registry);
 
-    public WriterMetrics() {
-        JvmMetrics.builder().register(registry);
+    private boolean jvmRegistered;
+
+    /**
+     * The JVM's and the process's metrics join the registry when it is first read, not when the writer
+     * is made: registering them reads JMX (memory pools, collectors, threads, ...), about 50 ms of a
+     * drain's start-up on its critical path, and a drain is mostly never scraped. Their values are read
+     * at each scrape either way.
+     */
+    private synchronized void registerJvmMetrics() {
+        if (!jvmRegistered) {
+            jvmRegistered = true;
+            JvmMetrics.builder().register(registry);
+        }
     }
 
     /** What the lag gauge reads at each scrape. */
@@ -102,11 +113,12 @@ public final class WriterMetrics {
     }
 
     public PrometheusRegistry registry() {
+        registerJvmMetrics();
         return registry;
     }
 
     /** Writes every metric in the Prometheus text format. */
     public void writeText(OutputStream out) throws IOException {
-        PrometheusTextFormatWriter.create().write(out, registry.scrape(), EscapingScheme.DEFAULT);
+        PrometheusTextFormatWriter.create().write(out, registry().scrape(), EscapingScheme.DEFAULT);
     }
 }
