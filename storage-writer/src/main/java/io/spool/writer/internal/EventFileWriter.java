@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnWriteStore;
-import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
@@ -24,9 +22,9 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * Writes journal records into one Parquet file of the {@code events} table, a column at a time with the
  * definition level known from the record, instead of {@link EventWriteSupport}'s path through the
  * {@code RecordConsumer} ({@code MessageColumnIO}'s field bookkeeping, a start/end call pair per field, a
- * null pass over the missing fields of every row). The string and JSON columns go through
- * {@link BinaryColumnWriter}, straight from the record's bytes; the four timestamps through parquet-java's
- * column writers. The file is the same: {@link EventWriteSupport#SCHEMA}'s columns with the table's field
+ * null pass over the missing fields of every row), and without parquet-java's column writers: the
+ * string and JSON columns go through {@link BinaryColumnWriter}, straight from the record's bytes, and
+ * the four timestamps through {@link LongColumnWriter}, into parquet-java's page and file writers. The file is the same: {@link EventWriteSupport#SCHEMA}'s columns with the table's field
  * ids, the same encodings, page and row-group sizes, dictionaries and statistics as
  * {@link ParquetSettings}; {@code EventFileWriterTest} reads both and compares rows and footers.
  *
@@ -74,15 +72,13 @@ final class EventFileWriter implements RowFileWriter<RecordView> {
     private final ParquetFileWriter file;
     private final ParquetCodecs codecs = new ParquetCodecs();
     private final BytesInputCompressor compressor;
-    /** The four timestamp columns only, written by parquet-java's column writers. */
-    private final MessageType timeSchema;
-
     private ColumnChunkPageWriteStore pages;
-    private ColumnWriteStore columns;
-    /** The timestamp columns' writers, at their column's index (null for the others). */
-    private final ColumnWriter[] writers;
+    /** Every column's writer, at the column's index. */
+    private final FlatColumnWriter[] columns;
     /** The string and JSON columns' writers, at their column's index (null for the timestamps). */
     private final BinaryColumnWriter[] binary;
+    /** The timestamps' writers, at their column's index (null for the others). */
+    private final LongColumnWriter[] times;
 
     private long rowsInGroup;
     private boolean failed;
@@ -97,10 +93,9 @@ final class EventFileWriter implements RowFileWriter<RecordView> {
         this.props = ParquetSettings.properties(
                 EventWriteSupport.HIGH_CARDINALITY_COLUMNS, EventWriteSupport.NO_STATISTICS_COLUMNS);
         this.compressor = codecs.getCompressor(codec);
-        this.writers = new ColumnWriter[FIELDS.length];
+        this.columns = new FlatColumnWriter[FIELDS.length];
         this.binary = new BinaryColumnWriter[FIELDS.length];
-        this.timeSchema = new MessageType(
-                schema.getName(), schema.getType(8), schema.getType(9), schema.getType(10), schema.getType(11));
+        this.times = new LongColumnWriter[FIELDS.length];
         this.file = new ParquetFileWriter(
                 out, schema, ParquetFileWriter.Mode.OVERWRITE, ParquetSettings.ROW_GROUP_BYTES, 0, null, props);
         file.start();
@@ -115,13 +110,12 @@ final class EventFileWriter implements RowFileWriter<RecordView> {
                 .withPageWriteChecksumEnabled(props.getPageWriteChecksumEnabled())
                 .withCompressorProvider(column -> compressor)
                 .build();
-        columns = props.newColumnWriteStore(timeSchema, pages, pages);
         int i = 0;
         for (ColumnDescriptor column : schema.getColumns()) {
             if (column.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.BINARY) {
-                binary[i] = new BinaryColumnWriter(column, pages.getPageWriter(column), props);
+                columns[i] = binary[i] = new BinaryColumnWriter(column, pages.getPageWriter(column), props);
             } else {
-                writers[i] = columns.getColumnWriter(column);
+                columns[i] = times[i] = new LongColumnWriter(column, pages.getPageWriter(column), props);
             }
             i++;
         }
@@ -134,8 +128,8 @@ final class EventFileWriter implements RowFileWriter<RecordView> {
             throw new IOException("the Parquet file was " + (closed ? "closed" : "abandoned after a failed write"));
         }
         try {
-            ColumnWriter[] w = writers;
             BinaryColumnWriter[] b = binary;
+            LongColumnWriter[] t = times;
             byte[] array = r.array();
             for (int c = 0; c < FIELDS.length; c++) {
                 RecordField field = FIELDS[c];
@@ -154,11 +148,10 @@ final class EventFileWriter implements RowFileWriter<RecordView> {
             byte[] typeName = TYPE_NAMES[r.type().code()];
             b[1].write(typeName, 0, typeName.length);
             b[1].endRow();
-            time(w[8], r.timestamp(), 0);
-            time(w[9], r.originalTimestamp(), 1);
-            time(w[10], r.sentAt(), 1);
-            time(w[11], r.receivedAt(), 0);
-            columns.endRecord();
+            time(t[8], r.timestamp(), true);
+            time(t[9], r.originalTimestamp(), false);
+            time(t[10], r.sentAt(), false);
+            time(t[11], r.receivedAt(), true);
             if (++rowsInGroup % SIZE_CHECK_ROWS == 0 && bufferedBytes() >= ParquetSettings.ROW_GROUP_BYTES) {
                 flushRowGroup();
                 startRowGroup();
@@ -169,25 +162,22 @@ final class EventFileWriter implements RowFileWriter<RecordView> {
         }
     }
 
-    /** {@code maxDefinition} 0: a required column (a missing time is a bug upstream, written as 0). */
-    private static void time(ColumnWriter w, long millis, int maxDefinition) {
-        if (millis == EventRecord.NO_TIME) {
-            if (maxDefinition == 0) {
-                w.write(0L, 0, 0);
-            } else {
-                w.writeNull(0, 0);
-            }
+    /** A missing time in a {@code required} column is a bug upstream, written as 0. */
+    private static void time(LongColumnWriter w, long millis, boolean required) throws IOException {
+        if (millis != EventRecord.NO_TIME) {
+            w.write(millis * 1000); // Iceberg's timestamptz is microseconds
+        } else if (required) {
+            w.write(0L);
         } else {
-            w.write(millis * 1000, 0, maxDefinition); // Iceberg's timestamptz is microseconds
+            w.writeNull();
         }
+        w.endRow();
     }
 
     private long bufferedBytes() {
-        long bytes = columns.getBufferedSize();
-        for (BinaryColumnWriter b : binary) {
-            if (b != null) {
-                bytes += b.bufferedBytes();
-            }
+        long bytes = 0;
+        for (FlatColumnWriter c : columns) {
+            bytes += c.bufferedBytes();
         }
         return bytes;
     }
@@ -195,21 +185,15 @@ final class EventFileWriter implements RowFileWriter<RecordView> {
     private void flushRowGroup() throws IOException {
         if (rowsInGroup > 0) {
             file.startBlock(rowsInGroup);
-            columns.flush();
-            for (BinaryColumnWriter b : binary) {
-                if (b != null) {
-                    b.flush();
-                }
+            for (FlatColumnWriter c : columns) {
+                c.flush();
             }
             pages.flushToFileWriter(file);
             file.endBlock();
         }
-        for (BinaryColumnWriter b : binary) {
-            if (b != null) {
-                b.close();
-            }
+        for (FlatColumnWriter c : columns) {
+            c.close();
         }
-        columns.close();
         pages.close();
         rowsInGroup = 0;
     }
