@@ -181,10 +181,15 @@ abstract class FlatColumnWriter {
         return id;
     }
 
-    /** Makes room for {@code bytes} more plain bytes in {@link #plain} at {@link #plainLength}. */
+    /**
+     * Makes room for {@code bytes} more plain bytes in {@link #plain} at {@link #plainLength}. Doubling stops
+     * at the page size: the page ends with the value that passes it, so the buffer is at most a page and a
+     * value, what the writer's heap estimate for an open file counts, not twice that.
+     */
     final void reservePlain(int bytes) {
-        if (plainLength + bytes > plain.length) {
-            plain = Arrays.copyOf(plain, Math.max(plain.length * 2, plainLength + bytes));
+        int needed = plainLength + bytes;
+        if (needed > plain.length) {
+            plain = Arrays.copyOf(plain, Math.max(needed, (int) Math.min((long) plain.length * 2, pageBytes)));
         }
     }
 
