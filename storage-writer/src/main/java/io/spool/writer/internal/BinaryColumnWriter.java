@@ -12,16 +12,13 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 /**
  * A flat BINARY column (strings, JSON text), written straight from the bytes it is given
  * ({@link FlatColumnWriter} says how). The dictionary is an open-addressing table of entry numbers over
- * one slab of the entries' bytes: no object per value or per entry.
+ * one slab of the entries' bytes ({@link FlatColumnWriter#slots}): no object per value or per entry.
  */
 final class BinaryColumnWriter extends FlatColumnWriter {
     private byte[] entries = new byte[4096];
     private int entriesLength;
     private int[] entryStart = new int[256];
     private int[] entryLength = new int[256];
-    private int[] entryHash = new int[256];
-    /** Entry number + 1 per slot, 0 for an empty slot; at most half full. */
-    private int[] slots = new int[512];
 
     BinaryColumnWriter(ColumnDescriptor column, PageWriter pages, ParquetProperties props) {
         super(column, pages, props, PrimitiveTypeName.BINARY);
@@ -67,7 +64,6 @@ final class BinaryColumnWriter extends FlatColumnWriter {
 
     @Override
     void clearEntries() {
-        Arrays.fill(slots, 0);
         entriesLength = 0;
     }
 
@@ -82,7 +78,7 @@ final class BinaryColumnWriter extends FlatColumnWriter {
                 break;
             }
             int id = s - 1;
-            if (entryHash[id] == hash
+            if (entryHash(id) == hash
                     && entryLength[id] == length
                     && Arrays.equals(
                             entries, entryStart[id], entryStart[id] + length, array, offset, offset + length)) {
@@ -90,12 +86,10 @@ final class BinaryColumnWriter extends FlatColumnWriter {
             }
             slot = (slot + 1) & mask;
         }
-        int id = newEntry(4 + length);
+        int id = newEntry(hash, slot, 4 + length);
         if (id == entryStart.length) {
-            int n = id * 2;
-            entryStart = Arrays.copyOf(entryStart, n);
-            entryLength = Arrays.copyOf(entryLength, n);
-            entryHash = Arrays.copyOf(entryHash, n);
+            entryStart = Arrays.copyOf(entryStart, id * 2);
+            entryLength = Arrays.copyOf(entryLength, id * 2);
         }
         if (entriesLength + length > entries.length) {
             entries = Arrays.copyOf(entries, Math.max(entries.length * 2, entriesLength + length));
@@ -103,26 +97,8 @@ final class BinaryColumnWriter extends FlatColumnWriter {
         System.arraycopy(array, offset, entries, entriesLength, length);
         entryStart[id] = entriesLength;
         entryLength[id] = length;
-        entryHash[id] = hash;
         entriesLength += length;
-        slots[slot] = id + 1;
-        if (entryCount * 2 > slots.length) {
-            rehash(slots.length * 2);
-        }
         return id;
-    }
-
-    private void rehash(int size) {
-        int[] grown = new int[size];
-        int mask = size - 1;
-        for (int id = 0; id < entryCount; id++) {
-            int slot = entryHash[id] & mask;
-            while (grown[slot] != 0) {
-                slot = (slot + 1) & mask;
-            }
-            grown[slot] = id + 1;
-        }
-        slots = grown;
     }
 
     private void appendPlain(byte[] array, int offset, int length) {

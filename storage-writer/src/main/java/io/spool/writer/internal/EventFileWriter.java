@@ -24,9 +24,10 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * {@code RecordConsumer} ({@code MessageColumnIO}'s field bookkeeping, a start/end call pair per field, a
  * null pass over the missing fields of every row), and without parquet-java's column writers: the
  * string and JSON columns go through {@link BinaryColumnWriter}, straight from the record's bytes, and
- * the four timestamps through {@link LongColumnWriter}, into parquet-java's page and file writers. The file is the same: {@link EventWriteSupport#SCHEMA}'s columns with the table's field
- * ids, the same encodings, page and row-group sizes, dictionaries and statistics as
- * {@link ParquetSettings}; {@code EventFileWriterTest} reads both and compares rows and footers.
+ * the four timestamps through {@link LongColumnWriter}, into parquet-java's page and file writers. The
+ * file is the same: {@link EventWriteSupport#SCHEMA}'s columns with the table's field ids, the same
+ * encodings, page and row-group sizes, dictionaries and statistics as {@link ParquetSettings};
+ * {@code EventFileWriterTest} reads both and compares rows and footers.
  *
  * <p>One per file, used by one thread. After a failed write, {@link #close} aborts the file instead of
  * writing its footer.

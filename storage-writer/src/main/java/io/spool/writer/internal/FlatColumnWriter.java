@@ -66,12 +66,20 @@ abstract class FlatColumnWriter {
     /** Numbers the pages of a chunk from 1, so {@link #entryPage} tells whether a page has counted an entry yet. */
     private int page = 1;
 
-    // ---- the column chunk's dictionary (its entries are the subclass's)
+    // ---- the column chunk's dictionary (the entries' values are the subclass's)
     /** Whether the chunk is still dictionary-encoded. */
     boolean dictionary;
 
     private boolean firstPage = true;
     int entryCount;
+    /**
+     * The dictionary's open-addressing table (linear probing): entry number + 1 per slot, 0 for an empty
+     * one; at most half full. A subclass probes it with its own equality and adds at the empty slot it
+     * ended on ({@link #newEntry}).
+     */
+    int[] slots = new int[512];
+    /** Each entry's hash, for the probe and to rehash without the values. */
+    private int[] entryHash = new int[256];
     /** The page that last added the entry to its statistics. */
     private int[] entryPage = new int[256];
     /** The dictionary page's plain size, as parquet-java counts it. */
@@ -170,14 +178,37 @@ abstract class FlatColumnWriter {
         }
     }
 
-    /** Numbers a new dictionary entry whose plain encoding takes {@code plainBytes}. */
-    final int newEntry(int plainBytes) {
+    /** An entry's hash. */
+    final int entryHash(int id) {
+        return entryHash[id];
+    }
+
+    /**
+     * Numbers a new dictionary entry with this {@code hash}, whose plain encoding takes {@code plainBytes},
+     * in the empty {@code slot} a probe ended on (the table may grow after: probe again for another value).
+     */
+    final int newEntry(int hash, int slot, int plainBytes) {
         int id = entryCount++;
         if (id == entryPage.length) {
             entryPage = Arrays.copyOf(entryPage, id * 2);
+            entryHash = Arrays.copyOf(entryHash, id * 2);
         }
         entryPage[id] = 0;
+        entryHash[id] = hash;
         dictionaryBytes += plainBytes;
+        slots[slot] = id + 1;
+        if (entryCount * 2 > slots.length) {
+            int[] grown = new int[slots.length * 2];
+            int mask = grown.length - 1;
+            for (int e = 0; e < entryCount; e++) {
+                int at = entryHash[e] & mask;
+                while (grown[at] != 0) {
+                    at = (at + 1) & mask;
+                }
+                grown[at] = e + 1;
+            }
+            slots = grown;
+        }
         return id;
     }
 
@@ -202,8 +233,8 @@ abstract class FlatColumnWriter {
     /** The first {@code entries} entries, plainly encoded. */
     abstract BytesInput dictionaryPage(int entries);
 
-    /** Forgets the entries (and the lookup table over them). */
-    abstract void clearEntries();
+    /** Forgets the entries' values. */
+    void clearEntries() {}
 
     // ---- pages
 
@@ -286,6 +317,7 @@ abstract class FlatColumnWriter {
     }
 
     private void clearDictionary() {
+        Arrays.fill(slots, 0);
         clearEntries();
         entryCount = 0;
         dictionaryBytes = 0;

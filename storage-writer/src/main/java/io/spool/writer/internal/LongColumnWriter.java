@@ -10,12 +10,10 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
  * A flat INT64 column (the timestamps), written value by value without boxing ({@link FlatColumnWriter}
- * says how). The dictionary is an open-addressing table of entry numbers over the entries' values.
+ * says how), its dictionary entries in one {@code long[]}.
  */
 final class LongColumnWriter extends FlatColumnWriter {
     private long[] entries = new long[256];
-    /** Entry number + 1 per slot, 0 for an empty slot; at most half full. */
-    private int[] slots = new int[512];
 
     LongColumnWriter(ColumnDescriptor column, PageWriter pages, ParquetProperties props) {
         super(column, pages, props, PrimitiveTypeName.INT64);
@@ -53,14 +51,10 @@ final class LongColumnWriter extends FlatColumnWriter {
         return BytesInput.from(page);
     }
 
-    @Override
-    void clearEntries() {
-        Arrays.fill(slots, 0);
-    }
-
     private int entry(long value) {
+        int hash = hash(value);
         int mask = slots.length - 1;
-        int slot = hash(value) & mask;
+        int slot = hash & mask;
         while (true) {
             int s = slots[slot];
             if (s == 0) {
@@ -71,24 +65,11 @@ final class LongColumnWriter extends FlatColumnWriter {
             }
             slot = (slot + 1) & mask;
         }
-        int id = newEntry(8);
+        int id = newEntry(hash, slot, 8);
         if (id == entries.length) {
             entries = Arrays.copyOf(entries, id * 2);
         }
         entries[id] = value;
-        slots[slot] = id + 1;
-        if (entryCount * 2 > slots.length) {
-            int[] grown = new int[slots.length * 2];
-            int m = grown.length - 1;
-            for (int e = 0; e < entryCount; e++) {
-                int at = hash(entries[e]) & m;
-                while (grown[at] != 0) {
-                    at = (at + 1) & m;
-                }
-                grown[at] = e + 1;
-            }
-            slots = grown;
-        }
         return id;
     }
 
