@@ -140,6 +140,38 @@ class JournalBacklogTest {
     }
 
     @Test
+    void aPositionThatCatchesUpWithTheCountedEndKeepsTheCountsRight() {
+        try (Journal journal = Journal.open(dir);
+                JournalBacklog backlog = journal.events().newBacklog(4)) {
+            JournalAppender appender = journal.events().newAppender();
+            List<Long> indexes = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                indexes.add(append(appender, 3, 5_000 + i));
+            }
+            backlog.measure(-1); // the end has counted the first four excerpts
+            backlog.measure(indexes.get(3)); // committed exactly what the end counted; it counts four more
+            assertThat(backlog.complete()).isFalse();
+            assertThat(backlog.excerpts()).isEqualTo(4);
+            assertThat(backlog.records()).isEqualTo(12);
+            assertThat(backlog.oldestReceivedAt()).isEqualTo(5_004);
+
+            backlog.measure(indexes.get(7)); // caught up again; the end reaches the queue's end
+            assertThat(backlog.complete()).isTrue();
+            assertThat(backlog.excerpts()).isEqualTo(2);
+            assertThat(backlog.records()).isEqualTo(6);
+            assertThat(backlog.oldestReceivedAt()).isEqualTo(5_008);
+
+            long last = append(appender, 5, 6_000);
+            backlog.measure(indexes.get(9));
+            assertThat(backlog.records()).isEqualTo(5);
+            assertThat(backlog.oldestReceivedAt()).isEqualTo(6_000);
+            backlog.measure(last);
+            assertThat(backlog.records()).isZero();
+            assertThat(backlog.oldestReceivedAt()).isEqualTo(EventRecord.NO_TIME);
+        }
+    }
+
+    @Test
     void datesDeadLettersAndSkipsAnUnreadableFirstRecord() {
         try (Journal journal = Journal.open(dir);
                 JournalBacklog dead = journal.deadLetters().newBacklog();
