@@ -53,22 +53,26 @@ public final class DrainRelaunch {
      * settings: 0.15–0.25 s of class loading) is loaded whether this JVM drains or starts the one that does.
      */
     public static void main(String[] args) {
-        OptionalInt drained = runInChildJvm(args);
-        if (drained.isPresent()) {
-            System.exit(drained.getAsInt());
+        if (System.getProperty(CHILD_PROPERTY) == null) {
+            OptionalInt drained = runInChildJvm(args);
+            if (drained.isPresent()) {
+                System.exit(drained.getAsInt());
+            }
         }
-        io.spool.writer.StorageWriterMain.main(args);
+        io.spool.writer.StorageWriterMain.main(args); // in the child, it calls runInChildJvm once logging is set
     }
 
     /**
      * In the process the user started with {@code --drain}: runs the drain in a C1-only child JVM and
      * returns its exit status. Empty when this process should do the work itself (and, in the child,
-     * starts watching the parent).
+     * starts watching the parent and {@link DrainPreload}: call it once logging is configured, so that
+     * what the preload's libraries log goes where Spool's lines go).
      */
     public static OptionalInt runInChildJvm(String[] args) {
         if (System.getProperty(CHILD_PROPERTY) != null) {
             watchParent();
             noPosixBindings();
+            DrainPreload.start();
             return OptionalInt.empty();
         }
         if (!isDrain(args)
@@ -76,7 +80,7 @@ public final class DrainRelaunch {
                 || "false".equalsIgnoreCase(System.getenv("SPOOL_DRAIN_RELAUNCH"))) {
             return OptionalInt.empty();
         }
-        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        List<String> jvmArgs = jvmArguments();
         for (String a : jvmArgs) {
             if (a.startsWith("-XX:TieredStopAtLevel")
                     || a.startsWith("-XX:-TieredCompilation")
@@ -200,6 +204,23 @@ public final class DrainRelaunch {
             return dir.resolve("drain-" + Integer.toHexString(key.hashCode()) + ".jsa");
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * This JVM's options, as {@code RuntimeMXBean.getInputArguments()} gives them (the same JVM call), but
+     * without loading the management classes: 27 ms of the parent's start, while the user waits.
+     * jdk.internal.misc is exported to the jar by its manifest (Chronicle needs it); without it
+     * ({@code -cp}), the management bean.
+     */
+    static List<String> jvmArguments() {
+        try {
+            Object args = Class.forName("jdk.internal.misc.VM")
+                    .getMethod("getRuntimeArguments")
+                    .invoke(null);
+            return List.of((String[]) args);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return ManagementFactory.getRuntimeMXBean().getInputArguments();
         }
     }
 

@@ -93,6 +93,11 @@ final class WriterProgress implements AutoCloseable {
         }
     }
 
+    /** Counts {@code now} as a measure's time, so that {@link #due} is false for the next second. */
+    void measureLater(long now) {
+        updatedAt = now;
+    }
+
     /** Whether what waits was last measured a second or more before {@code now}. */
     boolean due(long now) {
         return now - updatedAt >= 1000;
