@@ -102,7 +102,7 @@ final class Committer {
 
     private void append(Table table, List<CommitFiles.Written> files, long seq, Map<String, String> positions)
             throws IOException {
-        AppendFiles append = table.newAppend();
+        AppendFiles append = table.newAppend().scanManifestsWith(CallerRunsExecutor.INSTANCE);
         for (CommitFiles.Written w : files) {
             append.appendFile(w.file());
         }
