@@ -7,6 +7,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.ILoggerFactory;
 
@@ -17,8 +18,19 @@ final class LogbackSetup {
 
     private LogbackSetup() {}
 
-    static void apply(ILoggerFactory factory, Map<String, String> levels, boolean json) {
+    /** What the last {@link #apply} set, to leave logback alone when called again with the same. */
+    private static Object applied;
+
+    static synchronized void apply(ILoggerFactory factory, Map<String, String> levels, boolean json) {
         LoggerContext context = (LoggerContext) factory;
+        Object wanted = List.of(context, Map.copyOf(levels), json);
+        if (wanted.equals(applied)
+                && context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("stderr") != null) {
+            // A main sets the defaults before anything logs, then the settings, which are mostly the same: a
+            // pattern encoder built again is ~10 ms of a drain's start.
+            return;
+        }
+        applied = wanted;
         context.reset(); // drops the appenders of a previous call or of logback's own default
         Encoder<ILoggingEvent> encoder = json ? json(context) : text(context);
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();

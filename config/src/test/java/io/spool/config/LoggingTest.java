@@ -81,6 +81,19 @@ class LoggingTest {
     }
 
     @Test
+    void configuringTheSameAgainKeepsOneLineAnEventAndAChangeStillApplies() {
+        Logging.configure("info", "text");
+        Logging.configure("info", "text"); // a main's defaults, then the same from its settings
+        LoggerFactory.getLogger("io.spool.test.Again").info("once");
+        assertThat(lines()).singleElement().asString().endsWith("INFO io.spool.test.Again - once");
+
+        Logging.configure("warn", "text");
+        LoggerFactory.getLogger("io.spool.test.Again").info("dropped");
+        LoggerFactory.getLogger("io.spool.test.Again").warn("kept");
+        assertThat(lines()).hasSize(2).last().asString().endsWith("WARN io.spool.test.Again - kept");
+    }
+
+    @Test
     void aLevelListSetsTheRootAndSingleLoggersWhileLibrariesStayQuietUnlessNamed() {
         Logging.configure("debug,io.spool.noisy=error", "text");
         assertThat(LoggerFactory.getLogger("io.spool.collector").isDebugEnabled())
