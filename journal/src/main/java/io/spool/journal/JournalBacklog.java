@@ -74,24 +74,13 @@ public final class JournalBacklog implements Closeable {
      * last one measured starts the count over.
      */
     public JournalBacklog measure(long afterIndex) {
-        if (positioned && afterIndex > headIndex && afterIndex == endIndex) {
-            // The position caught up with what the end tailer counted (a writer that keeps up, a drain's last
-            // commit): the head's counts are the end's, so it jumps there instead of stepping over every
-            // record again, a cache miss each in a journal far larger than the cache.
-            moveAfter(head, afterIndex);
-            headIndex = afterIndex;
-            headExcerpts = endExcerpts;
-            headRecords = endRecords;
-        } else if (!positioned || afterIndex < headIndex || !advance(head, afterIndex, true)) {
-            // A position behind the last, or further ahead than one call steps: count from the position anew.
+        if (!positioned || afterIndex < headIndex || afterIndex >= endIndex || !advance(head, afterIndex, true)) {
+            // Counted afresh from the position: after a position behind the last one; after one at or past
+            // what the end tailer has counted (a writer that keeps up, a drain's commit), where a fresh
+            // count steps over no more than stepping the head there would, usually nothing, while the head
+            // would step over every record committed since, a cache miss each in a journal far larger
+            // than the cache; and after one further ahead than one call steps.
             reposition(afterIndex);
-        }
-        if (endRecords < headRecords || endExcerpts < headExcerpts) {
-            // The end tailer was still counting a backlog the position has passed: start it at the position.
-            moveAfter(end, headIndex);
-            endIndex = headIndex;
-            endExcerpts = headExcerpts;
-            endRecords = headRecords;
         }
         endReached = advance(end, Long.MAX_VALUE, false);
         excerpts = endExcerpts - headExcerpts;

@@ -401,7 +401,9 @@ public final class WriterLoop implements Runnable {
             drains.forEach(d -> d.future().complete(s));
             drains.clear();
         }
-        if (progress.due(now)) {
+        if (progress.due(now) && (continuous || drains.isEmpty())) {
+            // Not while a drain-only writer drains: what waits is what it is reading, and a measure would
+            // step over all of it first (a cache miss a record). It measures once the drain is done.
             updateLag(now);
         }
         for (CompletableFuture<Void> f; (f = upkeepRequests.poll()) != null; ) {
@@ -713,7 +715,9 @@ public final class WriterLoop implements Runnable {
         ids.clear();
         housekeeping.afterCommit(positions);
         warnIfDedupShortened();
-        updateLag(config.clock().millis());
+        if (continuous || drains.isEmpty()) {
+            updateLag(config.clock().millis()); // a drain's is measured when the drain completes
+        }
     }
 
     /** Says (at most every ten minutes) that the dedup index's memory bound cut the window short. */
