@@ -20,9 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code java -jar spool-storage-writer.jar --journal-dir data/journal --output data/lake}. Every setting
@@ -34,25 +33,21 @@ import picocli.CommandLine.Spec;
  * next run writes them; {@value #USAGE} for a bad setting or a failed start-up check (missing journal,
  * unwritable output, metrics port in use), which running again does not fix.
  */
-@Command(
-        name = "spool-storage-writer",
-        mixinStandardHelpOptions = true,
-        sortOptions = false,
-        usageHelpAutoWidth = true,
-        versionProvider = StorageWriterMain.Version.class,
-        description = "Tails a Spool journal and commits it to Apache Iceberg tables of Parquet files, exactly once."
-                + "%nEvery option also reads the environment variable named in its description.",
-        footer = "%nExit status: 0 everything read was committed (a drain finished, or a stop by SIGTERM);"
-                + " 1 records read could not be committed (they stay in the journal for the next run), the catalog"
-                + " was unreachable, or the JVM failed; 2 a bad setting or a failed start-up check.")
 public final class StorageWriterMain implements Callable<Integer> {
     static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE = 2;
     private static final String NAME = "spool-storage-writer";
 
+    private static final String DESCRIPTION =
+            "Tails a Spool journal and commits it to Apache Iceberg tables of Parquet files, exactly once."
+                    + "%nEvery option also reads the environment variable named in its description.";
+    private static final String FOOTER =
+            "%nExit status: 0 everything read was committed (a drain finished, or a stop by SIGTERM);"
+                    + " 1 records read could not be committed (they stay in the journal for the next run), the catalog"
+                    + " was unreachable, or the JVM failed; 2 a bad setting or a failed start-up check.";
+
     /** The command line running this, so that errors go to its error stream (tests capture it). */
-    @Spec
     CommandSpec spec;
 
     /** The environment the settings are read from (tests give their own). */
@@ -91,8 +86,26 @@ public final class StorageWriterMain implements Callable<Integer> {
 
     /** The command line with every setting of {@link WriterSettings}; its errors are one line and exit 2. */
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new StorageWriterMain());
-        WriterSettings.ALL.addOptionsTo(cli.getCommandSpec());
+        // Built, not read off annotations: picocli's reflection over an annotated class (annotation proxies
+        // spun at run time, which no class archive keeps) took ~60 ms of every start, a drain's included.
+        StorageWriterMain main = new StorageWriterMain();
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(main).name(NAME).versionProvider(new Version());
+        spec.usageMessage()
+                .sortOptions(false)
+                .autoWidth(true)
+                .description(DESCRIPTION)
+                .footer(FOOTER);
+        spec.addOption(OptionSpec.builder("-h", "--help")
+                .usageHelp(true)
+                .description("Show this help message and exit.")
+                .build());
+        spec.addOption(OptionSpec.builder("-V", "--version")
+                .versionHelp(true)
+                .description("Print version information and exit.")
+                .build());
+        WriterSettings.ALL.addOptionsTo(spec);
+        main.spec = spec;
+        CommandLine cli = new CommandLine(spec);
         cli.setParameterExceptionHandler(SettingsDef.oneLineErrors(NAME));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println(NAME + ": " + e.getMessage());
