@@ -47,7 +47,14 @@ public final class ParquetCodecs implements CompressionCodecFactory {
                         if (zstd == null) {
                             zstd = new ZstdCompressCtx().setLevel(ZSTD_LEVEL).setWindowLog(ZSTD_WINDOW_LOG);
                         }
-                        return BytesInput.from(zstd.compress(bytes.toByteArray()));
+                        PageBuffers page = PAGE_BUFFERS.get();
+                        page.reset();
+                        bytes.writeAllTo(page);
+                        byte[] output = page.output((int) Zstd.compressBound(page.size()));
+                        int n = zstd.compressByteArray(output, 0, output.length, page.array(), 0, page.size());
+                        // Valid until this thread's next page: the page writer copies it first (parquet-java's
+                        // own compressors hand out a reused buffer the same way).
+                        return BytesInput.from(output, 0, n);
                     }
                 };
             case SNAPPY:
@@ -115,6 +122,60 @@ public final class ParquetCodecs implements CompressionCodecFactory {
         if (zstd != null) {
             zstd.close();
             zstd = null;
+        }
+    }
+
+    /**
+     * A thread's page buffers, kept from page to page and file to file: a page's bytes in one array, and
+     * zstd's output. Allocated anew for each page, an 8 MB page cost two 8 MB arrays zeroed by the JVM and
+     * faulted in by the kernel (a tenth of a browser drain's CPU): 500k browser events drain in 1.94 s
+     * against 2.07 s, small ones in 1.315 against 1.405 s (six alternated pairs). Per thread, not per file:
+     * a writer thread writes one page at a time however many files it has open, so what is kept is at
+     * most two pages a writer thread, the peak each compression reached before.
+     */
+    private static final ThreadLocal<PageBuffers> PAGE_BUFFERS = ThreadLocal.withInitial(PageBuffers::new);
+
+    private static final class PageBuffers extends java.io.OutputStream {
+        private byte[] bytes = new byte[0];
+        private byte[] output = new byte[0];
+        private int size;
+
+        void reset() {
+            size = 0;
+        }
+
+        byte[] array() {
+            return bytes;
+        }
+
+        int size() {
+            return size;
+        }
+
+        byte[] output(int atLeast) {
+            if (output.length < atLeast) {
+                output = new byte[atLeast];
+            }
+            return output;
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, bytes, size, len);
+            size += len;
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(size + more, bytes.length * 2));
+            }
         }
     }
 
