@@ -401,9 +401,7 @@ public final class WriterLoop implements Runnable {
             drains.forEach(d -> d.future().complete(s));
             drains.clear();
         }
-        if (progress.due(now) && (continuous || drains.isEmpty())) {
-            // Not while a drain-only writer drains: what waits is what it is reading, and a measure would
-            // step over all of it first (a cache miss a record). It measures once the drain is done.
+        if (progress.due(now) && !drainOnlyDraining()) {
             updateLag(now);
         }
         for (CompletableFuture<Void> f; (f = upkeepRequests.poll()) != null; ) {
@@ -417,6 +415,15 @@ public final class WriterLoop implements Runnable {
         if (!read && !closeRequested && drainRequests.isEmpty() && upkeepRequests.isEmpty()) {
             LockSupport.parkNanos(IDLE_PARK_NANOS);
         }
+    }
+
+    /**
+     * Whether a writer that reads only when asked is draining: then it does not measure what waits, which
+     * is what it is reading (a measure would step over all of it first, a cache miss a record); it
+     * measures once the drain is done.
+     */
+    private boolean drainOnlyDraining() {
+        return !continuous && !drains.isEmpty();
     }
 
     private boolean drainTargetReached() {
@@ -715,8 +722,8 @@ public final class WriterLoop implements Runnable {
         ids.clear();
         housekeeping.afterCommit(positions);
         warnIfDedupShortened();
-        if (continuous || drains.isEmpty()) {
-            updateLag(config.clock().millis()); // a drain's is measured when the drain completes
+        if (!drainOnlyDraining()) {
+            updateLag(config.clock().millis());
         }
     }
 
